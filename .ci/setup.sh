@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs every Debian package wkd needs (only those missing), then
+# configures and builds the tree into ./build.
+#
+#   bash .ci/setup.sh            # install + build
+#   WKD_SKIP_BUILD=1 bash .ci/setup.sh   # install only
+#
+# Runs non-interactively (CI=true, no stdin) as root or through sudo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Build toolchain and libraries of the core.
+PKGS=(
+  build-essential cmake ninja-build pkg-config git python3
+  libuv1-dev          # event loop: all I/O of the transport layer
+  libmbedtls-dev      # AES-GCM for the gossip keyring (2.x API)
+  googletest libgtest-dev libgmock-dev   # unit, simulator and C ABI tests
+  clang-14 libclang-rt-14-dev            # libFuzzer targets and sanitizer runtimes
+)
+
+missing=()
+for p in "${PKGS[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  echo "setup: all ${#PKGS[@]} Debian packages present"
+fi
+
+if [ "${WKD_SKIP_BUILD:-0}" = 1 ]; then exit 0; fi
+
+BUILD_DIR="${WKD_BUILD_DIR:-build}"
+cmake -S . -B "$BUILD_DIR" -G Ninja \
+  -DCMAKE_BUILD_TYPE="${WKD_BUILD_TYPE:-RelWithDebInfo}" \
+  -DWKD_WERROR="${WKD_WERROR:-ON}" ${WKD_CMAKE_ARGS:-}
+cmake --build "$BUILD_DIR" -j"$(nproc)"
