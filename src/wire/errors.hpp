@@ -39,7 +39,10 @@ namespace wkd::wire {
   XX(unknown_type, "unknown message type")                                     \
   XX(nested_too_deep, "compound or compressed messages nested too deeply")     \
   XX(bad_padding, "bad PKCS#7 padding in a version-0 encrypted message")        \
-  XX(bad_tags, "malformed serf tags in node meta")
+  XX(bad_tags, "malformed serf tags in node meta")                             \
+  XX(empty_filter, "serf query filter entry is empty")                         \
+  XX(key_not_installed, "the key is not in the keyring")                       \
+  XX(primary_key_removal, "the primary key cannot be removed from the keyring")
 
 enum class Err : std::uint8_t {
 #define WKD_WIRE_ERR_ENUM(name, text) name,

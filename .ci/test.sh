@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The test command: installs what is missing, builds, and runs every test
+# suite. Each stage prints its duration; the script fails on the first
+# failing stage.
+#
+#   bash .ci/test.sh
+#
+# Stages:
+#   setup      Debian packages + release build (build/)
+#   test       ctest -j2 over the release build (unit, capi, policy, fuzz replay, install)
+#   sanitize   ASan+UBSan build (build-asan/) and its unit, capi and fuzz-replay suites
+#   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CI="${CI:-true}"
+
+STAGE_START=0
+stage_begin() { STAGE_NAME=$1; STAGE_START=$(date +%s); echo "=== stage $STAGE_NAME"; }
+stage_end() { echo "=== stage $STAGE_NAME done in $(( $(date +%s) - STAGE_START )) s"; }
+TOTAL_START=$(date +%s)
+
+stage_begin setup
+bash .ci/setup.sh
+stage_end
+
+stage_begin test
+(cd build && ctest -j2 --output-on-failure --timeout 300)
+stage_end
+
+stage_begin sanitize
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWKD_WERROR=ON \
+  -DWKD_SANITIZE="address;undefined" >/dev/null
+cmake --build build-asan -j"$(nproc)"
+(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest -j2 --output-on-failure --timeout 300 -L 'unit|capi|fuzz' -E 'install|header')
+stage_end
+
+stage_begin fuzz
+bash tests/fuzz/run_fuzzers.sh --smoke
+stage_end
+
+echo "=== all stages passed in $(( $(date +%s) - TOTAL_START )) s"

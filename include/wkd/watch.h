@@ -1,0 +1,157 @@
+/*
+ * wkd/watch.h - watches: being told of every change.
+ *
+ * A watch follows one slice of the cluster view (every member, one group,
+ * user events; services once the registry exists) and reports each change
+ * as an event. Events reach you in one of two ways, chosen when the watch
+ * is created:
+ *
+ *  - callback (cb != NULL), for C and C++: the callback runs on the node's
+ *    loop thread, never concurrently with itself, with an event borrowed
+ *    for the duration of the call. It must not block. It may call any
+ *    non-blocking wkd function, and wkd_node_close() or wkd_watch_cancel().
+ *
+ *  - pulled queue (cb == NULL), for language bindings and event loops:
+ *    events wait in a bounded queue; wkd_watch_next_event() takes one (with
+ *    a timeout), and wkd_watch_fd() gives a descriptor that is readable
+ *    while the queue is not empty, for poll(), epoll, asyncio, ... . When a
+ *    slow consumer lets the queue fill up, the oldest events are dropped and
+ *    one WKD_EVENT_OVERFLOW event says so: take a fresh snapshot then. The
+ *    loop thread never waits for a consumer.
+ *
+ *     wkd_watch_spec spec = WKD_WATCH_SPEC_INIT;
+ *     spec.kind = WKD_WATCH_GROUP;
+ *     spec.name = "orders";
+ *     spec.flags = WKD_WATCH_INITIAL;   // first, one JOINED per current member
+ *     wkd_watch_t* w;
+ *     wkd_watch(&w, node, &spec, on_change, ctx, &err);
+ */
+#ifndef WKD_WATCH_H
+#define WKD_WATCH_H
+
+#include "wkd/common.h"
+#include "wkd/member.h"
+#include "wkd/status.h"
+
+WKD_BEGIN_DECL
+
+/** What a watch follows. */
+typedef enum wkd_watch_kind {
+  WKD_WATCH_MEMBERS = 0,         /**< every member */
+  WKD_WATCH_GROUP = 1,           /**< members of the group spec.name */
+  WKD_WATCH_SERVICE = 2,         /**< reserved: instances of a service (WKD_E_NOTSUP for now) */
+  WKD_WATCH_SERVICE_HEALTHY = 3, /**< reserved: healthy instances (WKD_E_NOTSUP for now) */
+  WKD_WATCH_USER_EVENTS = 4      /**< user events; spec.name filters by event name (NULL = all) */
+} wkd_watch_kind;
+
+/** Watch flags. */
+#define WKD_WATCH_INITIAL 0x1u /**< start with a JOINED event for every current member */
+
+/** What to watch (sized input struct). */
+typedef struct wkd_watch_spec {
+  uint32_t struct_size;  /**< sizeof(wkd_watch_spec) */
+  wkd_watch_kind kind;
+  const char* name;      /**< group, service or event name, per kind */
+  uint32_t flags;        /**< OR of WKD_WATCH_* flags */
+  uint32_t queue_capacity; /**< pulled queue bound; 0 = the node's EVENT_QUEUE_CAPACITY */
+  /* New fields are appended here only. */
+} wkd_watch_spec;
+
+#define WKD_WATCH_SPEC_INIT {sizeof(wkd_watch_spec), WKD_WATCH_MEMBERS, NULL, 0u, 0u}
+
+/** Kind of an event. */
+typedef enum wkd_event_type {
+  WKD_EVENT_MEMBER_JOINED = 0,  /**< a member appeared or came back alive */
+  WKD_EVENT_MEMBER_UPDATED = 1, /**< its identity, tags or health changed */
+  WKD_EVENT_MEMBER_SUSPECT = 2, /**< it missed probes */
+  WKD_EVENT_MEMBER_FAILED = 3,  /**< declared failed */
+  WKD_EVENT_MEMBER_LEFT = 4,    /**< left gracefully */
+  WKD_EVENT_MEMBER_REAPED = 5,  /**< forgotten after the reconnect or tombstone timeout */
+  WKD_EVENT_USER = 6,           /**< a user event (wkd_node_fire_event, serf event) */
+  WKD_EVENT_OVERFLOW = 7        /**< the pulled queue dropped events; resynchronise */
+} wkd_event_type;
+
+/** Callback of a callback watch; ev is borrowed for the call only. */
+typedef void (*wkd_watch_cb)(const wkd_event_t* ev, void* user_data);
+
+/**
+ * Starts a watch.
+ * @param out receives the watch; NULL on failure.
+ * @param spec what to watch; copied.
+ * @param cb nullable: NULL selects the pulled queue.
+ * @retval WKD_E_INVAL malformed spec (a GROUP watch without a name, ...).
+ * @retval WKD_E_NOTSUP SERVICE and SERVICE_HEALTHY, until the registry exists.
+ * @retval WKD_E_CLOSED the node is closed.
+ * @ownership cancel with wkd_watch_cancel(), then release with wkd_watch_free().
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watch_spec* spec, wkd_watch_cb cb,
+                             void* user_data, wkd_error* err);
+
+/**
+ * Takes the next event of a pulled watch.
+ * @param timeout_ms 0 = do not wait, -1 = wait forever.
+ * @retval WKD_E_TIMEOUT no event within the timeout.
+ * @retval WKD_E_CANCELED the watch was cancelled or its node closed, and the
+ *         queue is empty.
+ * @retval WKD_E_STATE a callback watch.
+ * @retval WKD_E_LOOPTHREAD called with a wait on the node's loop thread.
+ * @ownership free the event with wkd_event_free().
+ * @threadsafety Any thread; one consumer at a time.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_watch_next_event(wkd_event_t** out, wkd_watch_t* watch, int32_t timeout_ms, wkd_error* err);
+
+/**
+ * A descriptor readable while the pulled queue holds events (level
+ * triggered). Do not read from or close it.
+ * @retval WKD_E_STATE a callback watch.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_watch_fd(int* fd_out, wkd_watch_t* watch, wkd_error* err);
+
+/**
+ * Stops a watch: no callback starts after it returns (except when called
+ * from that watch's own callback, which finishes), and a blocked
+ * wkd_watch_next_event() wakes up. Idempotent.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API void wkd_watch_cancel(wkd_watch_t* watch);
+
+/** Cancels if needed and releases a watch; NULL is allowed. Must be the last call on it. @since 0.1 */
+WKD_API void wkd_watch_free(wkd_watch_t* watch);
+
+/** Kind of an event. @since 0.1 */
+WKD_API wkd_event_type wkd_event_get_type(const wkd_event_t* ev);
+
+/**
+ * The member a MEMBER_* event is about, as it is after the change.
+ * @param out sized struct; pointers borrow from the event.
+ * @retval WKD_E_STATE not a member event.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev, wkd_error* err);
+
+/**
+ * The name, payload and Lamport time of a USER event.
+ * @param name_out nullable; borrowed from the event.
+ * @param payload_out nullable; borrowed from the event.
+ * @param len_out nullable.
+ * @param ltime_out nullable.
+ * @retval WKD_E_STATE not a user event.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload_out, size_t* len_out,
+                                  uint64_t* ltime_out, const wkd_event_t* ev, wkd_error* err);
+
+/** "member-joined", "member-failed", "user", ... . @since 0.1 */
+WKD_API const char* wkd_event_type_name(wkd_event_type type);
+
+/** Releases a pulled event; NULL is allowed. Never free a callback's event. @since 0.1 */
+WKD_API void wkd_event_free(wkd_event_t* ev);
+
+WKD_END_DECL
+
+#endif /* WKD_WATCH_H */

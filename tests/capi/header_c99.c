@@ -1,0 +1,48 @@
+/*
+ * Compile-only check of the public headers as strict C99 (-std=c99
+ * -pedantic -Wall -Wextra -Werror): every header parses, every INIT macro
+ * initialises every field, and the fixed entry points keep their
+ * signatures (a mismatch is a type error here).
+ */
+#include <wkd.h>
+#include <wkd/sys/uv.h>
+
+static wkd_status (*const check_create)(wkd_node_t**, const wkd_config_t*, wkd_error*) = wkd_node_create;
+static wkd_status (*const check_register)(wkd_node_t*, const wkd_registration*, wkd_error*) = wkd_register;
+static wkd_status (*const check_watch)(wkd_watch_t**, wkd_node_t*, const wkd_watch_spec*, wkd_watch_cb, void*,
+                                       wkd_error*) = wkd_watch;
+static wkd_status (*const check_stats)(wkd_stats*, const wkd_node_t*, wkd_error*) = wkd_node_stats;
+static wkd_status (*const check_join)(int*, wkd_node_t*, const char* const*, size_t, int32_t,
+                                      wkd_error*) = wkd_node_join;
+static wkd_status (*const check_on_loop)(wkd_node_t**, struct uv_loop_s*, const wkd_config_t*,
+                                         wkd_error*) = wkd_node_create_on_loop;
+
+static void on_event(const wkd_event_t* ev, void* user_data) {
+  (void)ev;
+  (void)user_data;
+}
+
+int header_c99_use(void);
+int header_c99_use(void) {
+  wkd_error err = WKD_ERROR_INIT;
+  wkd_registration reg = WKD_REGISTRATION_INIT;
+  wkd_member_info info = WKD_MEMBER_INFO_INIT;
+  wkd_member_filter filter = WKD_MEMBER_FILTER_INIT;
+  wkd_watch_spec spec = WKD_WATCH_SPEC_INIT;
+  wkd_stats stats = WKD_STATS_INIT;
+  wkd_option_info opt = WKD_OPTION_INFO_INIT;
+  wkd_watch_cb cb = on_event;
+  unsigned mask = WKD_STATE_MASK(WKD_MEMBER_ALIVE) | WKD_STATE_MASK(WKD_MEMBER_SUSPECT);
+  int sum = WKD_VERSION_NUMBER + (int)sizeof(WKD_VERSION_STRING) + (int)err.struct_size + (int)reg.struct_size +
+            (int)info.struct_size + (int)filter.struct_size + (int)spec.struct_size + (int)stats.struct_size +
+            (int)opt.struct_size + (int)mask + (int)WKD_OPT_PROBE_INTERVAL_MS + (int)WKD_E_NOTSUP +
+            (int)WKD_WATCH_SERVICE_HEALTHY + (int)WKD_EVENT_OVERFLOW + (int)WKD_LOG_ERROR;
+  (void)cb;
+  (void)check_create;
+  (void)check_register;
+  (void)check_watch;
+  (void)check_stats;
+  (void)check_join;
+  (void)check_on_loop;
+  return sum;
+}

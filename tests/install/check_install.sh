@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the build tree into a scratch prefix and builds consumers the
+# three ways users do: pkg-config (shared and --static), the uninstalled
+# .pc of the build tree, and find_package(wkd) with wkd::wkd and
+# wkd::wkd_static. Each consumer must run and print its line.
+set -euo pipefail
+BUILD=$1 SRC=$2
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+PREFIX=$WORK/prefix
+cmake --install "$BUILD" --prefix "$PREFIX" >/dev/null
+LIBDIR=$(ls -d "$PREFIX"/lib*/ | head -n1)
+test -f "$PREFIX/include/wkd.h"
+test -f "$PREFIX/include/wkd/node.h"
+ls "$LIBDIR"/libwkd.so.0 "$LIBDIR"/libwkd.a >/dev/null
+test -f "$LIBDIR/cmake/wkd/wkdConfig.cmake"
+SRCFILE=$SRC/tests/install/consumer/consumer.c
+
+export PKG_CONFIG_PATH=$LIBDIR/pkgconfig
+cc -std=c99 -Wall -Wextra -Werror "$SRCFILE" -o "$WORK/pc_shared" $(pkg-config --cflags --libs wkd)
+LD_LIBRARY_PATH=$LIBDIR "$WORK/pc_shared"
+cc -std=c99 "$SRCFILE" -o "$WORK/pc_static" $(pkg-config --cflags wkd) \
+  -Wl,-Bstatic $(pkg-config --libs-only-L wkd) -lwkd -Wl,-Bdynamic $(pkg-config --static --libs-only-l wkd | sed 's/-lwkd//')
+"$WORK/pc_static"
+
+PKG_CONFIG_PATH=$BUILD/pkgconfig
+export PKG_CONFIG_PATH
+cc -std=c99 "$SRCFILE" -o "$WORK/pc_uninstalled" $(pkg-config --cflags --libs wkd-uninstalled)
+"$WORK/pc_uninstalled"
+
+cmake -S "$SRC/tests/install/consumer" -B "$WORK/cmake" -G Ninja -DCMAKE_PREFIX_PATH="$PREFIX" >/dev/null
+cmake --build "$WORK/cmake" >/dev/null
+LD_LIBRARY_PATH=$LIBDIR "$WORK/cmake/consumer_shared"
+"$WORK/cmake/consumer_static"
+echo "install: 5 consumers built and ran"
