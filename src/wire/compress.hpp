@@ -27,20 +27,10 @@ inline constexpr std::uint8_t kLzwAlgo = 0;
 // (it would inflate to nothing, which crashes Debian serf).
 Result<Bytes> compress_message(ByteView message);
 
-// The wrapper's fields as they arrived.
-struct CompressBody {
-  std::uint8_t algo = kLzwAlgo;
-  Bytes buf;
-  std::size_t size = 0;  // bytes of the msgpack object (trailing bytes excluded)
-};
-
-// Parses the msgpack object after the 0x09 type byte (as a map, or as a
-// positional array; unknown keys are skipped). Errors come from the msgpack
-// reader (Err::truncated, Err::bad_msgpack, Err::bad_field).
-Result<CompressBody> parse_compress_body(ByteView body);
-
-// Parses and inflates the body after the 0x09 type byte. Errors: those of
-// parse_compress_body, Algo != 0 (Err::bad_compression), and those of
+// Parses and inflates the body after the 0x09 type byte (the msgpack object;
+// bytes after it are ignored). Errors: those of the Compress decoder in
+// memberlist_codec.hpp (Err::truncated, Err::bad_msgpack, Err::bad_field,
+// Err::missing_field), Algo != 0 (Err::bad_compression), and those of
 // lzw_decompress (Err::lzw_corrupt, Err::decompress_limit, Err::empty_part).
 Result<Bytes> decompress_body(ByteView body, std::size_t max_output = kDefaultDecompressLimit);
 

@@ -14,9 +14,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "wire/msgpack.hpp"
 
@@ -113,12 +116,65 @@ inline Status check_ip(const Bytes& ip, std::string_view field, bool allow_empty
                                   "-byte address, expected 4 or 16 bytes");
 }
 
-// Decodes a whole message body with decode(Reader&); trailing bytes after
-// the top-level object are ignored (Go does the same for UDP messages).
-template <class T, class Decode>
-Result<T> decode_whole(ByteView body, Decode&& decode) {
-  msgpack::Reader r(body);
-  return decode(r);
+// Go []string: an array of strings, nil = empty, nil elements = "".
+inline Status read_string_list(msgpack::Reader& r, std::string_view field,
+                               std::vector<std::string>& out) {
+  out.clear();
+  if (r.take_nil()) return {};
+  auto n = r.read_array_header(field);
+  if (!n) return std::move(n).failure();
+  out.reserve(*n);
+  for (std::uint32_t i = 0; i < *n; ++i) {
+    if (r.take_nil()) {
+      out.emplace_back();
+      continue;
+    }
+    auto s = r.read_str(field);
+    if (!s) return std::move(s).failure();
+    out.push_back(std::move(*s));
+  }
+  return {};
+}
+
+// Go map[string]V: nil = empty; read_value(key) consumes one value. A later
+// duplicate key wins, as in Go.
+template <class ReadValue>
+Status read_string_keyed_map(msgpack::Reader& r, std::string_view field, ReadValue&& read_value) {
+  if (r.take_nil()) return {};
+  auto n = r.read_map_header(field);
+  if (!n) return std::move(n).failure();
+  for (std::uint32_t i = 0; i < *n; ++i) {
+    auto key = r.read_str(std::string(field) + " key");
+    if (!key) return std::move(key).failure();
+    if (auto st = read_value(std::move(*key)); !st) return st;
+  }
+  return {};
+}
+
+// Go map[string]string (serf tags).
+inline Status read_string_map(msgpack::Reader& r, std::string_view field,
+                              std::map<std::string, std::string>& out) {
+  out.clear();
+  return read_string_keyed_map(r, field, [&](std::string key) -> Status {
+    std::string value;
+    if (!r.take_nil()) {
+      auto v = r.read_str(field);
+      if (!v) return std::move(v).failure();
+      value = std::move(*v);
+    }
+    out.insert_or_assign(std::move(key), std::move(value));
+    return {};
+  });
+}
+
+// Writes a string map with keys in byte order (std::map order: char_traits
+// compares as unsigned char).
+inline void write_string_map(msgpack::Writer& w, const std::map<std::string, std::string>& m) {
+  w.map_header(static_cast<std::uint32_t>(m.size()));
+  for (const auto& [k, v] : m) {
+    w.str(k);
+    w.str(v);
+  }
 }
 
 }  // namespace wkd::wire::detail

@@ -18,27 +18,28 @@ import sys
 
 ROOT = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", ".."))
 
-PURE_LAYERS = ["common", "wire", "swim", "registry", "health", "api"]
+PURE_LAYERS = ["common", "wire", "swim", "serf", "registry", "health", "api"]
 
 # Layer -> layers it may include (itself always allowed).
 ALLOWED_INCLUDES = {
     "common": set(),
     "wire": {"common"},
     "swim": {"common", "wire"},
-    "registry": {"common", "wire", "swim"},
-    "health": {"common", "wire", "swim", "registry"},
-    "api": {"common", "wire", "swim", "registry", "health"},
-    "config": {"common", "wire", "swim", "registry", "health", "api"},
-    "transport": {"common", "wire", "swim", "registry", "health", "api"},
-    "runtime": {"common", "wire", "swim", "registry", "health", "api", "transport", "config"},
-    "capi": {"common", "wire", "swim", "registry", "health", "api", "transport", "config", "runtime"},
-    "agent": {"common", "wire", "swim", "registry", "health", "api", "transport", "config", "runtime", "capi"},
+    "serf": {"common", "wire", "swim"},
+    "registry": {"common", "wire", "swim", "serf"},
+    "health": {"common", "wire", "swim", "serf", "registry"},
+    "api": {"common", "wire", "swim", "serf", "registry", "health"},
+    "config": {"common", "wire", "swim", "serf", "registry", "health", "api"},
+    "transport": {"common", "wire", "swim", "serf", "registry", "health", "api"},
+    "runtime": {"common", "wire", "swim", "serf", "registry", "health", "api", "transport", "config"},
+    "capi": {"common", "wire", "swim", "serf", "registry", "health", "api", "transport", "config", "runtime"},
+    "agent": {"common", "wire", "swim", "serf", "registry", "health", "api", "transport", "config", "runtime", "capi"},
 }
 
 FORBIDDEN_IN_PURE = [
     (re.compile(r"\b(steady_clock|system_clock|high_resolution_clock)\b"), "clock read"),
     (re.compile(r"\b(clock_gettime|gettimeofday|timespec_get)\s*\("), "clock read"),
-    (re.compile(r"(?<![\w.:>])time\s*\(\s*(nullptr|NULL|0)?\s*\)"), "clock read"),
+    (re.compile(r"(?<![\w.>])(std::|::)?time\s*\(\s*(nullptr|NULL|0)\s*\)"), "clock read"),
     (re.compile(r"(?<![\w.:>])s?rand(om)?\s*\("), "random source"),
     (re.compile(r"\brandom_device\b|\bgetrandom\s*\(|/dev/u?random"), "random source"),
     (re.compile(r"#\s*include\s*<(thread|mutex|condition_variable|future|shared_mutex|pthread\.h)>"), "thread"),

@@ -13,6 +13,7 @@ PRIV = "192." + "168.1.10"
 CASES = {
     "clock": ("src/wire/x.cpp", "auto t = std::chrono::steady_clock::now();\n"),
     "rand": ("src/swim/x.cpp", "int r = rand();\n"),
+    "time": ("src/serf/x.cpp", "auto t = time(nullptr);\n"),
     "random_device": ("src/common/x.cpp", "std::random_device rd;\n"),
     "thread": ("src/swim/x.cpp", "#include <thread>\n"),
     "uv": ("src/wire/x.hpp", "#include <uv.h>\n"),
@@ -41,7 +42,7 @@ def main():
         os.makedirs(os.path.join(tree, "src", "wire"))
         os.makedirs(os.path.join(tree, "tests"))
         with open(os.path.join(tree, "src", "wire", "ok.cpp"), "w") as fh:
-            fh.write('#include "common/bytes.hpp"\n// steady_clock in a comment is fine\nint f(wkd::Rng& r) { return r.next(); }\n')
+            fh.write('#include "common/bytes.hpp"\n// steady_clock in a comment is fine\nint f(wkd::Rng& r) { return r.next(); }\nLamportTime time() const { return c_; }\n')
         with open(os.path.join(tree, "tests", "netns_helper.sh"), "w") as fh:
             fh.write(f"ip addr add {PRIV}/24 dev veth0\n")
         with open(os.path.join(tree, "tests", "ok_test.cpp"), "w") as fh:

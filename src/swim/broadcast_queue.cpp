@@ -1,0 +1,82 @@
+#include "swim/broadcast_queue.hpp"
+
+#include <cmath>
+
+namespace wkd::swim {
+
+int retransmit_limit(int retransmit_mult, std::size_t n) noexcept {
+  const double scale = std::ceil(std::log10(static_cast<double>(n) + 1.0));
+  return retransmit_mult * static_cast<int>(scale);
+}
+
+BroadcastQueue::~BroadcastQueue() { clear(); }
+
+void BroadcastQueue::clear() {
+  while (!items_.empty()) erase(*items_.begin(), false);
+}
+
+void BroadcastQueue::erase(Item* item, bool finished) {
+  items_.erase(item);
+  if (!item->key.empty()) {
+    auto it = by_key_.find(item->key);
+    if (it != by_key_.end() && it->second == item) by_key_.erase(it);
+  }
+  Done done = std::move(item->done);
+  delete item;
+  if (done) done(finished);
+}
+
+void BroadcastQueue::push(std::string key, Bytes message, Done done) {
+  if (!key.empty()) {
+    auto it = by_key_.find(key);
+    if (it != by_key_.end()) erase(it->second, false);
+  }
+  auto* item = new Item{next_id_++, 0, std::move(key), std::move(message), std::move(done)};
+  items_.insert(item);
+  if (!item->key.empty()) by_key_[item->key] = item;
+}
+
+void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out) {
+  take_if(overhead, limit, n, out, {});
+}
+
+void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out,
+                             const std::function<bool(const Bytes&)>& filter) {
+  if (items_.empty()) return;
+  const int transmit_limit = retransmit_limit(retransmit_mult_, n);
+  std::size_t used = 0;
+  std::vector<Item*> chosen;
+  // Walk in order: within a tier the largest first, so the first item that
+  // fits is the largest that fits. Items chosen are re-tiered after the walk.
+  for (Item* item : items_) {
+    if (used + overhead >= limit) break;
+    const std::size_t free = limit - used - overhead;
+    if (item->message.size() > free) continue;
+    if (filter && !filter(item->message)) continue;
+    used += overhead + item->message.size();
+    out.push_back(item->message);
+    chosen.push_back(item);
+  }
+  for (Item* item : chosen) {
+    if (item->transmits + 1 >= transmit_limit) {
+      erase(item, true);
+    } else {
+      items_.erase(item);
+      ++item->transmits;
+      items_.insert(item);
+    }
+  }
+}
+
+void BroadcastQueue::prune(std::size_t max_len) {
+  while (items_.size() > max_len) {
+    // Oldest = smallest id.
+    Item* oldest = nullptr;
+    for (Item* item : items_) {
+      if (oldest == nullptr || item->id < oldest->id) oldest = item;
+    }
+    erase(oldest, false);
+  }
+}
+
+}  // namespace wkd::swim

@@ -1,0 +1,85 @@
+// A transmit-limited broadcast queue, as memberlist's TransmitLimitedQueue.
+//
+// Every message gossiped through SWIM's dissemination component is sent a
+// bounded number of times: RetransmitMult * ceil(log10(n + 1)), n being the
+// cluster size, which spreads it to every node with high probability
+// (SWIM §4.1). The queue hands out messages for one datagram at a time:
+// fewest transmissions first and, within a tier, the largest message that
+// still fits, newest first among equals — so fresh news goes out first and
+// datagrams fill up. A message may carry a key (memberlist: the node name);
+// queuing another message with the same key invalidates the older one (a
+// newer alive about X replaces a queued suspect about X).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/bytes.hpp"
+
+namespace wkd::swim {
+
+// RetransmitMult * ceil(log10(n + 1)).
+int retransmit_limit(int retransmit_mult, std::size_t n) noexcept;
+
+class BroadcastQueue {
+ public:
+  // Called once when a message leaves the queue: finished = true after its
+  // last transmission, false when invalidated or pruned.
+  using Done = std::function<void(bool finished)>;
+
+  explicit BroadcastQueue(int retransmit_mult) noexcept : retransmit_mult_(retransmit_mult) {}
+  ~BroadcastQueue();
+  BroadcastQueue(const BroadcastQueue&) = delete;
+  BroadcastQueue& operator=(const BroadcastQueue&) = delete;
+
+  // Queues a message. A non-empty key invalidates a queued message with the
+  // same key.
+  void push(std::string key, Bytes message, Done done = {});
+
+  // Appends to `out` messages for one datagram: each costs overhead + its
+  // size, within `limit` bytes in total. `n` is the current cluster size
+  // (for the retransmit limit).
+  void take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out);
+
+  // As take(), but only messages accepted by `filter` are considered.
+  void take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out,
+               const std::function<bool(const Bytes&)>& filter);
+
+  // Drops the oldest messages beyond `max_len` (calling their Done with false).
+  void prune(std::size_t max_len);
+
+  std::size_t size() const noexcept { return items_.size(); }
+  bool empty() const noexcept { return items_.empty(); }
+  void clear();
+
+ private:
+  struct Item {
+    std::uint64_t id;
+    int transmits;
+    std::string key;
+    Bytes message;
+    Done done;
+  };
+  // Order: transmits ascending, size descending, id descending (newest first).
+  struct Order {
+    bool operator()(const Item* a, const Item* b) const noexcept {
+      if (a->transmits != b->transmits) return a->transmits < b->transmits;
+      if (a->message.size() != b->message.size()) return a->message.size() > b->message.size();
+      return a->id > b->id;
+    }
+  };
+
+  void erase(Item* item, bool finished);
+
+  int retransmit_mult_;
+  std::uint64_t next_id_ = 1;
+  std::set<Item*, Order> items_;
+  std::map<std::string, Item*, std::less<>> by_key_;
+};
+
+}  // namespace wkd::swim

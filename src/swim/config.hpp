@@ -1,0 +1,62 @@
+// Configuration of the memberlist-compatible SWIM core: a validated plain
+// struct, no parsing here. The presets are memberlist's DefaultLANConfig,
+// DefaultWANConfig and DefaultLocalConfig (PROTOCOL.md §9.7), so a wkd node
+// and a memberlist node with the same preset agree on timing.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "common/address.hpp"
+#include "common/time.hpp"
+#include "wire/msgpack.hpp"
+#include "wire/vsn.hpp"
+
+namespace wkd::swim {
+
+struct Config {
+  std::string name;             // unique node name
+  Address advertise;            // address and port told to peers (alive, push/pull)
+
+  // Failure detection.
+  Duration probe_interval = milliseconds(1000);
+  Duration probe_timeout = milliseconds(500);
+  int indirect_checks = 3;
+  int suspicion_mult = 4;
+  int suspicion_max_timeout_mult = 6;
+  int awareness_max_multiplier = 8;
+  bool disable_tcp_pings = false;
+  Duration tcp_timeout = seconds(10);
+
+  // Dissemination.
+  Duration gossip_interval = milliseconds(200);
+  int gossip_nodes = 3;
+  Duration gossip_to_the_dead_time = seconds(30);
+  int retransmit_mult = 4;
+  Duration push_pull_interval = seconds(30);  // 0 disables periodic push/pull
+  std::size_t udp_buffer_size = 1400;
+  Duration dead_node_reclaim_time = Duration::zero();  // 0 = never
+
+  // Wire.
+  bool enable_compression = true;
+  wire::msgpack::IntStyle int_style = wire::msgpack::IntStyle::legacy;
+  std::string label;  // cluster label; "" = none (Debian serf 0.9.4 has no labels)
+  bool gossip_verify_incoming = true;
+  bool gossip_verify_outgoing = true;
+  wire::Vsn vsn = wire::kWkdVsn;
+
+  // Inbound limits.
+  std::size_t max_stream_bytes = 64u << 20;
+
+  static Config lan();
+  static Config wan();
+  static Config local();
+};
+
+// Checks the knobs for values that cannot work (zero intervals, a probe
+// timeout longer than the probe interval, ...). Returns "" or a message
+// naming the knob.
+std::string validate(const Config& c);
+
+}  // namespace wkd::swim

@@ -1,0 +1,58 @@
+// Hooks of the layer above the SWIM core (the Serf layer), as memberlist's
+// Delegate, EventDelegate, ConflictDelegate and PingDelegate. All calls come
+// from inside a Memberlist call, on its one thread; none may call back into
+// the Memberlist except through the methods documented as re-entrant.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "common/bytes.hpp"
+#include "common/time.hpp"
+#include "swim/node_state.hpp"
+
+namespace wkd::swim {
+
+class Delegate {
+ public:
+  virtual ~Delegate() = default;
+
+  // Metadata to advertise for the local node (serf: encoded tags); at most
+  // `limit` bytes.
+  virtual Bytes node_meta(std::size_t limit) = 0;
+
+  // A user message: the bytes after the 0x08 type byte (UDP), or the
+  // payload of a TCP user message.
+  virtual void notify_msg(ByteView msg) = 0;
+
+  // Broadcasts to piggyback on a packet going to `target` (nullptr when the
+  // destination is not a known member). Each message costs `overhead` bytes
+  // besides its length; the total must stay within `limit`. Messages are
+  // appended to `out` without the 0x08 user type byte.
+  virtual void get_broadcasts(const NodeInfo* target, std::size_t overhead, std::size_t limit,
+                              std::vector<Bytes>& out) = 0;
+
+  // The user state of a push/pull going to `peer` (nullptr when unknown).
+  virtual Bytes local_state(bool join, const NodeInfo* peer) = 0;
+
+  // The user state received in a push/pull from `peer` (nullptr when unknown).
+  virtual void merge_remote_state(ByteView state, bool join, const NodeInfo* peer) = 0;
+
+  // Membership changes: a node became alive (new, or back from dead/left),
+  // became dead or left, or changed its metadata while alive.
+  virtual void notify_join(const NodeInfo& node) = 0;
+  virtual void notify_leave(const NodeInfo& node) = 0;
+  virtual void notify_update(const NodeInfo& node) = 0;
+
+  // An alive message claimed `existing`'s name with another address.
+  virtual void notify_conflict(const NodeInfo& existing, const NodeInfo& other) = 0;
+
+  // Payload of the acks this node sends (serf: Vivaldi coordinate); nullopt
+  // sends a nil payload.
+  virtual wire::NilBytes ack_payload() = 0;
+
+  // A direct probe of `node` succeeded after `rtt`, with the ack's payload.
+  virtual void notify_ping_complete(const NodeInfo& node, Duration rtt, ByteView payload) = 0;
+};
+
+}  // namespace wkd::swim

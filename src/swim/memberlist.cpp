@@ -1,0 +1,329 @@
+// Memberlist lifecycle, accessors, timers and input dispatch. The protocol
+// rules live in state.cpp (membership), probe.cpp (failure detection) and
+// net.cpp (dissemination and streams); see memberlist.hpp for the overview.
+#include "swim/memberlist.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "swim/memberlist_impl.hpp"
+
+namespace wkd::swim {
+
+const char* node_state_name(NodeState s) noexcept {
+  switch (s) {
+    case NodeState::alive:
+      return "alive";
+    case NodeState::suspect:
+      return "suspect";
+    case NodeState::dead:
+      return "dead";
+    case NodeState::left:
+      return "left";
+  }
+  return "unknown";
+}
+
+Memberlist::Impl::Impl(Config c, Delegate& d, Runtime& r, Rng& g, LogSink& l, wire::Keyring k)
+    : cfg(std::move(c)),
+      delegate(d),
+      rt(r),
+      rng(g),
+      log_sink(l),
+      keyring(std::move(k)),
+      awareness(cfg.awareness_max_multiplier),
+      broadcasts(cfg.retransmit_mult) {}
+
+void Memberlist::Impl::log(LogLevel level, const std::string& line) {
+  if (logs(level)) log_sink.log(level, line);
+}
+
+NodeInfo* Memberlist::Impl::find_node(std::string_view name) {
+  auto it = by_name.find(std::string(name));
+  return it == by_name.end() ? nullptr : it->second;
+}
+
+std::vector<NodeInfo*> Memberlist::Impl::k_random_nodes(int k, const std::function<bool(const NodeInfo&)>& exclude) {
+  // memberlist kRandomNodes: up to 3n random probes of the node list,
+  // skipping excluded and already chosen nodes.
+  std::vector<NodeInfo*> out;
+  const std::size_t n = nodes.size();
+  if (k <= 0 || n == 0) return out;
+  for (std::size_t i = 0; i < 3 * n && out.size() < static_cast<std::size_t>(k); ++i) {
+    NodeInfo* node = nodes[rng.below(n)].get();
+    if (exclude(*node)) continue;
+    if (std::find(out.begin(), out.end(), node) != out.end()) continue;
+    out.push_back(node);
+  }
+  return out;
+}
+
+Memberlist::Memberlist(Config cfg, Delegate& delegate, Runtime& rt, Rng& rng, LogSink& log, wire::Keyring keyring)
+    : impl_(std::make_unique<Impl>(std::move(cfg), delegate, rt, rng, log, std::move(keyring))) {}
+
+Memberlist::~Memberlist() = default;
+
+void Memberlist::start(TimePoint now) {
+  Impl& m = *impl_;
+  m.now = now;
+  if (m.started) return;
+  m.started = true;
+  // setAlive: the local node joins its own table (bootstrap: no refutation).
+  wire::Alive a;
+  a.incarnation = m.next_incarnation();
+  a.node = m.cfg.name;
+  a.addr = Bytes(m.cfg.advertise.ip_bytes().begin(), m.cfg.advertise.ip_bytes().end());
+  a.port = m.cfg.advertise.port;
+  Bytes meta = m.delegate.node_meta(wire::kMetaMaxSize);
+  if (meta.size() > wire::kMetaMaxSize) meta.resize(wire::kMetaMaxSize);
+  a.meta = std::move(meta);
+  a.vsn = m.cfg.vsn;
+  m.alive_node(a, /*bootstrap=*/true);
+  m.self = m.find_node(m.cfg.name);
+  m.schedule_periodic();
+}
+
+void Memberlist::Impl::schedule_periodic() {
+  // Probe and gossip tickers, each with a random phase so that nodes started
+  // together do not synchronise (memberlist triggerFunc's stagger).
+  auto probe_stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.probe_interval.count())));
+  struct Ticker {
+    static void arm(Impl* m, TimePoint at, Duration every, void (Impl::*fn)()) {
+      m->timers.schedule(at, [m, every, fn](TimePoint t) {
+        m->now = t;
+        (m->*fn)();
+        arm(m, t + every, every, fn);
+      });
+    }
+  };
+  Ticker::arm(this, now + probe_stagger, cfg.probe_interval, &Impl::on_probe_tick);
+  if (cfg.gossip_interval > Duration::zero() && cfg.gossip_nodes > 0) {
+    auto gossip_stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.gossip_interval.count())));
+    Ticker::arm(this, now + gossip_stagger, cfg.gossip_interval, &Impl::gossip);
+  }
+  if (cfg.push_pull_interval > Duration::zero()) {
+    // pushPullTrigger: a random stagger, then an interval scaled with the
+    // cluster size, recomputed every time.
+    auto stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.push_pull_interval.count())));
+    struct PushPullTicker {
+      static Duration scale(Duration interval, std::size_t n) {
+        // pushPullScale: x1 up to 32 nodes, then +1 per doubling.
+        constexpr double kThreshold = 32;
+        if (static_cast<double>(n) <= kThreshold) return interval;
+        const double multiplier =
+            std::ceil(std::log2(static_cast<double>(n)) - std::log2(kThreshold)) + 1.0;
+        return Duration(static_cast<Duration::rep>(multiplier) * interval.count());
+      }
+      static void arm(Impl* m, TimePoint at) {
+        m->timers.schedule(at, [m](TimePoint t) {
+          m->now = t;
+          if (!m->leaving_flag) m->periodic_push_pull();
+          arm(m, t + scale(m->cfg.push_pull_interval, m->est_num_nodes()));
+        });
+      }
+    };
+    PushPullTicker::arm(this, now + stagger + PushPullTicker::scale(cfg.push_pull_interval, est_num_nodes()));
+  }
+}
+
+void Memberlist::join(TimePoint now, std::vector<Address> seeds, JoinDone done) {
+  Impl& m = *impl_;
+  m.now = now;
+  if (seeds.empty()) {
+    if (done) done(0, "no seeds given");
+    return;
+  }
+  const std::uint64_t id = m.next_join++;
+  Impl::JoinOp op;
+  op.pending = static_cast<int>(seeds.size());
+  op.done = std::move(done);
+  m.joins.emplace(id, std::move(op));
+  for (const Address& seed : seeds) m.push_pull_node(seed, /*join=*/true, id);
+}
+
+void Memberlist::Impl::join_result(std::uint64_t join_id, bool ok, const std::string& error) {
+  auto it = joins.find(join_id);
+  if (it == joins.end()) return;
+  JoinOp& op = it->second;
+  if (ok) {
+    ++op.joined;
+  } else {
+    if (!op.errors.empty()) op.errors += "; ";
+    op.errors += error;
+  }
+  if (--op.pending > 0) return;
+  JoinDone done = std::move(op.done);
+  const int joined = op.joined;
+  std::string errors = std::move(op.errors);
+  joins.erase(it);
+  if (done) done(joined, joined > 0 ? std::string() : errors);
+}
+
+void Memberlist::leave(TimePoint now, Duration timeout, LeaveDone done) {
+  Impl& m = *impl_;
+  m.now = now;
+  if (!m.started || m.leaving_flag) {
+    if (done) done(m.leaving_flag);
+    return;
+  }
+  m.leaving_flag = true;
+  m.leave_done = std::move(done);
+  // dead(self, From = self): peers mark us left, not failed.
+  wire::Dead d;
+  d.incarnation = m.self->incarnation;
+  d.node = m.cfg.name;
+  d.from = m.cfg.name;
+  const bool any_alive = num_alive() > 0;
+  m.dead_node(d, [&m](bool finished) { m.finish_leave(finished); });
+  if (!any_alive) {
+    m.finish_leave(true);
+    return;
+  }
+  if (m.leave_done) {
+    m.leave_timer = m.timers.schedule(now + timeout, [&m](TimePoint t) {
+      m.now = t;
+      m.leave_timer = 0;
+      m.finish_leave(false);
+    });
+  }
+}
+
+void Memberlist::Impl::finish_leave(bool sent) {
+  if (leave_timer != 0) {
+    timers.cancel(leave_timer);
+    leave_timer = 0;
+  }
+  LeaveDone done = std::move(leave_done);
+  leave_done = nullptr;
+  if (done) done(sent);
+}
+
+Status Memberlist::update_meta(TimePoint now) {
+  Impl& m = *impl_;
+  m.now = now;
+  if (!m.started) return Status::fail(Err::state, "update_meta before start");
+  if (m.leaving_flag) return Status::fail(Err::state, "update_meta after leave");
+  Bytes meta = m.delegate.node_meta(wire::kMetaMaxSize);
+  if (meta.size() > wire::kMetaMaxSize) {
+    return Status::fail(Err::meta_too_big, "node metadata is " + std::to_string(meta.size()) +
+                                               " bytes, more than the limit of " +
+                                               std::to_string(wire::kMetaMaxSize));
+  }
+  if (m.self->meta && *m.self->meta == meta) return {};
+  wire::Alive a = m.self_alive();
+  a.incarnation = m.next_incarnation();
+  a.meta = std::move(meta);
+  m.alive_node(a, /*bootstrap=*/true);
+  return {};
+}
+
+void Memberlist::on_packet(TimePoint now, const Address& from, ByteView datagram) {
+  impl_->now = now;
+  impl_->handle_packet(from, datagram);
+}
+
+void Memberlist::on_stream_message(TimePoint now, ConnId id, const Address& from, ByteView message) {
+  impl_->now = now;
+  impl_->handle_stream(id, from, message);
+}
+
+void Memberlist::on_stream_closed(TimePoint now, ConnId id, std::string_view reason) {
+  Impl& m = *impl_;
+  m.now = now;
+  auto it = m.conns.find(id);
+  if (it == m.conns.end()) {
+    if (id & kInboundConnBit) {
+      // An accepted connection whose first message could not be read:
+      // memberlist answers with an error response, then closes.
+      wire::ErrResp e;
+      e.error = "Failed to receive and remote: " + std::string(reason);
+      auto msg = wire::encode_message(e, m.cfg.int_style);
+      if (msg.ok()) {
+        wire::StreamEncodeOptions eo;
+        eo.compress = m.cfg.enable_compression;
+        eo.keyring = m.encrypt_outgoing() ? &m.keyring : nullptr;
+        eo.label = m.cfg.label;
+        wire::StreamEncoder enc(wire::StreamRole::acceptor, eo);
+        auto framed = enc.encode(*msg, m.rng);
+        if (framed.ok()) m.rt.stream_write(id, *framed);
+      }
+      m.log(LogLevel::warn, "memberlist: failed to read stream: " + std::string(reason));
+      m.rt.stream_close(id);
+    }
+    return;
+  }
+  m.conn_failed(id, std::string(reason));
+}
+
+void Memberlist::on_timer(TimePoint now) {
+  impl_->now = now;
+  impl_->timers.run_due(now);
+}
+
+TimePoint Memberlist::next_deadline() const noexcept { return impl_->timers.next(); }
+
+void Memberlist::send_user_packet(TimePoint now, const Address& to, ByteView user_msg) {
+  Impl& m = *impl_;
+  m.now = now;
+  Bytes msg;
+  msg.reserve(user_msg.size() + 1);
+  msg.push_back(static_cast<std::uint8_t>(wire::MsgType::user));
+  append(msg, user_msg);
+  std::vector<Bytes> msgs;
+  msgs.push_back(std::move(msg));
+  m.send_raw(to, nullptr, std::move(msgs));
+}
+
+std::size_t Memberlist::num_nodes() const noexcept { return impl_->nodes.size(); }
+
+const NodeInfo* Memberlist::find(std::string_view name) const noexcept { return impl_->find_node(name); }
+
+void Memberlist::for_each_node(const std::function<void(const NodeInfo&)>& fn) const {
+  for (const auto& n : impl_->nodes) fn(*n);
+}
+
+const NodeInfo& Memberlist::local_node() const noexcept { return *impl_->self; }
+
+std::size_t Memberlist::num_alive() const noexcept {
+  std::size_t n = 0;
+  for (const auto& node : impl_->nodes) {
+    if (node.get() != impl_->self && !node->dead_or_left()) ++n;
+  }
+  return n;
+}
+
+bool Memberlist::has_left() const noexcept { return impl_->leaving_flag; }
+
+int Memberlist::health_score() const noexcept { return impl_->awareness.score(); }
+
+const Stats& Memberlist::stats() const noexcept { return impl_->stats; }
+
+const Config& Memberlist::config() const noexcept { return impl_->cfg; }
+
+wire::Keyring& Memberlist::keyring() noexcept { return impl_->keyring; }
+
+const wire::Keyring& Memberlist::keyring() const noexcept { return impl_->keyring; }
+
+wire::StreamDecodeOptions Memberlist::stream_decode_options() const {
+  wire::StreamDecodeOptions o;
+  o.keyring = impl_->keyring.empty() ? nullptr : &impl_->keyring;
+  o.verify_incoming = impl_->cfg.gossip_verify_incoming;
+  o.label = impl_->cfg.label;
+  o.max_stream_bytes = impl_->cfg.max_stream_bytes;
+  o.counters = &impl_->stats.drops;
+  return o;
+}
+
+void Memberlist::remove_node(std::string_view name) {
+  Impl& m = *impl_;
+  NodeInfo* node = m.find_node(name);
+  if (node == nullptr || node == m.self || !node->dead_or_left()) return;
+  m.suspicions.erase(node->name);
+  m.by_name.erase(node->name);
+  auto it = std::find_if(m.nodes.begin(), m.nodes.end(), [node](const auto& p) { return p.get() == node; });
+  const auto index = static_cast<std::size_t>(it - m.nodes.begin());
+  m.nodes.erase(it);
+  if (m.probe_index > index) --m.probe_index;
+}
+
+}  // namespace wkd::swim

@@ -1,0 +1,102 @@
+#include "swim/broadcast_queue.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace wkd::swim {
+namespace {
+
+Bytes msg(std::size_t n, std::uint8_t fill) { return Bytes(n, fill); }
+
+TEST(RetransmitLimit, GrowsWithLogN) {
+  EXPECT_EQ(retransmit_limit(4, 1), 4);    // ceil(log10 2) = 1
+  EXPECT_EQ(retransmit_limit(4, 9), 4);    // ceil(log10 10) = 1
+  EXPECT_EQ(retransmit_limit(4, 10), 8);   // ceil(log10 11) = 2
+  EXPECT_EQ(retransmit_limit(4, 99), 8);
+  EXPECT_EQ(retransmit_limit(4, 100), 12);
+  EXPECT_EQ(retransmit_limit(2, 1000), 8);
+}
+
+TEST(BroadcastQueue, SendsEachMessageUpToTheLimitThenFinishes) {
+  BroadcastQueue q(2);
+  int finished = 0;
+  q.push("a", msg(10, 1), [&](bool f) { finished += f ? 1 : 100; });
+  for (int i = 0; i < 2; ++i) {  // limit 2 * ceil(log10(3 + 1)) = 2
+    std::vector<Bytes> out;
+    q.take(2, 1400, 3, out);
+    ASSERT_EQ(out.size(), 1u);
+  }
+  EXPECT_EQ(finished, 1);
+  EXPECT_TRUE(q.empty());
+  std::vector<Bytes> out;
+  q.take(2, 1400, 3, out);
+  EXPECT_TRUE(out.empty());
+}
+
+TEST(BroadcastQueue, SameKeyInvalidatesOlderMessage) {
+  BroadcastQueue q(4);
+  bool old_finished = true;
+  q.push("node-x", msg(5, 1), [&](bool f) { old_finished = f; });
+  q.push("node-x", msg(5, 2));
+  q.push("", msg(5, 3));
+  q.push("", msg(5, 4));  // empty keys never invalidate
+  EXPECT_FALSE(old_finished);
+  EXPECT_EQ(q.size(), 3u);
+}
+
+TEST(BroadcastQueue, FewestTransmitsFirstThenLargestThatFits) {
+  BroadcastQueue q(10);
+  q.push("a", msg(100, 'a'));
+  q.push("b", msg(300, 'b'));
+  q.push("c", msg(200, 'c'));
+  std::vector<Bytes> out;
+  // Room for 300 + 2 and 100 + 2 but not 200 as well.
+  q.take(2, 410, 5, out);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0][0], 'b');
+  EXPECT_EQ(out[1][0], 'a');
+  // Next round: c has 0 transmits, a and b have 1: c comes first.
+  out.clear();
+  q.take(2, 1400, 5, out);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_EQ(out[0][0], 'c');
+  EXPECT_EQ(out[1][0], 'b');
+  EXPECT_EQ(out[2][0], 'a');
+}
+
+TEST(BroadcastQueue, NewestFirstAmongEqualSizes) {
+  BroadcastQueue q(10);
+  q.push("", msg(10, 1));
+  q.push("", msg(10, 2));
+  std::vector<Bytes> out;
+  q.take(2, 13, 5, out);  // room for one
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0][0], 2);
+}
+
+TEST(BroadcastQueue, FilterSkipsMessagesWithoutSpendingThem) {
+  BroadcastQueue q(10);
+  q.push("", msg(10, 1));
+  q.push("", msg(10, 2));
+  std::vector<Bytes> out;
+  q.take_if(2, 1400, 5, out, [](const Bytes& b) { return b[0] == 1; });
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0][0], 1);
+  out.clear();
+  q.take(2, 13, 5, out);  // message 2 still has 0 transmits: it goes first
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0][0], 2);
+}
+
+TEST(BroadcastQueue, PruneDropsOldest) {
+  BroadcastQueue q(10);
+  std::vector<int> dropped;
+  for (int i = 0; i < 5; ++i) q.push("", msg(4, static_cast<std::uint8_t>(i)), [&, i](bool) { dropped.push_back(i); });
+  q.prune(2);
+  EXPECT_EQ(dropped, (std::vector<int>{0, 1, 2}));
+  EXPECT_EQ(q.size(), 2u);
+}
+
+}  // namespace
+}  // namespace wkd::swim
