@@ -48,7 +48,7 @@ typedef struct wkd_config wkd_config_t;
 /** An immutable snapshot of the member list. */
 typedef struct wkd_members wkd_members_t;
 /** A watch registered with wkd_watch(). */
-typedef struct wkd_watch wkd_watch_t;
+typedef struct wkd_watch_handle wkd_watch_t; /* tag differs from the function wkd_watch() */
 /** One event pulled from a node's or a watch's event queue. */
 typedef struct wkd_event wkd_event_t;
 

@@ -1,3 +1,4 @@
+// Serf layer configuration checks and error names (see config.hpp).
 #include "serf/config.hpp"
 
 namespace wkd::serf {

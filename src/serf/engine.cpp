@@ -76,14 +76,18 @@ Engine::Engine(Config cfg, Host& host, Rng& rng, LogSink& log, EventSink& sink)
   query_clock_.increment();
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // The queues finish (and call back) whatever they still hold when they
+  // are destroyed; the leave callback must not reach the host by then.
+  leave_phase_ = LeavePhase::none;
+}
 
 void Engine::log(LogLevel level, const std::string& line) {
   if (level >= log_.min_level()) log_.log(level, "serf: " + line);
 }
 
-void Engine::queue_intent(Bytes msg, BroadcastQueue::Finished finished) {
-  intents_q_.queue(std::move(msg), std::move(finished));
+void Engine::queue_intent(Bytes msg, swim::BroadcastQueue::Done done) {
+  intents_q_.push({}, std::move(msg), std::move(done));
 }
 
 // ---------------------------------------------------------------- lifecycle
@@ -149,8 +153,8 @@ Status Engine::leave(TimePoint now, LeaveDone done) {
   leave_phase_ = LeavePhase::intent;
   leave_deadline_ = now + cfg_.broadcast_timeout;
   // Runs from get_broadcasts once the intent has been sent its full count
-  // (or from a prune); the host defers the memberlist call it makes.
-  queue_intent(std::move(*raw), [this] {
+  // (or when pruned); the host defers the memberlist call it makes.
+  queue_intent(std::move(*raw), [this](bool) {
     if (leave_phase_ == LeavePhase::intent) leave_memberlist(queue_now_);
   });
   return {};
@@ -213,7 +217,7 @@ Status Engine::user_event(TimePoint now, std::string_view ev_name, ByteView payl
   }
   event_clock_.increment();
   handle_user_event(msg);
-  events_q_.queue(std::move(*raw));
+  events_q_.push({}, std::move(*raw));
   return {};
 }
 
@@ -238,7 +242,7 @@ Status Engine::broadcast_wkd(ByteView msg) {
     return fail(Err::too_large, "wkd message of " + std::to_string(msg.size()) +
                                     " bytes exceeds the gossip budget of " + std::to_string(budget));
   }
-  wkd_q_.queue(Bytes(msg.begin(), msg.end()));
+  wkd_q_.push({}, Bytes(msg.begin(), msg.end()));
   return {};
 }
 
@@ -346,7 +350,7 @@ void Engine::notify_msg(TimePoint now, ByteView msg) {
     }
     return;
   }
-  BroadcastQueue* requeue = nullptr;
+  swim::BroadcastQueue* requeue = nullptr;
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
@@ -370,7 +374,7 @@ void Engine::notify_msg(TimePoint now, ByteView msg) {
         }
       },
       *decoded);
-  if (requeue != nullptr) requeue->queue(Bytes(msg.begin(), msg.end()));
+  if (requeue != nullptr) requeue->push({}, Bytes(msg.begin(), msg.end()));
 }
 
 void Engine::handle_wkd(ByteView msg) {
@@ -378,7 +382,7 @@ void Engine::handle_wkd(ByteView msg) {
     log(LogLevel::debug, "wkd message of type " + std::to_string(msg[0]) + " dropped: no handler");
     return;
   }
-  if (wkd_handler_->on_wkd_message(msg)) wkd_q_.queue(Bytes(msg.begin(), msg.end()));
+  if (wkd_handler_->on_wkd_message(msg)) wkd_q_.push({}, Bytes(msg.begin(), msg.end()));
 }
 
 bool Engine::is_wkd_node(const swim::NodeInfo& node) {
@@ -393,12 +397,19 @@ void Engine::get_broadcasts(TimePoint now, const swim::NodeInfo* target, std::si
                             std::size_t limit, std::vector<Bytes>& out) {
   queue_now_ = now;
   const std::size_t n = members_.size();
-  std::size_t used = intents_q_.get(overhead, limit, n, out);
-  if (used < limit) used += queries_q_.get(overhead, limit - used, n, out);
-  if (used < limit) used += events_q_.get(overhead, limit - used, n, out);
-  if (used < limit && !wkd_q_.empty() && target != nullptr && is_wkd_node(*target)) {
-    wkd_q_.get(overhead, limit - used, n, out);
-  }
+  std::size_t used = 0;
+  // Serf's order: intents, then queries, then events; wkd messages last and
+  // only towards a node that advertises `wkd`.
+  auto drain = [&](swim::BroadcastQueue& q) {
+    if (q.empty() || used + overhead >= limit) return;
+    const std::size_t first = out.size();
+    q.take(overhead, limit - used, n, out);
+    for (std::size_t i = first; i < out.size(); ++i) used += overhead + out[i].size();
+  };
+  drain(intents_q_);
+  drain(queries_q_);
+  drain(events_q_);
+  if (!wkd_q_.empty() && target != nullptr && is_wkd_node(*target)) drain(wkd_q_);
 }
 
 Bytes Engine::local_state(TimePoint now, bool join, const swim::NodeInfo* peer) {
@@ -602,7 +613,7 @@ void Engine::reconnect(TimePoint now) {
 void Engine::check_queues() {
   std::size_t max = cfg_.max_queue_depth;
   if (cfg_.min_queue_depth > 0) max = std::max(2 * members_.size(), cfg_.min_queue_depth);
-  const std::pair<const char*, BroadcastQueue*> queues[] = {
+  const std::pair<const char*, swim::BroadcastQueue*> queues[] = {
       {"Intent", &intents_q_}, {"Event", &events_q_}, {"Query", &queries_q_}, {"Wkd", &wkd_q_}};
   for (const auto& [qname, q] : queues) {
     const std::size_t n = q->size();

@@ -18,7 +18,7 @@
 //    about ourselves, again up to BroadcastTimeout) -> LeavePropagateDelay ->
 //    done. With no other alive member the intent wait is skipped.
 //  * Gossip: intents, queries, events and wkd messages each have a
-//    transmit-limited queue; get_broadcasts drains them in that order (serf's
+//    transmit-limited queue (swim::BroadcastQueue); get_broadcasts drains them in that order (serf's
 //    order, wkd last), wkd messages only towards wkd nodes. Received news is
 //    re-queued as received, so it spreads epidemically.
 //  * Events: deduplicated in a 512-slot ring by Lamport time and delivered
@@ -53,7 +53,6 @@
 #include "common/log.hpp"
 #include "common/rng.hpp"
 #include "common/time.hpp"
-#include "serf/broadcast_queue.hpp"
 #include "serf/config.hpp"
 #include "serf/coordinate_client.hpp"
 #include "serf/event_buffer.hpp"
@@ -63,6 +62,7 @@
 #include "serf/member_table.hpp"
 #include "serf/query.hpp"
 #include "serf/wkd_messages.hpp"
+#include "swim/broadcast_queue.hpp"
 #include "swim/node_state.hpp"
 #include "wire/coordinate.hpp"
 #include "wire/serf_messages.hpp"
@@ -195,7 +195,7 @@ class Engine {
   enum class LeavePhase : std::uint8_t { none, intent, memberlist, propagate };
 
   void log(LogLevel level, const std::string& line);
-  void queue_intent(Bytes msg, BroadcastQueue::Finished finished = {});
+  void queue_intent(Bytes msg, swim::BroadcastQueue::Done done = {});
 
   // Intents.
   void broadcast_join(TimePoint now, LamportTime ltime);
@@ -246,7 +246,9 @@ class Engine {
   QueryTracker tracker_;
   // Incoming user queries not yet answered: (LTime, ID) -> deadline.
   std::map<std::pair<LamportTime, std::uint32_t>, TimePoint> responders_;
-  BroadcastQueue intents_q_, events_q_, queries_q_, wkd_q_;
+  // Serf's three gossip queues and wkd's (memberlist TransmitLimitedQueue
+  // semantics; no keys, serf broadcasts never invalidate each other).
+  swim::BroadcastQueue intents_q_, events_q_, queries_q_, wkd_q_;
   CoordinateClient coord_client_;
   std::map<std::string, wire::Coordinate, std::less<>> coord_cache_;
 

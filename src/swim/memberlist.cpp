@@ -296,6 +296,8 @@ bool Memberlist::has_left() const noexcept { return impl_->leaving_flag; }
 
 int Memberlist::health_score() const noexcept { return impl_->awareness.score(); }
 
+std::uint64_t Memberlist::change_counter() const noexcept { return impl_->changes; }
+
 const Stats& Memberlist::stats() const noexcept { return impl_->stats; }
 
 const Config& Memberlist::config() const noexcept { return impl_->cfg; }
@@ -324,6 +326,7 @@ void Memberlist::remove_node(std::string_view name) {
   const auto index = static_cast<std::size_t>(it - m.nodes.begin());
   m.nodes.erase(it);
   if (m.probe_index > index) --m.probe_index;
+  ++m.changes;
 }
 
 }  // namespace wkd::swim

@@ -121,6 +121,9 @@ class Memberlist {
   std::size_t num_alive() const noexcept;  // alive or suspect, local node excluded
 
   int health_score() const noexcept;
+  // Incremented whenever a member's state, incarnation, address or
+  // metadata changes: a cheap "did the table change" test for snapshots.
+  std::uint64_t change_counter() const noexcept;
   const Stats& stats() const noexcept;
   const Config& config() const noexcept;
 

@@ -56,6 +56,7 @@ struct Memberlist::Impl {
   bool probe_running = false;
   bool probe_tick_pending = false;
   Awareness awareness;
+  std::uint64_t changes = 0;
   BroadcastQueue broadcasts;
   Stats stats;
 

@@ -140,6 +140,7 @@ void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, Broadcas
     state->incarnation = a.incarnation;
     state->meta = a.meta;
     state->addr = to_address(a.addr, a.port);
+    ++changes;
     if (is_local) incarnation = std::max(incarnation, a.incarnation);
     if (state->state != NodeState::alive) {
       state->state = NodeState::alive;
@@ -190,6 +191,7 @@ void Memberlist::Impl::suspect_node(const wire::Suspect& s) {
   state->incarnation = s.incarnation;
   state->state = NodeState::suspect;
   state->state_change = now;
+  ++changes;
   start_suspicion(*state, s.from);
 }
 
@@ -253,6 +255,7 @@ void Memberlist::Impl::dead_node(const wire::Dead& d, BroadcastQueue::Done notif
   state->incarnation = d.incarnation;
   state->state = d.node == d.from ? NodeState::left : NodeState::dead;
   state->state_change = now;
+  ++changes;
   delegate.notify_leave(*state);
 }
 
@@ -260,6 +263,7 @@ void Memberlist::Impl::refute(NodeInfo& me, std::uint32_t accused_inc) {
   std::uint32_t inc = next_incarnation();
   if (accused_inc >= inc) inc = skip_incarnation(accused_inc - inc + 1);
   me.incarnation = inc;
+  ++changes;
   awareness.apply_delta(1);
   ++stats.refutations;
   wire::Alive a = self_alive();

@@ -303,11 +303,11 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
               if (h->nodes < 0 || h->user_state_len < 0) {
                 return fail(Err::bad_length, "push/pull header with a negative count");
               }
-              if (static_cast<std::uint64_t>(h->nodes) > kMaxStreamPushPullNodes) {
+              if (h->nodes > kMaxPushPullNodes) {
                 return fail(Err::oversized,
                             "push/pull announces " + std::to_string(h->nodes) + " nodes");
               }
-              if (static_cast<std::uint64_t>(h->user_state_len) > kMaxStreamUserStateBytes) {
+              if (h->user_state_len > kMaxUserStateBytes) {
                 return fail(Err::oversized, "push/pull announces " +
                                                 std::to_string(h->user_state_len) +
                                                 " bytes of user state");
@@ -340,7 +340,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
               if (h->user_msg_len < 0) {
                 return fail(Err::bad_length, "user message header with a negative length");
               }
-              if (static_cast<std::uint64_t>(h->user_msg_len) > kMaxStreamUserMsgBytes) {
+              if (h->user_msg_len > kMaxStreamUserMsgBytes) {
                 return fail(Err::oversized, "user message announces " +
                                                 std::to_string(h->user_msg_len) + " bytes");
               }

@@ -44,10 +44,9 @@ namespace wkd::wire {
 
 // Default cap on the bytes one connection may deliver.
 inline constexpr std::size_t kDefaultMaxStreamBytes = std::size_t{64} << 20;
-// memberlist HEAD limits on a push/pull header and a TCP user message.
-inline constexpr std::uint64_t kMaxStreamPushPullNodes = std::uint64_t{1} << 20;
-inline constexpr std::uint64_t kMaxStreamUserStateBytes = std::uint64_t{20} << 20;
-inline constexpr std::uint64_t kMaxStreamUserMsgBytes = std::uint64_t{20} << 20;
+// memberlist HEAD limit on a TCP user message. The push/pull limits are
+// kMaxPushPullNodes and kMaxUserStateBytes (memberlist_codec.hpp).
+inline constexpr std::int64_t kMaxStreamUserMsgBytes = std::int64_t{20} << 20;
 
 // Which end of the connection we are: only the dialer sends a label header,
 // so only the acceptor expects one.

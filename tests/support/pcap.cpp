@@ -183,7 +183,7 @@ bool read_pcap(const std::string& path, Capture& out, std::string& error) {
       d.payload.assign(l4.begin() + 8, l4.begin() + static_cast<std::ptrdiff_t>(len));
       out.udp.push_back(std::move(d));
     } else if (proto == kProtoTcp && l4.size() >= 20) {
-      const std::size_t doff = std::size_t{l4[12] >> 4} * 4;
+      const std::size_t doff = static_cast<std::size_t>(l4[12] >> 4) * 4;
       if (doff < 20 || doff > l4.size()) {
         ++out.skipped;
         continue;

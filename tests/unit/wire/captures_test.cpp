@@ -104,7 +104,7 @@ std::vector<DumpEntry> read_dump(const std::string& name) {
     const bool hex_line = first == 4 && line.size() > 10 && line[8] == ' ' && line[9] == ' ';
     if (hex_line) {
       Bytes row;
-      ASSERT_TRUE(from_hex(line.substr(10, 48), row)) << line;
+      EXPECT_TRUE(from_hex(line.substr(10, 48), row)) << line;
       append(e.bytes, row);
       continue;
     }
@@ -149,11 +149,15 @@ void check_fields(const InnerMessage& m, const DumpLeaf& leaf) {
     std::visit(
         [&](const auto& s) {
           using T = std::decay_t<decltype(s)>;
-          if constexpr (!std::is_same_v<T, SerfRelay>) EXPECT_EQ(s.ltime, num("LTime"));
+          if constexpr (!std::is_same_v<T, SerfRelay>) {
+            EXPECT_EQ(s.ltime, num("LTime"));
+          }
           if constexpr (std::is_same_v<T, SerfJoin> || std::is_same_v<T, SerfLeave>) {
             EXPECT_EQ(s.node, str("Node"));
           }
-          if constexpr (std::is_same_v<T, SerfUserEvent>) EXPECT_EQ(s.name, str("Name"));
+          if constexpr (std::is_same_v<T, SerfUserEvent>) {
+            EXPECT_EQ(s.name, str("Name"));
+          }
           if constexpr (std::is_same_v<T, SerfQuery> || std::is_same_v<T, SerfQueryResponse>) {
             EXPECT_EQ(s.id, num("ID"));
           }
@@ -329,7 +333,7 @@ TEST_P(WireCaptureWithDump, StreamsMatchTheDumpAndDecode) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Captures, WireCaptureWithDump, ::testing::Values("plain", "comp", "fail"),
-                         [](const auto& info) { return std::string(info.param); });
+                         [](const auto& param_info) { return std::string(param_info.param); });
 
 TEST(WireCaptures, CompressedBuffersAreByteExactGoLzw) {
   // Every compress wrapper serf sent (UDP and TCP) is what compress_message

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -165,6 +166,21 @@ TEST(WireLzw, ClearIsEmittedExactlyWhenTheDictionaryFills) {
   ASSERT_GE(clears.size(), 4u);
   for (std::size_t k = 1; k < clears.size(); ++k) {
     EXPECT_EQ(clears[k] - clears[k - 1] - 1, 3838u) << "between clear " << k - 1 << " and " << k;
+  }
+}
+
+TEST(WireLzw, EveryLengthRoundTripsAcrossWidthChangesAndResets) {
+  // Random bytes emit roughly one code per byte, so the prefixes of one
+  // buffer end on every code count up to ~4400, including the counts where
+  // the final code widens the codes (511, 1023, 2047) or triggers the reset
+  // at 4095 just before EOF, which the writer must mirror exactly.
+  Rng rng(2024);
+  const Bytes data = random_bytes(rng, 4400, 256);
+  for (std::size_t n = 1; n <= data.size(); ++n) {
+    const ByteView prefix = ByteView(data).first(n);
+    auto back = lzw_decompress(lzw_compress(prefix));
+    ASSERT_TRUE(back) << n << ": " << back.message();
+    ASSERT_TRUE(std::equal(back->begin(), back->end(), prefix.begin(), prefix.end())) << n;
   }
 }
 

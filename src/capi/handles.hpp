@@ -1,0 +1,51 @@
+// What the opaque C handles are.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "capi/guard.hpp"
+#include "runtime/node.hpp"
+#include "wkd/member.h"
+#include "wkd/watch.h"
+
+struct wkd_node {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<wkd::runtime::Node> impl;
+};
+
+// A snapshot plus the C arrays (wkd_kv) its members hand out.
+struct wkd_members {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<const wkd::runtime::View> view;
+  std::vector<const wkd::runtime::MemberView*> items;
+  std::vector<std::vector<wkd_kv>> kvs;  // per item
+};
+
+struct wkd_event {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  wkd::runtime::EventPtr ev;
+  std::vector<wkd_kv> kvs;  // the member's tags as wkd_kv
+};
+
+struct wkd_watch_handle {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<wkd::runtime::Node> node;
+  std::shared_ptr<wkd::runtime::Watch> watch;
+};
+
+namespace wkd::capi {
+
+inline runtime::Node* node_of(wkd_node_t* n) {
+  return n != nullptr && n->tag == kLiveTag && n->impl ? n->impl.get() : nullptr;
+}
+inline const runtime::Node* node_of(const wkd_node_t* n) {
+  return n != nullptr && n->tag == kLiveTag && n->impl ? n->impl.get() : nullptr;
+}
+
+std::vector<wkd_kv> kv_array(const runtime::MemberView& m);
+void fill_member(wkd_member_info* out, const runtime::MemberView& m, const std::vector<wkd_kv>& kvs);
+
+}  // namespace wkd::capi

@@ -1,0 +1,176 @@
+// wkd/member.h: member snapshots.
+#include "capi/handles.hpp"
+#include "wkd/member.h"
+
+using namespace wkd;
+using namespace wkd::capi;
+
+namespace wkd::capi {
+
+std::vector<wkd_kv> kv_array(const runtime::MemberView& m) {
+  std::vector<wkd_kv> v;
+  v.reserve(m.c_tags.size());
+  for (const auto& [k, val] : m.c_tags) v.push_back(wkd_kv{k, val});
+  return v;
+}
+
+void fill_member(wkd_member_info* out, const runtime::MemberView& m, const std::vector<wkd_kv>& kvs) {
+  wkd_member_info full{};
+  full.struct_size = sizeof(full);
+  full.name = m.name.c_str();
+  full.address = m.address.c_str();
+  full.port = m.port;
+  full.state = static_cast<wkd_member_state>(m.state);
+  full.incarnation = m.incarnation;
+  full.tags = kvs.data();
+  full.n_tags = kvs.size();
+  full.groups = m.c_groups.data();
+  full.n_groups = m.c_groups.size();
+  full.database_type = m.identity.database_type.c_str();
+  full.wire_protocol = m.identity.wire_protocol.c_str();
+  full.endpoint = m.identity.endpoint.c_str();
+  full.capabilities = m.c_caps.data();
+  full.n_capabilities = m.c_caps.size();
+  switch (m.identity.health) {
+    case serf::Health::passing:
+      full.health = WKD_HEALTH_PASSING;
+      break;
+    case serf::Health::warning:
+      full.health = WKD_HEALTH_WARNING;
+      break;
+    case serf::Health::critical:
+      full.health = WKD_HEALTH_CRITICAL;
+      break;
+    default:
+      full.health = WKD_HEALTH_UNKNOWN;
+      break;
+  }
+  full.last_seen_unix_ms = m.last_seen_unix_ms;
+  full.wkd_version = m.identity.wkd_version.c_str();
+  full.protocol_min = m.vsn.pmin;
+  full.protocol_max = m.vsn.pmax;
+  full.protocol_cur = m.vsn.pcur;
+  full.delegate_min = m.vsn.dmin;
+  full.delegate_max = m.vsn.dmax;
+  full.delegate_cur = m.vsn.dcur;
+  copy_sized(out, full);
+}
+
+}  // namespace wkd::capi
+
+namespace {
+
+bool matches(const runtime::MemberView& m, const wkd_member_filter& f) {
+  if (f.states != 0 && (f.states & (1u << static_cast<unsigned>(m.state))) == 0) return false;
+  if (f.group != nullptr && f.group[0] != '\0' && !m.in_group(f.group)) return false;
+  if (f.database_type != nullptr && f.database_type[0] != '\0' && m.identity.database_type != f.database_type)
+    return false;
+  if (f.wire_protocol != nullptr && f.wire_protocol[0] != '\0' && m.identity.wire_protocol != f.wire_protocol)
+    return false;
+  if (f.tag_key != nullptr && f.tag_key[0] != '\0') {
+    if (!m.has_tag(f.tag_key)) return false;
+    if (f.tag_value != nullptr && m.tag(f.tag_key) != f.tag_value) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+extern "C" {
+
+WKD_API wkd_status wkd_node_members(wkd_members_t** out, wkd_node_t* node, const wkd_member_filter* filter,
+                                    wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
+    *out = nullptr;
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (n->closed()) return fail(err, WKD_E_CLOSED, "node is closed");
+    wkd_member_filter f = WKD_MEMBER_FILTER_INIT;
+    if (filter != nullptr) {
+      if (filter->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "filter struct_size is too small");
+      f = read_sized(filter, f);
+    }
+    auto snap = std::make_unique<wkd_members>();
+    snap->view = n->view();
+    if (snap->view) {
+      for (const auto& m : snap->view->members) {
+        if (!matches(m, f)) continue;
+        snap->items.push_back(&m);
+        snap->kvs.push_back(kv_array(m));
+      }
+    }
+    *out = snap.release();
+    return WKD_OK;
+  });
+}
+
+WKD_API size_t wkd_members_count(const wkd_members_t* members) {
+  return members == nullptr || members->tag != kLiveTag ? 0 : members->items.size();
+}
+
+WKD_API wkd_status wkd_members_at(wkd_member_info* out, const wkd_members_t* members, size_t index, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
+    if (members == nullptr || members->tag != kLiveTag) return fail(err, WKD_E_INVAL, "members is not a snapshot");
+    if (index >= members->items.size()) {
+      return fail(err, WKD_E_INVAL,
+                  "index " + std::to_string(index) + " out of range (" + std::to_string(members->items.size()) + " members)");
+    }
+    fill_member(out, *members->items[index], members->kvs[index]);
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_members_find(wkd_member_info* out, const wkd_members_t* members, const char* name,
+                                    wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
+    if (members == nullptr || members->tag != kLiveTag) return fail(err, WKD_E_INVAL, "members is not a snapshot");
+    if (name == nullptr) return fail(err, WKD_E_INVAL, "name is NULL");
+    for (size_t i = 0; i < members->items.size(); ++i) {
+      if (members->items[i]->name == name) {
+        fill_member(out, *members->items[i], members->kvs[i]);
+        return WKD_OK;
+      }
+    }
+    return fail(err, WKD_E_NOTFOUND, std::string("no member named '") + name + "' in the snapshot");
+  });
+}
+
+WKD_API void wkd_members_free(wkd_members_t* members) {
+  if (members == nullptr || members->tag != kLiveTag) return;
+  members->tag = kDeadTag;
+  delete members;
+}
+
+WKD_API const char* wkd_member_state_name(wkd_member_state state) {
+  switch (state) {
+    case WKD_MEMBER_ALIVE:
+      return "alive";
+    case WKD_MEMBER_SUSPECT:
+      return "suspect";
+    case WKD_MEMBER_FAILED:
+      return "failed";
+    case WKD_MEMBER_LEFT:
+      return "left";
+    case WKD_MEMBER_LEAVING:
+      return "leaving";
+  }
+  return "unknown";
+}
+
+WKD_API const char* wkd_health_name(wkd_health health) {
+  switch (health) {
+    case WKD_HEALTH_PASSING:
+      return "passing";
+    case WKD_HEALTH_WARNING:
+      return "warning";
+    case WKD_HEALTH_CRITICAL:
+      return "critical";
+    default:
+      return "unknown";
+  }
+}
+
+}  // extern "C"

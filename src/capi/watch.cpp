@@ -1,0 +1,167 @@
+// wkd/watch.h: watches and events.
+#include "capi/handles.hpp"
+#include "wkd/watch.h"
+
+using namespace wkd;
+using namespace wkd::capi;
+
+extern "C" {
+
+WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watch_spec* spec, wkd_watch_cb cb,
+                             void* user_data, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
+    *out = nullptr;
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (spec == nullptr || spec->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "spec is NULL or too small");
+    wkd_watch_spec s = WKD_WATCH_SPEC_INIT;
+    s = read_sized(spec, s);
+    runtime::WatchKind kind;
+    switch (s.kind) {
+      case WKD_WATCH_MEMBERS:
+        kind = runtime::WatchKind::members;
+        break;
+      case WKD_WATCH_GROUP:
+        kind = runtime::WatchKind::group;
+        if (s.name == nullptr || s.name[0] == '\0') return fail(err, WKD_E_INVAL, "a GROUP watch needs spec.name");
+        break;
+      case WKD_WATCH_SERVICE:
+      case WKD_WATCH_SERVICE_HEALTHY:
+        return fail(err, WKD_E_NOTSUP, "service watches need the service registry, which is not available yet");
+      case WKD_WATCH_USER_EVENTS:
+        kind = runtime::WatchKind::user_events;
+        break;
+      default:
+        return fail(err, WKD_E_INVAL, "unknown watch kind " + std::to_string(static_cast<int>(s.kind)));
+    }
+    if ((s.flags & ~WKD_WATCH_INITIAL) != 0) return fail(err, WKD_E_INVAL, "unknown watch flags");
+    runtime::Watch::Callback callback;
+    if (cb != nullptr) {
+      callback = [cb, user_data](const runtime::Event& ev) {
+        // A borrowed event for the duration of the call.
+        wkd_event e;
+        e.ev = runtime::EventPtr(std::shared_ptr<const runtime::Event>(), &ev);
+        if (ev.member != nullptr) e.kvs = kv_array(*ev.member);
+        cb(&e, user_data);
+        e.tag = kDeadTag;
+      };
+    }
+    auto w = n->watch(kind, s.name != nullptr ? s.name : "", s.flags, s.queue_capacity, std::move(callback));
+    if (!w.ok()) return fail_with(err, w.failure());
+    auto* h = new wkd_watch_handle;
+    h->node = node->impl;
+    h->watch = std::move(w).value();
+    *out = h;
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_watch_next_event(wkd_event_t** out, wkd_watch_t* watch, int32_t timeout_ms, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
+    *out = nullptr;
+    if (watch == nullptr || watch->tag != kLiveTag) return fail(err, WKD_E_INVAL, "watch is not a live watch handle");
+    if (watch->watch->is_callback()) return fail(err, WKD_E_STATE, "a callback watch has no queue");
+    if (timeout_ms != 0 && watch->node->on_loop_thread())
+      return fail(err, WKD_E_LOOPTHREAD, "waiting for an event on the node's loop thread would deadlock");
+    runtime::EventPtr ev;
+    const Duration timeout = timeout_ms < 0 ? Duration(-1) : Duration(milliseconds(timeout_ms));
+    switch (watch->watch->pull(&ev, timeout)) {
+      case runtime::PullResult::timeout:
+        return fail(err, WKD_E_TIMEOUT, "no event within " + std::to_string(timeout_ms) + " ms");
+      case runtime::PullResult::cancelled:
+        return fail(err, WKD_E_CANCELED, "the watch was cancelled or its node closed");
+      case runtime::PullResult::event:
+        break;
+    }
+    auto e = std::make_unique<wkd_event>();
+    if (ev->member != nullptr) e->kvs = kv_array(*ev->member);
+    e->ev = std::move(ev);
+    *out = e.release();
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_watch_fd(int* fd_out, wkd_watch_t* watch, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (fd_out == nullptr) return fail(err, WKD_E_INVAL, "fd_out is NULL");
+    if (watch == nullptr || watch->tag != kLiveTag) return fail(err, WKD_E_INVAL, "watch is not a live watch handle");
+    if (watch->watch->is_callback()) return fail(err, WKD_E_STATE, "a callback watch has no queue");
+    *fd_out = watch->watch->fd();
+    return WKD_OK;
+  });
+}
+
+WKD_API void wkd_watch_cancel(wkd_watch_t* watch) {
+  if (watch == nullptr || watch->tag != kLiveTag) return;
+  try {
+    watch->node->unwatch(watch->watch);
+  } catch (...) {
+  }
+}
+
+WKD_API void wkd_watch_free(wkd_watch_t* watch) {
+  if (watch == nullptr || watch->tag != kLiveTag) return;
+  wkd_watch_cancel(watch);
+  watch->tag = kDeadTag;
+  delete watch;
+}
+
+WKD_API wkd_event_type wkd_event_get_type(const wkd_event_t* ev) {
+  if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return WKD_EVENT_OVERFLOW;
+  return static_cast<wkd_event_type>(ev->ev->type);
+}
+
+WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
+    if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return fail(err, WKD_E_INVAL, "ev is not an event");
+    if (ev->ev->member == nullptr) return fail(err, WKD_E_STATE, "not a member event");
+    fill_member(out, *ev->ev->member, ev->kvs);
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload_out, size_t* len_out,
+                                  uint64_t* ltime_out, const wkd_event_t* ev, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return fail(err, WKD_E_INVAL, "ev is not an event");
+    if (ev->ev->type != runtime::EventType::user) return fail(err, WKD_E_STATE, "not a user event");
+    if (name_out != nullptr) *name_out = ev->ev->name.c_str();
+    if (payload_out != nullptr) *payload_out = ev->ev->payload.data();
+    if (len_out != nullptr) *len_out = ev->ev->payload.size();
+    if (ltime_out != nullptr) *ltime_out = ev->ev->ltime;
+    return WKD_OK;
+  });
+}
+
+WKD_API const char* wkd_event_type_name(wkd_event_type type) {
+  switch (type) {
+    case WKD_EVENT_MEMBER_JOINED:
+      return "member-joined";
+    case WKD_EVENT_MEMBER_UPDATED:
+      return "member-updated";
+    case WKD_EVENT_MEMBER_SUSPECT:
+      return "member-suspect";
+    case WKD_EVENT_MEMBER_FAILED:
+      return "member-failed";
+    case WKD_EVENT_MEMBER_LEFT:
+      return "member-left";
+    case WKD_EVENT_MEMBER_REAPED:
+      return "member-reaped";
+    case WKD_EVENT_USER:
+      return "user";
+    case WKD_EVENT_OVERFLOW:
+      return "overflow";
+  }
+  return "unknown";
+}
+
+WKD_API void wkd_event_free(wkd_event_t* ev) {
+  if (ev == nullptr || ev->tag != kLiveTag) return;
+  ev->tag = kDeadTag;
+  delete ev;
+}
+
+}  // extern "C"

@@ -1,0 +1,41 @@
+// Events handed to watches: member changes (with the snapshot they belong
+// to) and user events.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/bytes.hpp"
+#include "runtime/view.hpp"
+
+namespace wkd::runtime {
+
+// Values equal the C API's wkd_event_type.
+enum class EventType : std::uint8_t {
+  member_joined = 0,
+  member_updated = 1,
+  member_suspect = 2,
+  member_failed = 3,
+  member_left = 4,
+  member_reaped = 5,
+  user = 6,
+  overflow = 7,
+};
+
+struct Event {
+  EventType type = EventType::member_joined;
+  // Member events: the member as it is after the change (as it was, for
+  // reaped), kept alive by `view`.
+  std::shared_ptr<const View> view;
+  const MemberView* member = nullptr;
+  // User events.
+  std::string name;
+  Bytes payload;
+  std::uint64_t ltime = 0;
+  bool coalesce = false;
+};
+
+using EventPtr = std::shared_ptr<const Event>;
+
+}  // namespace wkd::runtime

@@ -1,0 +1,77 @@
+// Immutable snapshots of the cluster view, and the member events between
+// two of them.
+//
+// The loop thread builds a View after every engine call that changed the
+// member table and publishes it; any thread reads the latest one without
+// waiting for the loop. A View keeps each member in the form the C API
+// hands out (NUL-terminated strings, arrays of pointers), so reading a
+// member costs no allocation and stays valid while the View is held.
+//
+// Member events are computed by comparing the new View with the previous
+// one, so an event always agrees with the snapshot published with it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/time.hpp"
+#include "serf/identity.hpp"
+#include "serf/serf.hpp"
+
+namespace wkd::runtime {
+
+enum class MemberState : std::uint8_t { alive = 0, suspect = 1, failed = 2, left = 3, leaving = 4 };
+const char* member_state_name(MemberState s) noexcept;
+
+struct MemberView {
+  std::string name;
+  std::string address;  // IP as text
+  std::uint16_t port = 0;
+  MemberState state = MemberState::alive;
+  std::uint32_t incarnation = 0;
+  std::vector<std::pair<std::string, std::string>> tags;  // every tag, sorted by key
+  serf::Identity identity;  // parsed from tags (health unknown for non-wkd peers)
+  std::int64_t last_seen_unix_ms = 0;  // 0 = never
+  wire::Vsn vsn{};
+  bool is_local = false;
+
+  // C views into the strings above (filled by View::finish()).
+  std::vector<const char*> c_groups;
+  std::vector<const char*> c_caps;
+  std::vector<std::pair<const char*, const char*>> c_tags;
+
+  bool in_group(std::string_view g) const;
+  std::string tag(std::string_view key) const;  // "" if absent
+  bool has_tag(std::string_view key) const;
+  // Same identity, tags and state (last_seen and incarnation ignored).
+  bool same_content(const MemberView& o) const;
+};
+
+struct View {
+  std::vector<MemberView> members;  // sorted by name
+  std::uint64_t version = 0;
+  // Fills the C pointer arrays; call once the View is complete and before
+  // sharing it (MemberView strings must not move afterwards).
+  void finish();
+  const MemberView* find(std::string_view name) const;
+};
+
+// Builds a View from the engine. `mono_now` and `unix_now_ms` convert
+// last_seen from the engine's monotonic time to wall-clock milliseconds.
+std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std::int64_t unix_now_ms,
+                                 std::uint64_t version);
+
+enum class MemberChange : std::uint8_t { joined, updated, suspect, failed, left, reaped };
+
+struct Change {
+  MemberChange type;
+  const MemberView* member;  // in the new View, or in the old one for reaped
+};
+
+// What changed from `before` (may be null: everything is new) to `after`.
+std::vector<Change> diff_views(const View* before, const View& after);
+
+}  // namespace wkd::runtime

@@ -1,0 +1,257 @@
+/*
+ * Three real nodes on loopback, through the C API only: start, join,
+ * identity, membership snapshots, a pulled watch, a callback watch, user
+ * events, graceful leave seen as "left", close and free. Every wait has a
+ * deadline. Each run takes its own addresses (127.0.0.x, port 0) so the
+ * suite can run in parallel.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <wkd.h>
+
+static int failures = 0;
+#define CHECK(cond)                                                                \
+  do {                                                                             \
+    if (!(cond)) {                                                                 \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
+      failures++;                                                                  \
+    }                                                                              \
+  } while (0)
+#define CHECK_OK(call)                                                             \
+  do {                                                                             \
+    wkd_error e_ = WKD_ERROR_INIT;                                                 \
+    wkd_status st_ = (call);                                                       \
+    (void)e_;                                                                      \
+    if (st_ != WKD_OK) {                                                           \
+      fprintf(stderr, "%s:%d: %s -> %s\n", __FILE__, __LINE__, #call, wkd_status_name(st_)); \
+      failures++;                                                                  \
+    }                                                                              \
+  } while (0)
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(int ms) {
+  struct timespec ts;
+  ts.tv_sec = ms / 1000;
+  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+  nanosleep(&ts, NULL);
+}
+
+static wkd_node_t* make_node(const char* name, const char* bind) {
+  wkd_config_t* cfg = NULL;
+  wkd_node_t* node = NULL;
+  wkd_error err = WKD_ERROR_INIT;
+  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
+  wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
+  wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_PROBE_TIMEOUT_MS, 100, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_LEAVE_PROPAGATE_DELAY_MS, 100, NULL);
+  wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
+  if (wkd_node_create(&node, cfg, &err) != WKD_OK) {
+    fprintf(stderr, "create %s: %s\n", name, err.message);
+    node = NULL;
+  }
+  wkd_config_free(cfg);
+  if (node != NULL && wkd_node_start(node, &err) != WKD_OK) {
+    fprintf(stderr, "start %s: %s\n", name, err.message);
+    wkd_node_free(node);
+    node = NULL;
+  }
+  return node;
+}
+
+/* Waits until `node` sees `name` in `state`; returns 1 on success. */
+static int wait_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
+  double end = now_s() + limit_s;
+  while (now_s() < end) {
+    wkd_members_t* ms = NULL;
+    wkd_member_info m = WKD_MEMBER_INFO_INIT;
+    int ok = 0;
+    if (wkd_node_members(&ms, node, NULL, NULL) == WKD_OK && wkd_members_find(&m, ms, name, NULL) == WKD_OK)
+      ok = m.state == state;
+    wkd_members_free(ms);
+    if (ok) return 1;
+    sleep_ms(20);
+  }
+  return 0;
+}
+
+static int callback_events = 0;
+static void on_event(const wkd_event_t* ev, void* user_data) {
+  (void)user_data;
+  if (wkd_event_get_type(ev) == WKD_EVENT_USER) callback_events++;
+}
+
+int main(void) {
+  char bind[64], seed[64];
+  const unsigned base = 10 + (unsigned)(now_s() * 1000) % 200;
+  wkd_node_t* a;
+  wkd_node_t* b;
+  wkd_node_t* c;
+  int joined = 0;
+  wkd_error err = WKD_ERROR_INIT;
+  wkd_watch_t* pulled = NULL;
+  wkd_watch_t* callback = NULL;
+
+  snprintf(bind, sizeof bind, "127.0.0.%u:0", base);
+  a = make_node("a", bind);
+  snprintf(bind, sizeof bind, "127.0.0.%u:0", base + 1);
+  b = make_node("b", bind);
+  snprintf(bind, sizeof bind, "127.0.0.%u:0", base + 2);
+  c = make_node("c", bind);
+  if (a == NULL || b == NULL || c == NULL) {
+    fprintf(stderr, "could not start the nodes\n");
+    return 1;
+  }
+  CHECK_OK(wkd_node_local_addr(seed, sizeof seed, NULL, a, NULL));
+
+  {
+    const char* groups[] = {"orders", "eu-west"};
+    wkd_kv tags[] = {{"zone", "z1"}};
+    wkd_registration reg = WKD_REGISTRATION_INIT;
+    reg.database_type = "postgres";
+    reg.wire_protocol = "pgwire";
+    reg.endpoint = "127.0.0.1:5432";
+    reg.groups = groups;
+    reg.n_groups = 2;
+    reg.tags = tags;
+    reg.n_tags = 1;
+    CHECK_OK(wkd_register(b, &reg, NULL));
+    /* A reserved key as a free tag is refused. */
+    {
+      wkd_kv bad[] = {{"db", "x"}};
+      reg.tags = bad;
+      CHECK(wkd_register(b, &reg, &err) == WKD_E_INVAL);
+    }
+  }
+
+  {
+    wkd_watch_spec spec = WKD_WATCH_SPEC_INIT;
+    spec.kind = WKD_WATCH_MEMBERS;
+    CHECK_OK(wkd_watch(&pulled, a, &spec, NULL, NULL, NULL));
+    spec.kind = WKD_WATCH_USER_EVENTS;
+    CHECK_OK(wkd_watch(&callback, c, &spec, on_event, NULL, NULL));
+    spec.kind = WKD_WATCH_SERVICE;
+    {
+      wkd_watch_t* w = NULL;
+      CHECK(wkd_watch(&w, a, &spec, NULL, NULL, NULL) == WKD_E_NOTSUP);
+      CHECK(w == NULL);
+    }
+  }
+
+  {
+    const char* seeds[] = {seed};
+    CHECK_OK(wkd_node_join(&joined, b, seeds, 1, 5000, NULL));
+    CHECK(joined == 1);
+    CHECK_OK(wkd_node_join(&joined, c, seeds, 1, 5000, NULL));
+  }
+  CHECK(wait_state(a, "b", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_state(a, "c", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_state(c, "b", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_state(b, "c", WKD_MEMBER_ALIVE, 10));
+
+  /* The identity b registered is seen by c, and filters select on it. */
+  {
+    double end = now_s() + 10;
+    int found = 0;
+    while (!found && now_s() < end) {
+      wkd_members_t* ms = NULL;
+      wkd_member_filter f = WKD_MEMBER_FILTER_INIT;
+      f.group = "orders";
+      f.database_type = "postgres";
+      if (wkd_node_members(&ms, c, &f, NULL) == WKD_OK && wkd_members_count(ms) == 1) {
+        wkd_member_info m = WKD_MEMBER_INFO_INIT;
+        CHECK_OK(wkd_members_at(&m, ms, 0, NULL));
+        found = strcmp(m.name, "b") == 0 && strcmp(m.wire_protocol, "pgwire") == 0 &&
+                strcmp(m.endpoint, "127.0.0.1:5432") == 0 && m.n_groups == 2 && m.health == WKD_HEALTH_PASSING &&
+                m.last_seen_unix_ms > 0 && strcmp(m.wkd_version, WKD_VERSION_STRING) == 0;
+      }
+      wkd_members_free(ms);
+      if (!found) sleep_ms(20);
+    }
+    CHECK(found);
+  }
+
+  /* The pulled watch on a reported b and c joining. */
+  {
+    int saw_b = 0, saw_c = 0;
+    double end = now_s() + 10;
+    while ((!saw_b || !saw_c) && now_s() < end) {
+      wkd_event_t* ev = NULL;
+      if (wkd_watch_next_event(&ev, pulled, 200, NULL) == WKD_OK) {
+        wkd_member_info m = WKD_MEMBER_INFO_INIT;
+        if (wkd_event_get_type(ev) == WKD_EVENT_MEMBER_JOINED && wkd_event_member(&m, ev, NULL) == WKD_OK) {
+          saw_b |= strcmp(m.name, "b") == 0;
+          saw_c |= strcmp(m.name, "c") == 0;
+        }
+        wkd_event_free(ev);
+      }
+    }
+    CHECK(saw_b && saw_c);
+  }
+
+  /* A user event fired at a reaches c's callback watch once. */
+  CHECK_OK(wkd_node_fire_event(a, "deploy", (const uint8_t*)"v2", 2, false, NULL));
+  {
+    double end = now_s() + 10;
+    while (callback_events < 1 && now_s() < end) sleep_ms(20);
+    sleep_ms(300);
+    CHECK(callback_events == 1);
+  }
+  {
+    uint8_t big[600];
+    memset(big, 'x', sizeof big);
+    CHECK(wkd_node_fire_event(a, "big", big, sizeof big, false, &err) == WKD_E_TOOBIG);
+  }
+
+  /* Stats count traffic. */
+  {
+    wkd_stats s = WKD_STATS_INIT;
+    CHECK_OK(wkd_node_stats(&s, a, NULL));
+    CHECK(s.packets_in > 0 && s.packets_out > 0 && s.probes > 0 && s.members_alive == 2);
+  }
+
+  /* b leaves gracefully: a sees it as left, not failed. */
+  CHECK_OK(wkd_node_leave(b, 5000, NULL));
+  CHECK(wait_state(a, "b", WKD_MEMBER_LEFT, 10));
+  wkd_node_close(b);
+  wkd_node_close(b); /* idempotent */
+  wkd_node_free(b);
+
+  /* c is closed without leaving: a sees it fail. */
+  wkd_watch_free(callback);
+  wkd_node_close(c);
+  wkd_node_free(c);
+  CHECK(wait_state(a, "c", WKD_MEMBER_FAILED, 20));
+
+  /* After close, calls fail cleanly. */
+  wkd_node_close(a);
+  {
+    wkd_event_t* ev = NULL;
+    wkd_status st;
+    /* Drain: the queue may still hold events, then it reports cancellation. */
+    do {
+      st = wkd_watch_next_event(&ev, pulled, 100, NULL);
+      wkd_event_free(ev);
+      ev = NULL;
+    } while (st == WKD_OK);
+    CHECK(st == WKD_E_CANCELED);
+  }
+  {
+    const char* seeds[] = {seed};
+    CHECK(wkd_node_join(NULL, a, seeds, 1, 100, NULL) == WKD_E_CLOSED);
+  }
+  wkd_watch_free(pulled);
+  wkd_node_free(a);
+
+  if (failures == 0) printf("cluster_test: all checks passed\n");
+  return failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,47 @@
+// Graceful leave: the leaving node's dead(self) broadcast makes every other
+// node mark it left, never dead.
+#include <gtest/gtest.h>
+
+#include "sim/sim_report.hpp"
+#include "support/sim_cluster.hpp"
+#include "support/sim_seed.hpp"
+#include "swim/memberlist.hpp"
+
+namespace wkd::sim {
+namespace {
+
+using swim::NodeState;
+
+TEST(SimLeave, GracefulLeaveIsSeenAsLeftEverywhere) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(10, seed);
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    const std::size_t k = 6;
+    const TimePoint left_at = c.now();
+    c.leave(k);
+    ASSERT_TRUE(c.wait_state_everywhere(k, NodeState::left, seconds(30))) << c.describe();
+    report_time("leave.10.left_everywhere", seed, c.now() - left_at);
+    ASSERT_TRUE(c.wait_until([&] { return c.leave_finished(k); }, seconds(10)));
+    EXPECT_EQ(c.fate(k), SimCluster::Fate::left);
+    // Once it is gone it stays left — and, like memberlist, every node
+    // forgets it GossipToTheDeadTime (30 s) later — never dead.
+    c.run_for(seconds(60));
+    for (std::size_t o = 0; o < c.size(); ++o) {
+      if (o == k) continue;
+      const auto s = c.state_of(o, k);
+      EXPECT_TRUE(!s || *s == NodeState::left) << "n" << o << " sees n" << k << " " << swim::node_state_name(*s);
+    }
+    EXPECT_TRUE(c.converged()) << c.describe();
+    EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
+    for (const auto& e : c.timeline()) {
+      if (e.subject == k) {
+        EXPECT_EQ(e.state, NodeState::left) << "n" << e.observer << " saw n" << k << " dead";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace wkd::sim

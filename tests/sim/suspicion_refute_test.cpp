@@ -1,0 +1,53 @@
+// Suspicion and refutation: a node that stops responding for a while is
+// suspected, and when it comes back it refutes with a higher incarnation
+// before anyone declares it dead.
+#include <gtest/gtest.h>
+
+#include "sim/sim_report.hpp"
+#include "support/sim_cluster.hpp"
+#include "support/sim_seed.hpp"
+#include "swim/memberlist.hpp"
+
+namespace wkd::sim {
+namespace {
+
+using swim::NodeState;
+
+bool suspected_somewhere(const SimCluster& c, std::size_t subject) {
+  for (std::size_t o = 0; o < c.size(); ++o) {
+    if (o != subject && c.is_live(o) && c.state_of(o, subject) == NodeState::suspect) return true;
+  }
+  return false;
+}
+
+TEST(SimRefute, PausedNodeRefutesItsSuspicionWhenResumed) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(10, seed);
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    const std::size_t k = 4;
+    const std::uint32_t inc_before = c.member(k).incarnation();
+    const TimePoint paused_at = c.now();
+    c.pause(k);
+    ASSERT_TRUE(c.wait_until([&] { return suspected_somewhere(c, k); }, seconds(30))) << c.describe();
+    report_time("refute.10.first_suspect", seed, c.now() - paused_at);
+    c.resume(k);
+    const TimePoint resumed_at = c.now();
+    ASSERT_TRUE(c.wait_until(
+        [&] { return c.converged() && c.member(k).incarnation() > inc_before; }, seconds(30)))
+        << c.describe();
+    report_time("refute.10.refuted_everywhere", seed, c.now() - resumed_at);
+    // Everyone holds the new incarnation, and nobody declared it dead.
+    for (std::size_t o = 0; o < c.size(); ++o) {
+      if (o != k) {
+        EXPECT_EQ(c.incarnation_of(o, k), c.member(k).incarnation()) << "n" << o;
+      }
+    }
+    EXPECT_GT(c.memberlist(k).stats().refutations, 0u);
+    EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
+  }
+}
+
+}  // namespace
+}  // namespace wkd::sim
