@@ -8,7 +8,8 @@
 # Stages:
 #   setup      Debian packages + release build (build/)
 #   test       ctest -j2 over the release build (unit, capi, policy, fuzz replay, install)
-#   sanitize   ASan+UBSan build (build-asan/) and its unit, capi and fuzz-replay suites
+#   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi and fuzz-replay suites
+#   tsan       ThreadSanitizer build of the C API threading and cluster tests
 #   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,7 +33,14 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWKD_WERROR=ON \
   -DWKD_SANITIZE="address;undefined" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest -j2 --output-on-failure --timeout 300 -L 'unit|capi|fuzz' -E 'install|header')
+  ctest -j2 --output-on-failure --timeout 300 -L 'unit|sim|capi|fuzz' -E 'install|header')
+stage_end
+
+stage_begin tsan
+cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWKD_SANITIZE=thread >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target capi_threading_test capi_cluster_test
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_threading_test
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_cluster_test
 stage_end
 
 stage_begin fuzz

@@ -170,7 +170,8 @@ struct Memberlist::Impl {
   void push_pull_node(const Address& to, bool join, std::uint64_t join_id);
   void periodic_push_pull();
   Bytes local_state_message(bool join, const NodeInfo* peer);
-  const NodeInfo* stream_peer(const Address& from, const std::vector<wire::PushNodeState>& nodes) const;
+  const NodeInfo* stream_peer(const Address& from, const std::vector<wire::PushNodeState>& nodes);
+  NodeInfo stream_peer_tmp;  // describes a push/pull sender not yet in the table
   void handle_stream(ConnId id, const Address& from, ByteView message);
   void send_tcp_ping(const Address& to, std::uint32_t seq, const std::string& target, TimePoint deadline);
   void join_result(std::uint64_t join_id, bool ok, const std::string& error);

@@ -254,22 +254,30 @@ void Memberlist::Impl::conn_failed(ConnId id, const std::string& reason) {
 }
 
 const NodeInfo* Memberlist::Impl::stream_peer(const Address& from,
-                                              const std::vector<wire::PushNodeState>& remote) const {
+                                              const std::vector<wire::PushNodeState>& remote) {
   // A push/pull does not say who sent it. The sender is in its own node
-  // list; name it only when exactly one entry has the connection's IP.
-  const NodeInfo* found = nullptr;
+  // list; name it only when exactly one entry has the connection's IP. A
+  // sender we do not know yet (a joiner) is described from that entry.
+  const wire::PushNodeState* match = nullptr;
   int matches = 0;
+  const Address y = from.unmapped();
   for (const auto& r : remote) {
     auto a = Address::from_bytes(r.addr, r.port);
     if (!a) continue;
     const Address x = a->unmapped();
-    const Address y = from.unmapped();
     if (x.ip_len != y.ip_len || !std::equal(x.ip.begin(), x.ip.begin() + x.ip_len, y.ip.begin())) continue;
     ++matches;
-    auto it = by_name.find(r.name);
-    found = it == by_name.end() ? nullptr : it->second;
+    match = &r;
   }
-  return matches == 1 ? found : nullptr;
+  if (matches != 1) return nullptr;
+  if (auto it = by_name.find(match->name); it != by_name.end()) return it->second;
+  stream_peer_tmp.name = match->name;
+  stream_peer_tmp.addr = Address::from_bytes(match->addr, match->port).value_or(Address{});
+  stream_peer_tmp.meta = match->meta;
+  stream_peer_tmp.incarnation = match->incarnation;
+  stream_peer_tmp.state = match->state;
+  stream_peer_tmp.vsn = match->vsn.value_or(wire::Vsn{});
+  return &stream_peer_tmp;
 }
 
 Bytes Memberlist::Impl::local_state_message(bool join, const NodeInfo* peer) {
@@ -392,10 +400,10 @@ void Memberlist::Impl::handle_stream(ConnId id, const Address& from, ByteView me
           log(LogLevel::error, "memberlist: failed push/pull merge: " + err);
           break;
         }
+        const std::string peer_name = peer != nullptr ? peer->name : std::string();
         merge_state(pp->nodes);
-        for (const auto& r : pp->nodes) {
-          if (NodeInfo* n = find_node(r.name); n != nullptr && peer != nullptr && n == peer) n->last_seen = now;
-        }
+        NodeInfo* known = peer_name.empty() ? nullptr : find_node(peer_name);
+        if (known != nullptr && !known->dead_or_left()) known->last_seen = now;
         if (!pp->user_state.empty()) delegate.merge_remote_state(pp->user_state, pp->join, stream_peer(from, pp->nodes));
         break;
       }

@@ -49,7 +49,7 @@ Status unpad(Bytes& plain) {
   for (std::size_t i = plain.size() - pad; i < plain.size(); ++i) {
     if (plain[i] != pad) return fail(Err::bad_padding, "PKCS#7 pad bytes differ");
   }
-  plain.resize(plain.size() - pad);
+  plain.erase(plain.end() - static_cast<std::ptrdiff_t>(pad), plain.end());
   return {};
 }
 

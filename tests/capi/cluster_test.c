@@ -84,11 +84,13 @@ static int wait_state(wkd_node_t* node, const char* name, wkd_member_state state
   return 0;
 }
 
+/* Written on the loop thread, read by main: GCC atomic builtins (C99 has no <stdatomic.h>). */
 static int callback_events = 0;
 static void on_event(const wkd_event_t* ev, void* user_data) {
   (void)user_data;
-  if (wkd_event_get_type(ev) == WKD_EVENT_USER) callback_events++;
+  if (wkd_event_get_type(ev) == WKD_EVENT_USER) __atomic_fetch_add(&callback_events, 1, __ATOMIC_SEQ_CST);
 }
+static int events_seen(void) { return __atomic_load_n(&callback_events, __ATOMIC_SEQ_CST); }
 
 int main(void) {
   char bind[64], seed[64];
@@ -202,9 +204,9 @@ int main(void) {
   CHECK_OK(wkd_node_fire_event(a, "deploy", (const uint8_t*)"v2", 2, false, NULL));
   {
     double end = now_s() + 10;
-    while (callback_events < 1 && now_s() < end) sleep_ms(20);
+    while (events_seen() < 1 && now_s() < end) sleep_ms(20);
     sleep_ms(300);
-    CHECK(callback_events == 1);
+    CHECK(events_seen() == 1);
   }
   {
     uint8_t big[600];

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 
@@ -336,6 +338,16 @@ bool is_false_failure(const TimelineEvent& e, const std::vector<std::size_t>& ex
 std::size_t SimCluster::false_failures(const std::vector<std::size_t>& except) const {
   return static_cast<std::size_t>(std::count_if(timeline_.begin(), timeline_.end(),
                                                 [&](const TimelineEvent& e) { return is_false_failure(e, except); }));
+}
+
+std::size_t SimCluster::max_false_accusers(const std::vector<std::size_t>& except) const {
+  std::map<std::size_t, std::set<std::size_t>> accusers;
+  for (const TimelineEvent& e : timeline_) {
+    if (is_false_failure(e, except)) accusers[e.subject].insert(e.observer);
+  }
+  std::size_t most = 0;
+  for (const auto& [subject, who] : accusers) most = std::max(most, who.size());
+  return most;
 }
 
 std::string SimCluster::describe_false_failures(const std::vector<std::size_t>& except) const {

@@ -176,6 +176,9 @@ class SimCluster {
   // Times a node declared another dead while that one was neither killed
   // nor gone (subjects in `except` are not counted).
   std::size_t false_failures(const std::vector<std::size_t>& except = {}) const;
+  // The most distinct nodes that declared any one such node dead: 1 means
+  // every false death stayed one node's mistake, never confirmed by another.
+  std::size_t max_false_accusers(const std::vector<std::size_t>& except = {}) const;
   // Those events, one per line ("t=12345 ms: n3 declared n7 dead (inc 2)"),
   // for assertion messages.
   std::string describe_false_failures(const std::vector<std::size_t>& except = {}) const;
