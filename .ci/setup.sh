@@ -16,6 +16,7 @@ PKGS=(
   libmbedtls-dev      # AES-GCM for the gossip keyring (2.x API)
   googletest libgtest-dev libgmock-dev   # unit, simulator and C ABI tests
   clang-14 libclang-rt-14-dev            # libFuzzer targets and sanitizer runtimes
+  serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
 )
 
 missing=()

@@ -7,7 +7,7 @@
 #
 # Stages:
 #   setup      Debian packages + release build (build/)
-#   test       ctest -j2 over the release build (unit, capi, policy, fuzz replay, install)
+#   test       ctest -j2 over the release build (unit, sim, capi, policy, fuzz replay, install, interop)
 #   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi and fuzz-replay suites
 #   tsan       ThreadSanitizer build of the C API threading and cluster tests
 #   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus

@@ -60,6 +60,9 @@ Result<std::shared_ptr<Node>> Node::create(NodeOptions opts, uv_loop_t* host_loo
   if (opts.serf.memberlist.name.empty()) return Result<std::shared_ptr<Node>>::fail(Err::invalid, "node name is empty");
   if (!opts.bind.is_set()) return Result<std::shared_ptr<Node>>::fail(Err::invalid, "bind address is not set");
   if (opts.rng_seed == 0) opts.rng_seed = os_seed();
+  // AES-GCM nonces come from this generator: with a keyring, never let a
+  // fixed seed make two nodes (or two runs) repeat nonces under one key.
+  if (!opts.keyring.empty()) opts.rng_seed ^= os_seed();
   // Check everything the engine will check, with a placeholder advertise
   // address, so configuration errors surface at create time.
   serf::Config probe = opts.serf;

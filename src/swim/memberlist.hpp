@@ -66,6 +66,7 @@ struct Stats {
   std::uint64_t probes = 0, probe_failures = 0, indirect_probes = 0, tcp_pings = 0;
   std::uint64_t suspicions = 0, refutations = 0, push_pulls = 0, gossip_messages = 0;
   std::uint64_t nacks_sent = 0, nacks_received = 0;
+  std::uint64_t verifications = 0, verifications_alive = 0;  // checks before declaring a member dead
   wire::DecodeCounters drops;  // inputs rejected, by reason
   std::uint64_t drops_unknown_node_ack = 0;
 };

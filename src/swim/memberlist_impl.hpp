@@ -133,6 +133,8 @@ struct Memberlist::Impl {
   void refute(NodeInfo& me, std::uint32_t accused_inc);
   void start_suspicion(NodeInfo& node, const std::string& from);
   void on_suspicion_timeout(const std::string& name, TimePoint change_time);
+  void verify_suspect(NodeInfo& node, TimePoint change_time);
+  void declare_dead(NodeInfo& node, int confirmations);
   std::string verify_protocol(const std::vector<wire::PushNodeState>& remote) const;
   void merge_state(const std::vector<wire::PushNodeState>& remote);
   void encode_and_broadcast(const std::string& key, Result<Bytes, wire::Err> msg, BroadcastQueue::Done notify = {});

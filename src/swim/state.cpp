@@ -219,13 +219,91 @@ void Memberlist::Impl::on_suspicion_timeout(const std::string& name, TimePoint c
   const int confirmations = it == suspicions.end() ? 0 : it->second.suspicion.confirmations();
   NodeInfo* state = find_node(name);
   if (state == nullptr || state->state != NodeState::suspect || state->state_change != change_time) return;
-  log(LogLevel::info, "memberlist: marking " + name + " as failed, suspect timeout reached (" +
+
+  // Weak evidence: fewer independent confirmations than expected means
+  // this node heard of the suspicion second-hand and never saw the refutation
+  // arrive. Under packet loss that is how a single node declares a healthy
+  // member dead. Before doing so, check for ourselves: a probe (direct ping
+  // carrying the suspicion, plus indirect pings); any ack restarts the
+  // suspicion timer, during which the member's refutation (provoked by the
+  // suspect message it just received) reaches us. With the expected
+  // confirmations, as for a member that really failed, nothing is delayed.
+  if (it != suspicions.end() && cfg.verify_before_dead && it->second.suspicion.expected() > 0 &&
+      confirmations < it->second.suspicion.expected()) {
+    verify_suspect(*state, change_time);
+    return;
+  }
+  declare_dead(*state, confirmations);
+}
+
+void Memberlist::Impl::declare_dead(NodeInfo& state, int confirmations) {
+  log(LogLevel::info, "memberlist: marking " + state.name + " as failed, suspect timeout reached (" +
                           std::to_string(confirmations) + " peer confirmations)");
   wire::Dead d;
-  d.incarnation = state->incarnation;
-  d.node = name;
+  d.incarnation = state.incarnation;
+  d.node = state.name;
   d.from = cfg.name;
   dead_node(d);
+}
+
+void Memberlist::Impl::verify_suspect(NodeInfo& node, TimePoint change_time) {
+  ++stats.verifications;
+  const std::string name = node.name;
+  const std::uint32_t seq = next_seq();
+  auto acked = std::make_shared<bool>(false);
+  set_ack_handler(
+      seq, cfg.probe_interval,
+      [this, name, change_time, acked](ByteView, TimePoint at) {
+        *acked = true;
+        NodeInfo* n = find_node(name);
+        if (n == nullptr || n->state != NodeState::suspect || n->state_change != change_time) return;
+        n->last_seen = at;
+        auto sit = suspicions.find(name);
+        if (sit == suspicions.end()) return;
+        // Alive after all: give its refutation a full timeout to arrive.
+        ++stats.verifications_alive;
+        timers.cancel(sit->second.timer);
+        const Duration restart = sit->second.suspicion.max_timeout();
+        sit->second.timer = timers.schedule(at + restart, [this, name, change_time](TimePoint t) {
+          now = t;
+          on_suspicion_timeout(name, change_time);
+        });
+      },
+      nullptr);
+  std::vector<Bytes> msgs;
+  auto ping = wire::encode_message(make_ping(seq, name), cfg.int_style);
+  if (ping.ok()) msgs.push_back(std::move(ping).value());
+  wire::Suspect s;
+  s.incarnation = node.incarnation;
+  s.node = name;
+  s.from = cfg.name;
+  auto sus = wire::encode_message(s, cfg.int_style);
+  if (sus.ok()) msgs.push_back(std::move(sus).value());
+  send_raw(node.addr, &node, std::move(msgs));
+
+  auto helpers = k_random_nodes(cfg.indirect_checks, [&](const NodeInfo& n) {
+    return n.name == cfg.name || n.name == name || n.state != NodeState::alive;
+  });
+  wire::IndirectPing ind;
+  ind.seq_no = seq;
+  ind.target = Bytes(node.addr.ip_bytes().begin(), node.addr.ip_bytes().end());
+  ind.port = node.addr.port;
+  ind.node = name;
+  ind.source_addr = Bytes(cfg.advertise.ip_bytes().begin(), cfg.advertise.ip_bytes().end());
+  ind.source_port = cfg.advertise.port;
+  ind.source_node = cfg.name;
+  for (NodeInfo* helper : helpers) {
+    auto msg = wire::encode_message(ind, cfg.int_style);
+    if (msg.ok()) send_msg(helper->addr, helper, std::move(msg).value());
+  }
+  timers.schedule(now + cfg.probe_interval, [this, name, change_time, acked](TimePoint t) {
+    now = t;
+    if (*acked) return;
+    NodeInfo* n = find_node(name);
+    if (n == nullptr || n->state != NodeState::suspect || n->state_change != change_time) return;
+    auto sit = suspicions.find(name);
+    declare_dead(*n, sit == suspicions.end() ? 0 : sit->second.suspicion.confirmations());
+  });
 }
 
 void Memberlist::Impl::dead_node(const wire::Dead& d, BroadcastQueue::Done notify) {

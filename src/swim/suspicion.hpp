@@ -42,6 +42,7 @@ class Suspicion {
   TimePoint deadline() const noexcept;
   int confirmations() const noexcept { return n_; }
   int expected() const noexcept { return k_; }
+  Duration max_timeout() const noexcept { return max_; }
 
  private:
   int k_;

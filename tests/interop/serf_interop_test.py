@@ -51,6 +51,17 @@ GO_BUILD_TIMEOUT = 900  # first build downloads and compiles memberlist
 _ALL_PROCS = []
 
 
+def _die_with_parent():
+    """In the child, before exec: be killed when the harness dies, even by
+    SIGKILL (a CTest timeout), since each child has its own process group."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 # ---- addresses ----------------------------------------------------------------
 
 class _Addresses:
@@ -71,13 +82,16 @@ class _Addresses:
 ADDRESSES = _Addresses()
 
 
-def free_port(ip, udp_too=True):
-    """A port free for TCP (and UDP when asked) on ip, chosen by the OS."""
+def free_port(ip, udp_too=True, avoid=()):
+    """A port free for TCP (and UDP when asked) on ip, chosen by the OS,
+    other than those in avoid."""
     for _ in range(50):
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         try:
             t.bind((ip, 0))
             port = t.getsockname()[1]
+            if port in avoid:
+                continue
             if not udp_too:
                 return port
             u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -107,11 +121,12 @@ class Proc:
         self.log_path = os.path.join(log_dir, name + ".log")
         self.err_path = os.path.join(log_dir, name + ".stderr")
         self._lines = []
+        self._eof = False
         self._cond = threading.Condition()
         self._log = open(self.log_path, "w", encoding="utf-8")
         self._err = open(self.err_path, "w", encoding="utf-8")
         self.p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=self._err,
-                                  start_new_session=True, env=env)
+                                  start_new_session=True, env=env, preexec_fn=_die_with_parent)
         _ALL_PROCS.append(self)
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -131,6 +146,7 @@ class Proc:
                 self._lines.append(item)
                 self._cond.notify_all()
         with self._cond:
+            self._eof = True
             self._cond.notify_all()
 
     def lines(self):
@@ -145,6 +161,9 @@ class Proc:
                 for item in self._lines:
                     if pred(item):
                         return item
+                if self._eof:
+                    raise AssertionError("%s: output ended (exit status %s) without %s" % (
+                        self.name, self.p.poll(), what))
                 left = deadline - time.monotonic()
                 if left <= 0:
                     raise AssertionError("%s: timed out after %ss waiting for %s" % (self.name, timeout, what))
@@ -161,11 +180,13 @@ class Proc:
                 pass
 
     def kill(self):
-        """SIGKILL the whole process group and reap it."""
-        try:
-            os.killpg(self.p.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        """SIGKILL the whole process group and reap it. Only while the
+        leader is unreaped: its pid (the group id) is ours until then."""
+        if self.p.poll() is None:
+            try:
+                os.killpg(self.p.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
         try:
             self.p.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -282,7 +303,7 @@ class SerfAgent(Proc):
     def __init__(self, name, log_dir, ip, join=None, encrypt=None, tags=None, handler=None):
         self.ip = ip
         self.port = free_port(ip)
-        self.rpc = "%s:%d" % (ip, free_port(ip, udp_too=False))
+        self.rpc = "%s:%d" % (ip, free_port(ip, udp_too=False, avoid=(self.port,)))
         self.bind = "%s:%d" % (ip, self.port)
         argv = ["serf", "agent", "-node=" + name, "-bind=" + self.bind, "-advertise=" + self.bind,
                 "-rpc-addr=" + self.rpc, "-profile=local", "-log-level=debug"]
@@ -351,11 +372,22 @@ class SerfAgent(Proc):
             time.sleep(POLL)
 
 
+# memberlist's push/pull refuses a peer whose delegate protocol version is
+# outside the range every alive node understands (verifyProtocol). wkd speaks
+# Serf's delegate protocol (2..5), so a memberlist program shares a cluster
+# with wkd (or with serf) only when it advertises a version in that range, as
+# Serf does: min 2, max 5, current 4. With memberlist's defaults (0,0,0) the
+# join is refused on both sides; MemberlistTest checks that too.
+SERF_DELEGATE_VSN = "2,5,4"
+
+
 class GoPeer(Proc):
     """The memberlist peer (go/main.go)."""
 
-    def __init__(self, name, log_dir, ip, binary, join=(), tags=None, extra=()):
+    def __init__(self, name, log_dir, ip, binary, join=(), tags=None, delegate_vsn=SERF_DELEGATE_VSN, extra=()):
         argv = [binary, "-name", name, "-bind", "%s:0" % ip]
+        if delegate_vsn:
+            argv += ["-delegate-vsn", delegate_vsn]
         for seed in join:
             argv += ["-join", seed]
         for k, v in (tags or {}).items():
@@ -367,14 +399,9 @@ class GoPeer(Proc):
             raise AssertionError("%s did not start: %s" % (name, started))
         self.addr = started["addr"]
 
-    def view(self):
-        states = {}
-        for j in self.lines():
-            if j.get("event", "").startswith("member-"):
-                states[j.get("name")] = j.get("state")
-        return states
-
     def wait_member(self, member, state, timeout):
+        """Waits for a member event about member in state: "alive", or
+        "gone" (memberlist does not tell its delegate left from dead)."""
         return self.wait_for(lambda j: j.get("event", "").startswith("member-") and j.get("name") == member
                              and j.get("state") == state, timeout, "%s %s" % (member, state))
 
@@ -382,27 +409,39 @@ class GoPeer(Proc):
 # ---- the test base ----------------------------------------------------------------
 
 class InteropCase(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        if shutil.which("serf") is None:
+            raise AssertionError("the Debian `serf` package is not installed (bash .ci/setup.sh installs it)")
+
     def setUp(self):
         os.makedirs(WORK_DIR, exist_ok=True)
         self.dir = tempfile.mkdtemp(prefix="interop-%s-" % self._testMethodName, dir=WORK_DIR)
         self.procs = []
-        self.addCleanup(self._cleanup)
+        self.addCleanup(self._stop_all)
 
-    def _cleanup(self):
+    def _stop_all(self):
         for p in self.procs:
             p.close()
-        failed = self._failed()
-        if failed:
-            sys.stderr.write("\n==== logs of %s (kept in %s)\n" % (self.id(), self.dir))
-            for p in self.procs:
-                sys.stderr.write("== %s: %s\n%s\n" % (p.name, " ".join(p.argv), p.tail()))
-        elif not KEEP:
-            shutil.rmtree(self.dir, ignore_errors=True)
 
-    def _failed(self):
-        # unittest marks the outcome unsuccessful before running cleanups.
-        outcome = getattr(self, "_outcome", None)
-        return outcome is None or not getattr(outcome, "success", False)
+    def run(self, result=None):
+        # After the test and its cleanups (every process is dead by then):
+        # on failure, print each process's command line and log tail and
+        # keep the logs; on success, delete them (unless WKD_INTEROP_KEEP=1).
+        if result is None:
+            result = self.defaultTestResult()
+        before = len(result.failures) + len(result.errors)
+        super().run(result)
+        failed = len(result.failures) + len(result.errors) > before
+        log_dir = getattr(self, "dir", None)
+        if failed:
+            sys.stderr.write("\n==== logs of %s (kept in %s)\n" % (self.id(), log_dir))
+            for p in getattr(self, "procs", []):
+                sys.stderr.write("== %s: %s\n%s\n" % (p.name, " ".join(p.argv), p.tail()))
+            sys.stderr.flush()
+        elif log_dir and not KEEP:
+            shutil.rmtree(log_dir, ignore_errors=True)
+        return result
 
     def _track(self, proc):
         self.procs.append(proc)
@@ -539,7 +578,10 @@ class SerfEventTest(InteropCase):
                      "'user-event: wkd-deploy' in serf monitor")
         deadline = time.monotonic() + JOIN_TIMEOUT
         while True:
-            text = open(handler_out).read() if os.path.exists(handler_out) else ""
+            text = ""
+            if os.path.exists(handler_out):
+                with open(handler_out, encoding="utf-8", errors="replace") as fh:
+                    text = fh.read()
             if "user wkd-deploy\nfrom wkd" in text:
                 break
             if time.monotonic() >= deadline:
@@ -584,12 +626,19 @@ class SerfEncryptionTest(InteropCase):
 
     def test_wkd_with_wrong_key_cannot_join(self):
         s = self.serf("s1", encrypt=self.keygen())
-        w = self.wkd("w1", join=[s.bind], encrypt=self.keygen(), extra=["--join-timeout-ms", "5000"])
+        w = self.wkd("w1", join=[s.bind], encrypt=self.keygen(), stats_at_exit=True,
+                     extra=["--join-timeout-ms", "5000"])
         j = w.join_result()
         self.assertFalse(j["ok"], "wkd joined serf with a wrong key: %s" % j)
+        self.assertIn("decrypt", j["error"])
         s.wait_log(r"(?i)no installed keys could decrypt", JOIN_TIMEOUT)
         self.assertNotIn("w1", s.members())
         self.assertNotIn("s1", w.view())
+        # serf's error reply, under its own key, is counted as a decryption drop.
+        w.signal(signal.SIGTERM)
+        self.assertEqual(w.wait_exit(LEAVE_TIMEOUT), 0)
+        st = w.wait_for(lambda j: j.get("event") == "stats", 1, "the stats printed at exit")
+        self.assertGreaterEqual(st["drops_decrypt"], 1, st)
 
     def test_serf_with_wrong_key_cannot_join_wkd(self):
         w = self.wkd("w1", encrypt=self.keygen())
@@ -630,15 +679,18 @@ def build_go_peer():
     if go is None:
         raise AssertionError("the Go toolchain ('go') is not on PATH: the memberlist interop tests need it")
     out = os.path.join(WORK_DIR, "memberlist_peer")
-    env = dict(os.environ)
+    # Build beside the target and rename: a parallel run may be executing
+    # the previous binary.
+    tmp = "%s.%d.tmp" % (out, os.getpid())
     try:
-        r = subprocess.run([go, "build", "-o", out, "."], cwd=GO_SRC, env=env, stdin=subprocess.DEVNULL,
+        r = subprocess.run([go, "build", "-o", tmp, "."], cwd=GO_SRC, stdin=subprocess.DEVNULL,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=GO_BUILD_TIMEOUT)
     except subprocess.TimeoutExpired:
         raise AssertionError("go build of the memberlist peer took over %ss" % GO_BUILD_TIMEOUT)
     if r.returncode != 0:
         raise AssertionError("go build of the memberlist peer failed (Go toolchain or module proxy unavailable?):\n%s"
                              % r.stdout.decode(errors="replace"))
+    os.replace(tmp, out)
     _GO_BINARY = out
     return out
 
@@ -646,6 +698,7 @@ def build_go_peer():
 class MemberlistTest(InteropCase):
     @classmethod
     def setUpClass(cls):
+        super().setUpClass()
         cls.binary = build_go_peer()
 
     def go(self, name, **kw):
@@ -686,21 +739,61 @@ class MemberlistTest(InteropCase):
         g.kill()
         w.wait_state("g1", "failed", FAIL_TIMEOUT)
 
-    def test_memberlist_graceful_leave_seen_left_by_wkd(self):
-        g, w = self.start_pair(go_joins=False)
+    def test_memberlist_graceful_leave_seen_by_wkd_as_serf_sees_it(self):
+        # A plain memberlist node leaves by gossiping dead-about-itself and
+        # never sends Serf's leave intent. Serf turns that into "failed"
+        # (serf.go handleNodeLeave: alive -> failed unless a leave intent made
+        # it "leaving"), and wkd shows members "as Serf shows it"
+        # (wkd/member.h). So: a serf agent and the wkd node in the same
+        # cluster must agree, and wkd must learn it from the leave message
+        # at once, not by suspecting the node first.
+        s = self.serf("s1", tags=SERF_TAGS)
+        w = self.wkd("w1", join=[s.bind], tags=WKD_TAGS)
+        self.assertTrue(w.join_result()["ok"])
+        g = self.go("g1", join=[w.addr], tags={"lang": "go"})
+        self.assertTrue(g.wait_for(lambda j: j.get("event") == "join", JOIN_TIMEOUT, "the join result")["ok"])
+        s.wait_member("g1", "alive", JOIN_TIMEOUT)
+        w.wait_state("g1", "alive", JOIN_TIMEOUT)
         g.signal(signal.SIGTERM)
         self.assertEqual(g.wait_exit(LEAVE_TIMEOUT), 0)
         self.assertTrue(g.wait_for(lambda j: j.get("event") == "leave", 1, "the leave result")["ok"])
-        w.wait_state("g1", "left", LEAVE_TIMEOUT)
+        serf_view = s.wait_member("g1", "failed", LEAVE_TIMEOUT)
+        w.wait_state("g1", serf_view["status"], LEAVE_TIMEOUT)
+        self.assertNotIn("member-suspect", [j.get("event") for j in w.lines() if j.get("name") == "g1"],
+                         "wkd suspected g1 instead of taking its leave message")
 
-    def test_wkd_graceful_leave_seen_left_by_memberlist(self):
+    def test_default_delegate_version_refused_like_memberlist(self):
+        # A memberlist node with the library's default delegate versions
+        # (0,0,0) cannot share a cluster with Serf-protocol nodes: memberlist
+        # itself refuses the push/pull, and so does wkd, in both directions.
+        w = self.wkd("w1")
+        g = self.go("g1", join=[w.addr], delegate_vsn=None)
+        j = g.wait_for(lambda j: j.get("event") == "join", JOIN_TIMEOUT, "the join result")
+        self.assertFalse(j["ok"], j)
+        self.assertIn("incompatible", j["error"])
+        w2 = self.wkd("w2", join=[g.addr], extra=["--join-timeout-ms", "5000"])
+        j = w2.join_result()
+        self.assertFalse(j["ok"], j)
+        self.assertNotIn("g1", w.view())
+        self.assertNotIn("g1", w2.view())
+
+    def test_wkd_graceful_leave_seen_by_memberlist_as_leave(self):
         g, w = self.start_pair(go_joins=True, leave_on_signal=True)
         w.signal(signal.SIGTERM)
         self.assertEqual(w.wait_exit(LEAVE_TIMEOUT), 0)
-        g.wait_member("w1", "left", LEAVE_TIMEOUT)
+        # memberlist reports departures through NotifyLeave without saying
+        # whether the node left or failed; its log tells: a failure is
+        # preceded by "Suspect w1 ..." / "Marking w1 as failed ...".
+        g.wait_member("w1", "gone", LEAVE_TIMEOUT)
+        with open(g.err_path, encoding="utf-8", errors="replace") as fh:
+            log = fh.read()
+        self.assertNotRegex(log, r"Suspect w1 |Marking w1 as failed", "memberlist detected a failure, not a leave")
 
 
 def main():
+    # SIGTERM (from a test runner) unwinds like an exception, so the finally
+    # below still kills every process.
+    signal.signal(signal.SIGTERM, lambda sig, frame: sys.exit(128 + sig))
     try:
         prog = unittest.main(exit=False, verbosity=1)
         ok = prog.result.wasSuccessful() and prog.result.testsRun > 0

@@ -30,7 +30,12 @@ namespace {
 
 class SimLoss : public ::testing::TestWithParam<std::uint64_t> {};
 
-TEST_P(SimLoss, TwoHundredNodesAtTenPercentLossNeverConfirmAFalseFailure) {
+// Zero false failures: no node ever declares a healthy member dead. Plain
+// memberlist timing lets a node that hears of a suspicion only second-hand,
+// and misses the refutation, declare the member dead on its own (about one
+// run in three at these settings); wkd probes such a member itself first
+// (Config::verify_before_dead), and this test holds it to zero.
+TEST_P(SimLoss, TwoHundredNodesAtTenPercentLossGiveNoFalseFailure) {
   const std::uint64_t seed = GetParam();
   const auto wall_start = std::chrono::steady_clock::now();
   SimCluster c(200, seed);
@@ -51,9 +56,15 @@ TEST_P(SimLoss, TwoHundredNodesAtTenPercentLossNeverConfirmAFalseFailure) {
   report_value("loss10.200.refutations", seed, refutations);
   report_value("loss10.200.datagrams_delivered", seed, c.net().packets_delivered());
   report_value("loss10.200.datagrams_lost", seed, c.net().drops()[DropCause::loss]);
-  report_value("loss10.200.false_failures_single_observer", seed, c.false_failures());
-  if (c.false_failures() != 0) std::cout << c.describe_false_failures();
-  EXPECT_LE(c.max_false_accusers(), 1u) << c.describe_false_failures();
+  std::uint64_t verifications = 0, verified_alive = 0;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    verifications += c.memberlist(i).stats().verifications;
+    verified_alive += c.memberlist(i).stats().verifications_alive;
+  }
+  report_value("loss10.200.verifications", seed, verifications);
+  report_value("loss10.200.verified_alive", seed, verified_alive);
+  report_value("loss10.200.false_failures", seed, c.false_failures());
+  EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
 
   // The loss ends: whatever was suspected or wrongly dead is repaired.
   c.set_loss(0.0);

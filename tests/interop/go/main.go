@@ -6,7 +6,7 @@
 //	{"event":"join","ok":true,"joined":1}
 //	{"event":"member-join","name":"w1","addr":"127.0.0.9","port":40000,
 //	 "state":"alive","tags":{"wkd":"0.1.0",...},"members":{"g1":"alive","w1":"alive"}}
-//	{"event":"member-leave","name":"w1",...,"state":"dead"}   (or "left")
+//	{"event":"member-leave","name":"w1",...,"state":"gone"}   (dead or left)
 //	{"event":"member-update",...}
 //	{"event":"leave","ok":true}
 //	{"event":"exit","code":0}
@@ -204,7 +204,7 @@ func (e *events) report(kind string, n *memberlist.Node, state string) {
 		"port":    n.Port,
 		"state":   state,
 		"members": view,
-		"vsn":     []uint8{n.PMin, n.PMax, n.PCur, n.DMin, n.DMax, n.DCur},
+		"vsn":     []int{int(n.PMin), int(n.PMax), int(n.PCur), int(n.DMin), int(n.DMax), int(n.DCur)},
 	}
 	tags, err := decodeTags(n.Meta)
 	fields["tags"] = tags
@@ -217,12 +217,11 @@ func (e *events) report(kind string, n *memberlist.Node, state string) {
 func (e *events) NotifyJoin(n *memberlist.Node)   { e.report("member-join", n, "alive") }
 func (e *events) NotifyUpdate(n *memberlist.Node) { e.report("member-update", n, stateName(n.State)) }
 func (e *events) NotifyLeave(n *memberlist.Node) {
-	// memberlist marks a node that announced its own death as left.
-	state := "dead"
-	if n.State == memberlist.StateLeft {
-		state = "left"
-	}
-	e.report("member-leave", n, state)
+	// memberlist records whether a node announced its own death (left) or
+	// was declared dead in its internal state only: the Node handed to the
+	// delegate always says alive. So this peer cannot tell the two apart;
+	// its log does ("Marking X as failed" precedes a failure).
+	e.report("member-leave", n, "gone")
 }
 
 // ---- main -------------------------------------------------------------------------
