@@ -172,10 +172,10 @@ typedef struct wkd_stats {
   uint64_t refutations;          /**< suspicions of this node it refuted */
   uint64_t push_pulls;           /**< push/pull exchanges completed */
   uint64_t gossip_messages;      /**< broadcasts sent (each retransmission counts) */
-  uint32_t members_alive;
-  uint32_t members_suspect;
-  uint32_t members_failed;
-  uint32_t members_left;
+  uint32_t members_alive;        /**< other members alive or leaving (this node not counted) */
+  uint32_t members_suspect;      /**< other members suspected */
+  uint32_t members_failed;       /**< members declared failed, until reaped */
+  uint32_t members_left;         /**< members that left, until reaped */
   uint32_t health_score;         /**< Lifeguard local health awareness, 0 = healthy */
   uint32_t incarnation;          /**< this node's incarnation */
   /* New fields are appended here only. */

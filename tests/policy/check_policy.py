@@ -62,7 +62,7 @@ def files_under(*parts, exts):
     if not os.path.isdir(base):
         return
     for dirpath, dirnames, filenames in os.walk(base):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.startswith("build") and d not in ("corpus", "node_modules", "target", "__pycache__")]
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not d.startswith("build") and d not in ("corpus", "work", "node_modules", "target", "__pycache__")]
         for f in filenames:
             if f.endswith(exts) or (exts is SCRIPT_EXT and "." not in f):
                 yield os.path.join(dirpath, f)
@@ -112,7 +112,11 @@ def main():
                 continue
             if "/fuzz/corpus" in path or path.endswith((".pcap",)):
                 continue
-            with open(path, encoding="utf-8", errors="replace") as fh:
+            try:
+                fh = open(path, encoding="utf-8", errors="replace")
+            except FileNotFoundError:  # removed while we walked (a fuzzer's scratch file)
+                continue
+            with fh:
                 for n, raw in enumerate(fh, 1):
                     if WILDCARD.search(raw):
                         violations.append(f"{os.path.relpath(path, ROOT)}:{n}: wildcard bind address: {raw.strip()}")
