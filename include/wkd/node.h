@@ -185,7 +185,8 @@ typedef struct wkd_stats {
   {sizeof(wkd_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /**
- * Reads the node's counters.
+ * Reads the node's counters, as the loop last published them (at least
+ * every second, and with every change of the member list).
  * @param out sized struct; the library writes no further than struct_size.
  * @retval WKD_E_INVAL out->struct_size is smaller than the first field group.
  * @threadsafety Any thread; never blocks on the loop.

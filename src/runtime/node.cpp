@@ -27,6 +27,10 @@ std::uint64_t os_seed() {
 // How often last_seen and serf-only state changes are refreshed in the
 // published view even when nothing else happens.
 constexpr std::uint64_t kRefreshMs = 1000;
+// The longest a published view goes without a refresh of last_seen.
+constexpr std::int64_t kViewRefreshMs = 5000;
+// The shortest interval between two published snapshots.
+constexpr std::int64_t kMinPublishMs = 50;
 
 }  // namespace
 
@@ -117,8 +121,21 @@ Status Node::start() {
     refresh_ = new uv_timer_t;
     uv_timer_init(loop_, refresh_);
     refresh_->data = this;
-    uv_timer_start(refresh_, [](uv_timer_t* t) { static_cast<Node*>(t->data)->publish(true); }, kRefreshMs,
-                   kRefreshMs);
+    uv_timer_start(refresh_, [](uv_timer_t* t) {
+      auto* n = static_cast<Node*>(t->data);
+      if (!n->uv_ || !n->uv_->started() || n->closed_) return;
+      // Counters every second; the whole view (for last_seen) every
+      // kViewRefreshMs unless something changed sooner.
+      if (unix_now_ms() - n->last_publish_ms_ >= kViewRefreshMs) {
+        n->publish(true);
+      } else {
+        n->publish(false);
+        n->publish_stats();
+      }
+    }, kRefreshMs, kRefreshMs);
+    publish_timer_ = new uv_timer_t;
+    uv_timer_init(loop_, publish_timer_);
+    publish_timer_->data = this;
 
     serf::Config cfg = opts_.serf;
     {
@@ -434,10 +451,27 @@ void Node::publish(bool force) {
   const serf::Serf& serf = uv_->serf();
   const std::uint64_t changes = serf.memberlist().change_counter();
   const std::int64_t now_ms = unix_now_ms();
-  const bool due = now_ms - last_publish_ms_ >= static_cast<std::int64_t>(kRefreshMs);
-  if (!force && !dirty_ && changes == seen_changes_ && !due) {
-    publish_stats();
+  const bool changed = dirty_ || changes != seen_changes_;
+  const bool due = now_ms - last_publish_ms_ >= kViewRefreshMs;
+  if (!force && !changed && !due) return;
+  // Coalesce: at most one snapshot per kMinPublishMs. A change inside the
+  // window is published when it ends, so a burst of gossip costs one
+  // snapshot, not one per packet.
+  if (!force && now_ms - last_publish_ms_ < kMinPublishMs) {
+    if (!publish_pending_) {
+      publish_pending_ = true;
+      const auto wait = static_cast<std::uint64_t>(kMinPublishMs - (now_ms - last_publish_ms_));
+      uv_timer_start(publish_timer_, [](uv_timer_t* t) {
+        auto* n = static_cast<Node*>(t->data);
+        n->publish_pending_ = false;
+        n->publish(true);
+      }, wait, 0);
+    }
     return;
+  }
+  if (publish_pending_) {
+    publish_pending_ = false;
+    uv_timer_stop(publish_timer_);
   }
   seen_changes_ = changes;
   dirty_ = false;
@@ -558,24 +592,10 @@ void Node::publish_stats() {
   s.incarnation = serf.memberlist().local_node().incarnation;
   std::lock_guard<std::mutex> lock(state_mu_);
   if (view_) {
-    for (const MemberView& m : view_->members) {
-      if (m.is_local) continue;
-      switch (m.state) {
-        case MemberState::alive:
-        case MemberState::leaving:
-          ++s.members_alive;
-          break;
-        case MemberState::suspect:
-          ++s.members_suspect;
-          break;
-        case MemberState::failed:
-          ++s.members_failed;
-          break;
-        case MemberState::left:
-          ++s.members_left;
-          break;
-      }
-    }
+    s.members_alive = view_->alive;
+    s.members_suspect = view_->suspect;
+    s.members_failed = view_->failed;
+    s.members_left = view_->left;
   }
   stats_ = s;
 }
@@ -648,6 +668,12 @@ void Node::close() {
 }
 
 void Node::shutdown_on_loop() {
+  if (publish_timer_ != nullptr) {
+    uv_timer_stop(publish_timer_);
+    uv_close(reinterpret_cast<uv_handle_t*>(publish_timer_),
+             [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
+    publish_timer_ = nullptr;
+  }
   if (refresh_ != nullptr) {
     uv_timer_stop(refresh_);
     uv_close(reinterpret_cast<uv_handle_t*>(refresh_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });

@@ -159,6 +159,8 @@ class Node : public std::enable_shared_from_this<Node> {
   std::atomic<std::thread::id> loop_thread_id_{};
   uv_async_t* async_ = nullptr;
   uv_timer_t* refresh_ = nullptr;
+  uv_timer_t* publish_timer_ = nullptr;
+  bool publish_pending_ = false;
 
   std::unique_ptr<Sinks> sinks_;
   std::unique_ptr<transport::UvNode> uv_;

@@ -102,6 +102,24 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
   }
   std::sort(view->members.begin(), view->members.end(),
             [](const MemberView& a, const MemberView& b) { return a.name < b.name; });
+  for (const MemberView& m : view->members) {
+    if (m.is_local) continue;
+    switch (m.state) {
+      case MemberState::alive:
+      case MemberState::leaving:
+        ++view->alive;
+        break;
+      case MemberState::suspect:
+        ++view->suspect;
+        break;
+      case MemberState::failed:
+        ++view->failed;
+        break;
+      case MemberState::left:
+        ++view->left;
+        break;
+    }
+  }
   view->finish();
   return view;
 }

@@ -53,6 +53,8 @@ struct MemberView {
 struct View {
   std::vector<MemberView> members;  // sorted by name
   std::uint64_t version = 0;
+  // Other members by state (the local node not counted).
+  std::uint32_t alive = 0, suspect = 0, failed = 0, left = 0;
   // Fills the C pointer arrays; call once the View is complete and before
   // sharing it (MemberView strings must not move afterwards).
   void finish();

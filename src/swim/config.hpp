@@ -45,6 +45,8 @@ struct Config {
 
   // Wire.
   bool enable_compression = true;
+  // Datagrams below this size are not compressed (see wire/packet.hpp).
+  std::size_t compress_min_size = 256;
   wire::msgpack::IntStyle int_style = wire::msgpack::IntStyle::legacy;
   std::string label;  // cluster label; "" = none (Debian serf 0.9.4 has no labels)
   bool gossip_verify_incoming = true;

@@ -39,7 +39,7 @@ void Memberlist::Impl::log(LogLevel level, const std::string& line) {
 }
 
 NodeInfo* Memberlist::Impl::find_node(std::string_view name) {
-  auto it = by_name.find(std::string(name));
+  auto it = by_name.find(name);
   return it == by_name.end() ? nullptr : it->second;
 }
 

@@ -38,7 +38,11 @@ struct Memberlist::Impl {
 
   // ---- member table ----
   std::vector<std::unique_ptr<NodeInfo>> nodes;  // probe order
-  std::unordered_map<std::string, NodeInfo*> by_name;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, NodeInfo*, NameHash, std::equal_to<>> by_name;
   NodeInfo* self = nullptr;
 
   struct SuspicionTimer {

@@ -30,6 +30,7 @@ wire::PacketBudget Memberlist::Impl::budget() const {
 wire::PacketEncodeOptions Memberlist::Impl::packet_options(bool crc) const {
   wire::PacketEncodeOptions o;
   o.compress = cfg.enable_compression;
+  o.compress_min_size = cfg.compress_min_size;
   o.crc = crc;
   o.keyring = encrypt_outgoing() ? &keyring : nullptr;
   o.label = cfg.label;

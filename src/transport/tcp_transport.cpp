@@ -258,6 +258,18 @@ void TcpTransport::released(Conn* c) {
 }
 
 void TcpTransport::shutdown(std::function<void()> closed) {
+  if (shutting_down_) {
+    // Already closing (or closed): run this callback too, once done.
+    if (closed) {
+      auto prev = std::move(shutdown_done_);
+      shutdown_done_ = [prev = std::move(prev), closed = std::move(closed)] {
+        if (prev) prev();
+        closed();
+      };
+    }
+    maybe_finish_shutdown();
+    return;
+  }
   shutting_down_ = true;
   shutdown_done_ = std::move(closed);
   if (listener_open_) {

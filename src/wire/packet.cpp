@@ -142,7 +142,7 @@ Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEnco
     if (!compound) return compound;
     payload = std::move(compound).value();
   }
-  if (opts.compress) {
+  if (opts.compress && payload.size() >= opts.compress_min_size) {
     auto packed = compress_message(payload);
     if (!packed) return packed;
     if (packed->size() < payload.size()) payload = std::move(packed).value();

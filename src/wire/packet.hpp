@@ -89,6 +89,10 @@ std::size_t gossip_budget(const PacketBudget& b) noexcept;
 
 struct PacketEncodeOptions {
   bool compress = false;  // EnableCompression (kept only when strictly shorter)
+  // Smaller payloads are sent as they are, without trying: LZW seldom
+  // shortens a lone ping or ack, and trying costs more than the rest of the
+  // send. 0 tries everything (memberlist's behaviour).
+  std::size_t compress_min_size = 0;
   bool crc = false;       // the peer is a known node with PMax >= 5
   // Encrypt with the primary key when non-null and non-empty (the caller
   // applies GossipVerifyOutgoing).

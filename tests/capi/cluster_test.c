@@ -214,11 +214,17 @@ int main(void) {
     CHECK(wkd_node_fire_event(a, "big", big, sizeof big, false, &err) == WKD_E_TOOBIG);
   }
 
-  /* Stats count traffic. */
+  /* Stats count traffic (published by the loop at least every second). */
   {
     wkd_stats s = WKD_STATS_INIT;
-    CHECK_OK(wkd_node_stats(&s, a, NULL));
-    CHECK(s.packets_in > 0 && s.packets_out > 0 && s.probes > 0 && s.members_alive == 2);
+    double end = now_s() + 10;
+    int ok = 0;
+    while (!ok && now_s() < end) {
+      CHECK_OK(wkd_node_stats(&s, a, NULL));
+      ok = s.packets_in > 0 && s.packets_out > 0 && s.probes > 0 && s.members_alive == 2;
+      if (!ok) sleep_ms(50);
+    }
+    CHECK(ok);
   }
 
   /* b leaves gracefully: a sees it as left, not failed. */

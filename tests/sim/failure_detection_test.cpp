@@ -2,6 +2,7 @@
 // every other node, and no one else is.
 #include <gtest/gtest.h>
 
+#include "sim/sim_bounds.hpp"
 #include "sim/sim_report.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
@@ -17,7 +18,7 @@ TEST(SimFailureDetection, KilledNodeIsDeclaredDeadByEveryNode) {
     SimCluster c(20, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     c.run_for(seconds(5));
     const std::size_t victim = 7;
     const TimePoint killed_at = c.now();
@@ -44,7 +45,7 @@ TEST(SimFailureDetection, DroppedAcksAloneDoNotKillANode) {
     SimCluster c(6, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     c.drop_messages(2, 0, wire::MsgType::ack);
     c.run_for(seconds(120));
     EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();

@@ -2,6 +2,7 @@
 // node mark it left, never dead.
 #include <gtest/gtest.h>
 
+#include "sim/sim_bounds.hpp"
 #include "sim/sim_report.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
@@ -17,7 +18,7 @@ TEST(SimLeave, GracefulLeaveIsSeenAsLeftEverywhere) {
     SimCluster c(10, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     const std::size_t k = 6;
     const TimePoint left_at = c.now();
     c.leave(k);

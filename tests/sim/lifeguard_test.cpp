@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "sim/sim_bounds.hpp"
 #include "sim/sim_report.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
@@ -19,7 +20,7 @@ TEST(SimLifeguard, SlowNodeNeverGetsHealthyNodesDeclaredDead) {
     SimCluster c(10, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     const std::size_t slow = 3;
     // Every input reaches it 1.5 s late (factor 16 x 100 ms): later than
     // the 1 s probe deadline, so at first every probe it runs fails —

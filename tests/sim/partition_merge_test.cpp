@@ -20,8 +20,15 @@
 // serf's reconnect timer runs from its own start, so the nodes start at
 // seed-chosen instants over one reconnect interval, as processes do: the
 // heal then falls at a different point of each node's cycle, and the seeds
-// cover the whole range. (Started together, every node would reconnect at
-// the same instant and every seed would measure the same phase.)
+// cover the whole range. The second test takes the worst phase on purpose:
+// nodes started together reconnect at the same instants, and the heal
+// comes just after one of them.
+//
+// Measured (seeds 1..300): staggered, median 3.0 s, max 29.0 s after the
+// heal; heal just after the tick, 30.0 s on every seed. The bound (60 s)
+// was never approached: the first reconnect tick after the heal dials
+// (probability 1), that one push/pull hands each end the whole other half,
+// and gossip does the rest within about a second.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -122,7 +129,7 @@ void split_heal_and_merge(SimCluster& c, std::uint64_t seed, const std::string& 
   const bool at_all = in_bound || c.wait_until(merged, 4 * bound);
   const Duration took = c.now() - healed_at;
   report_time(what + ".remerged_after_heal", seed, took);
-  ASSERT_TRUE(at_all) << "no merge " << to_ms(4 * bound) << " ms after the heal\n" << c.describe();
+  ASSERT_TRUE(at_all) << "no merge " << to_ms(took) << " ms after the heal\n" << c.describe();
   ASSERT_TRUE(in_bound) << "merged " << to_ms(took) << " ms after the heal, bound " << to_ms(bound)
                         << " ms (reconnect_interval + scaled push/pull interval)";
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "sim/sim_bounds.hpp"
 #include "sim/sim_report.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
@@ -26,7 +27,7 @@ TEST(SimPartition, ShorterThanTheSuspicionTimeoutHealsWithNoDeaths) {
     SimCluster c(10, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     const Duration split = min_suspicion_timeout(c.memberlist(0).config(), c.size()) / 2;
     c.partition({{0, 1, 2, 3, 4}, {5, 6, 7, 8, 9}});
     c.run_for(split);
@@ -49,7 +50,7 @@ TEST(SimPartition, BothSidesDeclareTheOtherDeadWhenTheSplitLasts) {
   SimCluster c(6, sim_seed());
   c.start_all();
   c.join_all_to(0);
-  ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
+  ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
   c.partition({{0, 1, 2}, {3, 4, 5}});
   ASSERT_TRUE(c.wait_until(
       [&] { return c.state_of(0, 4) == NodeState::dead && c.state_of(4, 0) == NodeState::dead; }, seconds(120)))

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "sim/sim_bounds.hpp"
 #include "sim/sim_report.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
@@ -25,57 +26,23 @@ ClusterOptions serf_options() {
   return o;
 }
 
-TEST(SimSerf, SerfNodesJoinAndConverge) {
-  for (std::uint64_t seed : sim_seeds(3)) {
-    SimCluster c(10, seed, serf_options());
-    c.start_all();
-    c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
-    report_time("serf.10.converged", seed, c.elapsed());
-    auto& s = static_cast<SerfNode&>(c.member(5));
-    EXPECT_EQ(s.serf().members().size(), 10u);
-  }
+// How long a cluster formed by join_all_to() may take to converge: not a
+// round 30 s but the protocol's bound. After a simultaneous join a node can
+// miss an alive broadcast (gossip is sent a few times only, to the members
+// each relay knew at the time, and can die out before reaching it) and then
+// learns that member only from push/pull: its own first one comes a random
+// stagger below the push/pull interval plus one interval scaled for the
+// size after its start, 60 s at most at LAN settings; one more interval is
+// the margin. With 30 s, 17 of seeds 1..200 failed (e.g. WKD_SIM_SEED=6:
+// n3 of 8 still missing three members at 30 s). See sim_bounds.hpp.
+Duration converge_limit(SimCluster& c) { return join_converge_limit(c.memberlist(0).config(), c.size()); }
+
+// The same bound for news sent later (a tag change, a leave intent, an
+// event) that gossip missed somewhere: the next push/pull of every node,
+// counted from now, plus one interval.
+Duration repair_limit(SimCluster& c) {
+  return anti_entropy_limit(c.memberlist(0).config(), c.size(), c.elapsed());
 }
-
-TEST(SimSerf, KilledSerfNodeIsDeclaredDeadAndReportedFailed) {
-  for (std::uint64_t seed : sim_seeds(2)) {
-    SimCluster c(8, seed, serf_options());
-    c.start_all();
-    c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
-    const TimePoint killed_at = c.now();
-    c.kill(2);
-    ASSERT_TRUE(c.wait_state_everywhere(2, NodeState::dead, seconds(120))) << c.describe();
-    report_time("serf.8.dead_everywhere", seed, c.now() - killed_at);
-    auto& s = static_cast<SerfNode&>(c.member(0));
-    bool failed = false;
-    for (const auto& e : s.member_events) {
-      if (e.type == serf::MemberEventType::failed && e.member.name == "n2") failed = true;
-    }
-    EXPECT_TRUE(failed);
-    EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
-  }
-}
-
-TEST(SimSerf, SerfLeaveIsSeenAsLeftEverywhere) {
-  SimCluster c(6, sim_seed(), serf_options());
-  c.start_all();
-  c.join_all_to(0);
-  ASSERT_TRUE(c.wait_converged(seconds(30))) << c.describe();
-  c.leave(3);
-  ASSERT_TRUE(c.wait_state_everywhere(3, NodeState::left, seconds(30))) << c.describe();
-  ASSERT_TRUE(c.wait_until([&] { return c.leave_finished(3); }, seconds(30)));
-  // An observer the serf leave intent missed reports n3 `failed` until
-  // push/pull turns it `left` (as serf does); n3 itself is not counted.
-  EXPECT_EQ(c.false_failures({3}), 0u);
-}
-
-// ---- The Serf layer's own guarantees, seen across a cluster ----
-
-// After a simultaneous join, a node may miss some alive gossip and learn
-// those members only at the next push/pull (30 s at LAN settings, with a
-// random first phase), plain memberlist included.
-constexpr Duration kConvergeLimit = seconds(90);
 
 // Runs fn(serf, now) on node i at the current virtual time.
 template <class F>
@@ -96,6 +63,77 @@ bool serf_status_everywhere(SimCluster& c, std::size_t subject, serf::MemberStat
   return true;
 }
 
+TEST(SimSerf, SerfNodesJoinAndConverge) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(10, seed, serf_options());
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
+    report_time("serf.10.converged", seed, c.elapsed());
+    auto& s = static_cast<SerfNode&>(c.member(5));
+    EXPECT_EQ(s.serf().members().size(), 10u);
+  }
+}
+
+TEST(SimSerf, KilledSerfNodeIsDeclaredDeadAndReportedFailed) {
+  for (std::uint64_t seed : sim_seeds(2)) {
+    SimCluster c(8, seed, serf_options());
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
+    const TimePoint killed_at = c.now();
+    c.kill(2);
+    ASSERT_TRUE(c.wait_state_everywhere(2, NodeState::dead, seconds(120))) << c.describe();
+    report_time("serf.8.dead_everywhere", seed, c.now() - killed_at);
+    auto& s = static_cast<SerfNode&>(c.member(0));
+    bool failed = false;
+    for (const auto& e : s.member_events) {
+      if (e.type == serf::MemberEventType::failed && e.member.name == "n2") failed = true;
+    }
+    EXPECT_TRUE(failed);
+    EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
+  }
+}
+
+// A graceful leave: n3 is `left` in every serf table and gone from every
+// memberlist. At memberlist level `left` is only what a node that got n3's
+// leave broadcast (dead from itself) records; a node that missed every copy
+// finds the silent node by probing and marks it dead, and memberlist never
+// turns a dead member into left (deadNode ignores a dead-or-left member),
+// so "left in every memberlist" is not a property of the protocol
+// (WKD_SIM_SEED=111: n2 marks n3 dead 29 s after the leave). Serf's `left`
+// is: its leave intent, or else the LeftMembers of the next push/pull.
+TEST(SimSerf, SerfLeaveIsSeenAsLeftEverywhere) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(6, seed, serf_options());
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
+    c.leave(3);
+    ASSERT_TRUE(c.wait_until([&] { return c.leave_finished(3); }, seconds(30)));
+    // The leave waited for its broadcast to be sent out: most observers have
+    // it, so it really was sent.
+    std::size_t left = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) left += i != 3 && c.state_of(i, 3) == NodeState::left ? 1 : 0;
+    report_value("serf.6.memberlist_left_at_leave_end", seed, left);
+    EXPECT_GE(left, 3u) << c.describe();
+    ASSERT_TRUE(c.wait_until([&] { return serf_status_everywhere(c, 3, serf::MemberStatus::left); }, repair_limit(c)))
+        << c.describe();
+    // And no memberlist still has it alive or suspect (left, dead, or
+    // already forgotten after GossipToTheDeadTime).
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const auto st = c.state_of(i, 3);
+      if (i == 3 || !st) continue;
+      EXPECT_TRUE(*st == NodeState::left || *st == NodeState::dead) << "n" << i << "\n" << c.describe();
+    }
+    // An observer the serf leave intent missed reports n3 `failed` until
+    // push/pull turns it `left` (as serf does); n3 itself is not counted.
+    EXPECT_EQ(c.false_failures({3}), 0u);
+  }
+}
+
+// ---- The Serf layer's own guarantees, seen across a cluster ----
+
 // A graceful leave ends `left` in every serf table. Like serf, the leave
 // intent is gossiped before memberlist's dead(self), but gossip is
 // probabilistic: an observer the intent missed sees `failed` first, and the
@@ -106,12 +144,11 @@ TEST(SimSerfLayer, GracefulLeaveEndsLeftInEverySerfTable) {
     SimCluster c(8, seed, serf_options());
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(kConvergeLimit)) << c.describe();
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
     const TimePoint left_at = c.now();
     c.leave(3);
     ASSERT_TRUE(c.wait_until([&] { return c.leave_finished(3); }, seconds(30)));
-    ASSERT_TRUE(
-        c.wait_until([&] { return serf_status_everywhere(c, 3, serf::MemberStatus::left); }, seconds(120)))
+    ASSERT_TRUE(c.wait_until([&] { return serf_status_everywhere(c, 3, serf::MemberStatus::left); }, repair_limit(c)))
         << c.describe();
     report_time("serf.8.left_everywhere", seed, c.now() - left_at);
     std::uint64_t transient_failures = 0;
@@ -136,7 +173,7 @@ TEST(SimSerfLayer, CrashIsFailedInEverySerfTable) {
   SimCluster c(6, sim_seed(), serf_options());
   c.start_all();
   c.join_all_to(0);
-  ASSERT_TRUE(c.wait_converged(kConvergeLimit)) << c.describe();
+  ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
   c.kill(4);
   ASSERT_TRUE(c.wait_until([&] { return serf_status_everywhere(c, 4, serf::MemberStatus::failed); }, seconds(60)))
       << c.describe();
@@ -147,7 +184,7 @@ TEST(SimSerfLayer, UserEventReachesEveryNodeExactlyOnce) {
     SimCluster c(12, seed, serf_options());
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(kConvergeLimit)) << c.describe();
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
     c.set_loss(0.05);  // retransmissions and push/pull must not deliver twice
     on_node(c, 7, [](serf::Serf& s, TimePoint now) {
       ASSERT_TRUE(s.user_event(now, "deploy", as_bytes("v42"), false).ok());
@@ -167,7 +204,7 @@ TEST(SimSerfLayer, UserEventReachesEveryNodeExactlyOnce) {
           }
           return true;
         },
-        seconds(90)));  // gossip, or else push/pull replaying the event ring
+        repair_limit(c)));  // gossip, or else push/pull replaying the event ring
     report_time("serf.12.event_everywhere", seed, c.now() - sent);
     c.run_for(seconds(90));  // gossip dies out, several push/pull rounds replay the ring
     for (std::size_t i = 0; i < c.size(); ++i) {
@@ -183,7 +220,7 @@ TEST(SimSerfLayer, TagChangeReachesEveryNode) {
     SimCluster c(10, seed, serf_options());
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(kConvergeLimit)) << c.describe();
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
     on_node(c, 4, [](serf::Serf& s, TimePoint now) { ASSERT_TRUE(s.set_tags(now, {{"role", "db"}}).ok()); });
     const TimePoint changed = c.now();
     ASSERT_TRUE(c.wait_until(
@@ -194,7 +231,7 @@ TEST(SimSerfLayer, TagChangeReachesEveryNode) {
           }
           return true;
         },
-        seconds(30)))
+        repair_limit(c)))  // the new alive (meta) by gossip, or else push/pull
         << c.describe();
     report_time("serf.10.tags_everywhere", seed, c.now() - changed);
     // An oversized change is refused and the new tags stay.
@@ -251,7 +288,7 @@ TEST(SimSerfLayer, WkdGossipReachesWkdNodesAndNeverPlainSerfNodes) {
   for (std::size_t i = 0; i < c.size(); ++i) serf_of(c, i).set_wkd_handler(&handlers[i]);
   c.start_all();
   c.join_all_to(0);
-  ASSERT_TRUE(c.wait_converged(kConvergeLimit)) << c.describe();
+  ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
   on_node(c, 1, [](serf::Serf& s, TimePoint now) {
     ASSERT_TRUE(s.broadcast_wkd(now, Bytes{serf::kWkdTypeRegistry, 'r', '1'}).ok());
   });
@@ -262,7 +299,7 @@ TEST(SimSerfLayer, WkdGossipReachesWkdNodesAndNeverPlainSerfNodes) {
         }
         return true;
       },
-      seconds(90)));  // gossip, or else the next push/pull between wkd nodes
+      repair_limit(c)));  // gossip, or else the next push/pull between wkd nodes
   c.run_for(seconds(120));  // a few push/pull rounds (30 s each per node)
   int wkd_states = 0;
   for (std::size_t i = 0; i < 5; ++i) wkd_states += handlers[i].states_merged;
