@@ -185,8 +185,8 @@ typedef struct wkd_stats {
   {sizeof(wkd_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /**
- * Reads the node's counters, as the loop last published them (at least
- * every second, and with every change of the member list).
+ * Reads the node's counters, as the loop published them after its latest
+ * step (the member counts follow the latest member-list snapshot).
  * @param out sized struct; the library writes no further than struct_size.
  * @retval WKD_E_INVAL out->struct_size is smaller than the first field group.
  * @threadsafety Any thread; never blocks on the loop.

@@ -453,11 +453,15 @@ void Node::publish(bool force) {
   const std::int64_t now_ms = unix_now_ms();
   const bool changed = dirty_ || changes != seen_changes_;
   const bool due = now_ms - last_publish_ms_ >= kViewRefreshMs;
-  if (!force && !changed && !due) return;
+  if (!force && !changed && !due) {
+    publish_stats();  // counters: cheap, kept current after every engine call
+    return;
+  }
   // Coalesce: at most one snapshot per kMinPublishMs. A change inside the
   // window is published when it ends, so a burst of gossip costs one
   // snapshot, not one per packet.
   if (!force && now_ms - last_publish_ms_ < kMinPublishMs) {
+    publish_stats();
     if (!publish_pending_) {
       publish_pending_ = true;
       const auto wait = static_cast<std::uint64_t>(kMinPublishMs - (now_ms - last_publish_ms_));
