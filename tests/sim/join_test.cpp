@@ -2,6 +2,7 @@
 // see every other alive.
 #include <gtest/gtest.h>
 
+#include "sim/sim_bounds.hpp"
 #include "support/sim_cluster.hpp"
 #include "support/sim_seed.hpp"
 #include "swim/memberlist.hpp"
@@ -17,7 +18,7 @@ TEST(SimJoin, FiftyNodesJoinOneSeedAndConverge) {
     SimCluster c(50, seed);
     c.start_all();
     c.join_all_to(0);
-    ASSERT_TRUE(c.wait_converged(seconds(60))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     report_time("join.50.converged", seed, c.elapsed());
     for (std::size_t i = 1; i < c.size(); ++i) {
       ASSERT_TRUE(c.join_result(i).has_value()) << "n" << i;
@@ -41,7 +42,7 @@ TEST(SimJoin, ChainedJoinsConvergeThroughGossip) {
     SimCluster c(20, seed);
     c.start_all();
     for (std::size_t i = 1; i < c.size(); ++i) c.join(i, i - 1);
-    ASSERT_TRUE(c.wait_converged(seconds(60))) << c.describe();
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
     report_time("join.chain20.converged", seed, c.elapsed());
   }
 }
