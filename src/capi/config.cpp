@@ -35,8 +35,9 @@ WKD_API wkd_status wkd_config_new(wkd_config_t** out, wkd_preset preset, wkd_err
   return guard(err, [&]() -> wkd_status {
     if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
     *out = nullptr;
-    if (preset != WKD_PRESET_LAN && preset != WKD_PRESET_WAN && preset != WKD_PRESET_LOCAL) {
-      return fail(err, WKD_E_INVAL, "unknown preset " + std::to_string(static_cast<int>(preset)));
+    const int p = raw_enum(preset);
+    if (p != WKD_PRESET_LAN && p != WKD_PRESET_WAN && p != WKD_PRESET_LOCAL) {
+      return fail(err, WKD_E_INVAL, "unknown preset " + std::to_string(p));
     }
     auto* c = new wkd_config;
     c->preset = preset;

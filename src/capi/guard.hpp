@@ -42,6 +42,17 @@ wkd_status guard(wkd_error* err, F&& fn) noexcept {
   }
 }
 
+// The integer a C caller passed for an enum parameter. C may pass any int;
+// in C++ loading an out-of-range value as the enum type is undefined, so
+// validate the raw bits first.
+template <class E>
+int raw_enum(const E& e) noexcept {
+  int v = 0;
+  static_assert(sizeof(E) == sizeof(int));
+  std::memcpy(&v, &e, sizeof v);
+  return v;
+}
+
 // Copies min(struct_size, sizeof(T)) bytes of a library-built T into the
 // caller's struct, keeping the caller's struct_size.
 template <class T>

@@ -161,7 +161,7 @@ WKD_API wkd_status wkd_node_set_health(wkd_node_t* node, wkd_health health, cons
     runtime::Node* n = node_of(node);
     if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
     serf::Health h;
-    switch (health) {
+    switch (raw_enum(health)) {
       case WKD_HEALTH_PASSING:
         h = serf::Health::passing;
         break;

@@ -1,6 +1,7 @@
 // wkd/status.h: status names and texts, error struct initialisation.
 #include <cstring>
 
+#include "capi/guard.hpp"
 #include "wkd/status.h"
 
 extern "C" {
@@ -12,7 +13,7 @@ WKD_API void wkd_error_init(wkd_error* err) {
 }
 
 WKD_API const char* wkd_status_name(wkd_status status) {
-  switch (status) {
+  switch (wkd::capi::raw_enum(status)) {
 #define WKD_CAPI_STATUS_NAME_(name, value, text) \
   case WKD_##name:                               \
     return "WKD_" #name;
@@ -23,7 +24,7 @@ WKD_API const char* wkd_status_name(wkd_status status) {
 }
 
 WKD_API const char* wkd_status_str(wkd_status status) {
-  switch (status) {
+  switch (wkd::capi::raw_enum(status)) {
 #define WKD_CAPI_STATUS_STR_(name, value, text) \
   case WKD_##name:                              \
     return text;
