@@ -19,8 +19,8 @@ TEST(RetransmitLimit, GrowsWithLogN) {
 }
 
 TEST(BroadcastQueue, SendsEachMessageUpToTheLimitThenFinishes) {
-  BroadcastQueue q(2);
   int finished = 0;
+  BroadcastQueue q(2);
   q.push("a", msg(10, 1), [&](bool f) { finished += f ? 1 : 100; });
   for (int i = 0; i < 2; ++i) {  // limit 2 * ceil(log10(3 + 1)) = 2
     std::vector<Bytes> out;
@@ -35,8 +35,8 @@ TEST(BroadcastQueue, SendsEachMessageUpToTheLimitThenFinishes) {
 }
 
 TEST(BroadcastQueue, SameKeyInvalidatesOlderMessage) {
-  BroadcastQueue q(4);
   bool old_finished = true;
+  BroadcastQueue q(4);
   q.push("node-x", msg(5, 1), [&](bool f) { old_finished = f; });
   q.push("node-x", msg(5, 2));
   q.push("", msg(5, 3));
@@ -90,8 +90,8 @@ TEST(BroadcastQueue, FilterSkipsMessagesWithoutSpendingThem) {
 }
 
 TEST(BroadcastQueue, PruneDropsOldest) {
+  std::vector<int> dropped;  // outlives q, whose destructor reports the rest
   BroadcastQueue q(10);
-  std::vector<int> dropped;
   for (int i = 0; i < 5; ++i) q.push("", msg(4, static_cast<std::uint8_t>(i)), [&, i](bool) { dropped.push_back(i); });
   q.prune(2);
   EXPECT_EQ(dropped, (std::vector<int>{0, 1, 2}));
