@@ -23,10 +23,12 @@ done
 BUILD=build-fuzz
 CC=clang-14 CXX=clang++-14 cmake -S . -B $BUILD -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DWKD_BUILD_FUZZERS=ON -DWKD_BUILD_TESTS=OFF -DWKD_SANITIZE="address;undefined" >/dev/null
-cmake --build $BUILD -j"$(nproc)"
+# Only the fuzz targets: the rest of the tree is not built for libFuzzer.
+FUZZ_TARGETS=$(sed -n 's/^set(WKD_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/targets.cmake)
+cmake --build $BUILD -j"$(nproc)" --target $(for t in $FUZZ_TARGETS; do printf '%s_fuzzer ' "$t"; done)
 
 if [ ${#TARGETS[@]} -eq 0 ]; then
-  for f in $BUILD/tests/fuzz/libfuzzer/*_fuzzer; do TARGETS+=("$(basename "$f" _fuzzer)"); done
+  for t in $FUZZ_TARGETS; do TARGETS+=("$t"); done
 fi
 
 for t in "${TARGETS[@]}"; do
