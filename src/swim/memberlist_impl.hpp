@@ -149,6 +149,9 @@ struct Memberlist::Impl {
   void probe_next();
   void probe_node(NodeInfo& node);
   void probe_timeout_elapsed();
+  // Asks k random alive members to ping `target` for us; returns the nacks
+  // to expect (helpers of protocol >= 4, when requested).
+  int send_indirect_pings(const std::string& target, const Address& addr, std::uint32_t seq, bool request_nacks);
   void probe_deadline_reached();
   void probe_finished(bool success, bool suspect_target);
   void set_ack_handler(std::uint32_t seq, Duration timeout, std::function<void(ByteView, TimePoint)> on_ack,

@@ -159,29 +159,37 @@ void Memberlist::Impl::probe_timeout_elapsed() {
   if (probe->acked) return;
   NodeInfo* target = find_node(probe->target);
   const std::string target_name = probe->target;
+  probe->expected_nacks += send_indirect_pings(target_name, probe->addr, probe->seq, /*request_nacks=*/true);
+  // TCP fallback: catches members whose UDP is broken but who are alive.
+  if (!cfg.disable_tcp_pings && target != nullptr && target->vsn.pmax >= 3) {
+    send_tcp_ping(probe->addr, probe->seq, target_name, probe->deadline);
+  }
+}
+
+int Memberlist::Impl::send_indirect_pings(const std::string& target, const Address& addr, std::uint32_t seq,
+                                          bool request_nacks) {
   auto helpers = k_random_nodes(cfg.indirect_checks, [&](const NodeInfo& n) {
-    return n.name == cfg.name || n.name == target_name || n.state != NodeState::alive;
+    return n.name == cfg.name || n.name == target || n.state != NodeState::alive;
   });
   wire::IndirectPing ind;
-  ind.seq_no = probe->seq;
-  ind.target = Bytes(probe->addr.ip_bytes().begin(), probe->addr.ip_bytes().end());
-  ind.port = probe->addr.port;
-  ind.node = target_name;
+  ind.seq_no = seq;
+  ind.target = Bytes(addr.ip_bytes().begin(), addr.ip_bytes().end());
+  ind.port = addr.port;
+  ind.node = target;
   ind.source_addr = Bytes(cfg.advertise.ip_bytes().begin(), cfg.advertise.ip_bytes().end());
   ind.source_port = cfg.advertise.port;
   ind.source_node = cfg.name;
+  int expected_nacks = 0;
   for (NodeInfo* helper : helpers) {
-    ind.nack = helper->vsn.pmax >= 4;
-    if (ind.nack) ++probe->expected_nacks;
+    // Nacks only from helpers that speak protocol 4.
+    ind.nack = request_nacks && helper->vsn.pmax >= 4;
+    if (ind.nack) ++expected_nacks;
     auto msg = wire::encode_message(ind, cfg.int_style);
     if (!msg.ok()) continue;
     ++stats.indirect_probes;
     send_msg(helper->addr, helper, std::move(msg).value());
   }
-  // TCP fallback: catches members whose UDP is broken but who are alive.
-  if (!cfg.disable_tcp_pings && target != nullptr && target->vsn.pmax >= 3) {
-    send_tcp_ping(probe->addr, probe->seq, target_name, probe->deadline);
-  }
+  return expected_nacks;
 }
 
 void Memberlist::Impl::probe_deadline_reached() {

@@ -281,21 +281,7 @@ void Memberlist::Impl::verify_suspect(NodeInfo& node, TimePoint change_time) {
   if (sus.ok()) msgs.push_back(std::move(sus).value());
   send_raw(node.addr, &node, std::move(msgs));
 
-  auto helpers = k_random_nodes(cfg.indirect_checks, [&](const NodeInfo& n) {
-    return n.name == cfg.name || n.name == name || n.state != NodeState::alive;
-  });
-  wire::IndirectPing ind;
-  ind.seq_no = seq;
-  ind.target = Bytes(node.addr.ip_bytes().begin(), node.addr.ip_bytes().end());
-  ind.port = node.addr.port;
-  ind.node = name;
-  ind.source_addr = Bytes(cfg.advertise.ip_bytes().begin(), cfg.advertise.ip_bytes().end());
-  ind.source_port = cfg.advertise.port;
-  ind.source_node = cfg.name;
-  for (NodeInfo* helper : helpers) {
-    auto msg = wire::encode_message(ind, cfg.int_style);
-    if (msg.ok()) send_msg(helper->addr, helper, std::move(msg).value());
-  }
+  send_indirect_pings(name, node.addr, seq, /*request_nacks=*/false);
   timers.schedule(now + cfg.probe_interval, [this, name, change_time, acked](TimePoint t) {
     now = t;
     if (*acked) return;
