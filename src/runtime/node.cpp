@@ -253,39 +253,49 @@ Status Node::join(const std::vector<std::string>& seeds, Duration timeout, int* 
   if (!started_) return Status::fail(Err::state, "node is not started");
   if (on_loop_thread()) return Status::fail(Err::loop_thread, "join waits for the network: not on the loop thread");
   auto w = std::make_shared<Waiter>();
+  join_async(seeds, [this, w](Status st, int n) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    w->status = std::move(st);
+    w->joined = n;
+    w->done = true;
+    state_cv_.notify_all();
+  });
+  Status st = wait(w, timeout);
+  if (joined != nullptr && st.ok()) *joined = w->joined;
+  return st;
+}
+
+void Node::join_async(std::vector<std::string> seeds, JoinDone done) {
+  if (seeds.empty()) {
+    post([done] { done(Status::fail(Err::invalid, "no seeds given"), 0); });
+    return;
+  }
+  if (!started_) {
+    post([done] { done(Status::fail(Err::state, "node is not started"), 0); });
+    return;
+  }
   const std::uint16_t default_port = bound_.port;
   const int family = opts_.bind.ip_len == 16 ? AF_INET6 : AF_INET;
   auto self = shared_from_this();
-  bool posted = post([this, self, w, seeds, default_port, family] {
-    auto finish = [this, w](Status st, int n) {
-      std::lock_guard<std::mutex> lock(state_mu_);
-      w->status = std::move(st);
-      w->joined = n;
-      w->done = true;
-      state_cv_.notify_all();
-    };
-    transport::resolve_seeds(loop_, seeds, default_port, family, [this, self, finish](transport::Resolved r) {
+  post([this, self, seeds = std::move(seeds), done = std::move(done), default_port, family] {
+    transport::resolve_seeds(loop_, seeds, default_port, family, [this, self, done](transport::Resolved r) {
       if (closed_ || !uv_) return;
       if (r.addresses.empty()) {
-        finish(Status::fail(Err::io, "no seed address could be resolved: " + r.errors), 0);
+        done(Status::fail(Err::io, "no seed address could be resolved: " + r.errors), 0);
         return;
       }
-      uv_->serf().join(transport::mono_now(), r.addresses, [finish, errors = r.errors](int n, std::string why) {
+      uv_->serf().join(transport::mono_now(), r.addresses, [done, errors = r.errors](int n, std::string why) {
         if (n > 0) {
-          finish({}, n);
+          done({}, n);
         } else {
           std::string msg = "no seed answered: " + why;
           if (!errors.empty()) msg += "; " + errors;
-          finish(Status::fail(Err::io, msg), 0);
+          done(Status::fail(Err::io, msg), 0);
         }
       });
       uv_->after_engine_call();
     });
   });
-  if (!posted) return Status::fail(Err::closed, "node is closed");
-  Status st = wait(w, timeout);
-  if (joined != nullptr && st.ok()) *joined = w->joined;
-  return st;
 }
 
 Status Node::leave(Duration timeout) {
@@ -293,21 +303,52 @@ Status Node::leave(Duration timeout) {
   if (!started_) return Status::fail(Err::state, "node is not started");
   if (on_loop_thread()) return Status::fail(Err::loop_thread, "leave waits for the gossip: not on the loop thread");
   auto w = std::make_shared<Waiter>();
-  bool posted = post([this, w] {
-    auto finish = [this, w](Status st) {
-      std::lock_guard<std::mutex> lock(state_mu_);
-      w->status = std::move(st);
-      w->done = true;
-      state_cv_.notify_all();
-    };
-    auto st = uv_->serf().leave(transport::mono_now(), [finish](bool clean) {
-      finish(clean ? Status() : Status::fail(Err::timeout, "the leave was not fully gossiped in time"));
+  leave_async([this, w](Status st) {
+    std::lock_guard<std::mutex> lock(state_mu_);
+    w->status = std::move(st);
+    w->done = true;
+    state_cv_.notify_all();
+  });
+  return wait(w, timeout);
+}
+
+void Node::leave_async(std::function<void(Status)> done) {
+  if (!started_) {
+    post([done] { done(Status::fail(Err::state, "node is not started")); });
+    return;
+  }
+  post([this, done = std::move(done)] {
+    if (!uv_ || !uv_->started()) return;
+    auto st = uv_->serf().leave(transport::mono_now(), [done](bool clean) {
+      done(clean ? Status() : Status::fail(Err::timeout, "the leave was not fully gossiped in time"));
     });
-    if (!st.ok()) finish(Status::fail(Err::state, st.message()));
+    if (!st.ok()) done(Status::fail(Err::state, st.message()));
     uv_->after_engine_call();
   });
-  if (!posted) return Status::fail(Err::closed, "node is closed");
-  return wait(w, timeout);
+}
+
+Result<Node::Persisted> Node::persisted() {
+  auto out = std::make_shared<Persisted>();
+  auto st = run_sync(
+      [this, out]() -> Status {
+        const serf::Serf& serf = uv_->serf();
+        for (const serf::Member& m : serf.members()) {
+          if (m.name == name()) continue;
+          if (m.status != serf::MemberStatus::alive && m.status != serf::MemberStatus::leaving) continue;
+          out->peers.push_back({m.name, m.addr});
+        }
+        const serf::SerfStats counters = serf.stats();
+        out->member_clock = counters.member_time;
+        out->event_clock = counters.event_time;
+        out->query_clock = counters.query_time;
+        const auto& ring = uv_->serf().memberlist().keyring();
+        for (const Bytes& k : ring.keys()) out->keys.push_back(k);
+        out->leaving = serf.state() == serf::SerfState::leaving || serf.state() == serf::SerfState::left;
+        return {};
+      },
+      seconds(30));
+  if (!st.ok()) return std::move(st).failure();
+  return std::move(*out);
 }
 
 Status Node::set_identity(serf::Identity id) {

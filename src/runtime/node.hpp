@@ -99,8 +99,30 @@ class Node : public std::enable_shared_from_this<Node> {
   // (negative = forever). *joined = seeds that answered.
   Status join(const std::vector<std::string>& seeds, Duration timeout, int* joined);
 
+  // join() without waiting: `done(status, joined)` runs on the loop thread
+  // (not at all if the node closes first). Any thread.
+  using JoinDone = std::function<void(Status, int)>;
+  void join_async(std::vector<std::string> seeds, JoinDone done);
+
   // Graceful leave; waits up to timeout.
   Status leave(Duration timeout);
+  // leave() without waiting: `done` runs on the loop thread. Any thread.
+  void leave_async(std::function<void(Status)> done);
+
+  // What a restart needs to rejoin (the agent's snapshot): the members
+  // known alive or suspect (the local node left out), the three Lamport
+  // clocks and the keyring (primary first). Any thread; inline on the loop.
+  struct Persisted {
+    struct Peer {
+      std::string name;
+      Address address;
+    };
+    std::vector<Peer> peers;
+    std::uint64_t member_clock = 0, event_clock = 0, query_clock = 0;
+    std::vector<Bytes> keys;
+    bool leaving = false;  // a graceful leave started
+  };
+  Result<Persisted> persisted();
 
   // Stops everything; idempotent; any thread, a watch callback included.
   void close();

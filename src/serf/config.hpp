@@ -14,6 +14,7 @@
 
 #include "common/result.hpp"
 #include "common/time.hpp"
+#include "serf/lamport.hpp"
 #include "swim/config.hpp"
 #include "wire/tags.hpp"
 
@@ -73,6 +74,13 @@ struct Config {
   std::size_t query_response_size_limit = 1024;
   std::size_t query_size_limit = 1024;
   std::size_t user_event_size_limit = 512;
+
+  // Clocks saved by an earlier run (the agent's snapshot): start() witnesses
+  // them, and user events and queries at or below the saved times are not
+  // delivered again when the cluster replays them (as serf's snapshot).
+  LamportTime restore_member_clock = 0;
+  LamportTime restore_event_clock = 0;
+  LamportTime restore_query_clock = 0;
 
   bool enable_name_conflict_resolution = true;
   bool disable_coordinates = false;

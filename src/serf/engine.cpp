@@ -101,6 +101,15 @@ Status Engine::start(TimePoint now) {
                                     std::to_string(wire::kMetaMaxSize) + " bytes");
   }
   state_ = SerfState::alive;
+  if (cfg_.restore_member_clock > 0) clock_.witness(cfg_.restore_member_clock);
+  if (cfg_.restore_event_clock > 0) {
+    event_clock_.witness(cfg_.restore_event_clock);
+    event_buffer_.set_min_time(cfg_.restore_event_clock + 1);
+  }
+  if (cfg_.restore_query_clock > 0) {
+    query_clock_.witness(cfg_.restore_query_clock);
+    query_buffer_.set_min_time(cfg_.restore_query_clock + 1);
+  }
   reap_at_ = now + cfg_.reap_interval;
   reconnect_at_ = now + cfg_.reconnect_interval;
   queue_check_at_ = now + cfg_.queue_check_interval;

@@ -50,6 +50,22 @@ TEST_F(SerfEvents, EventsOlderThanTheWindowAreDropped) {
   EXPECT_EQ(drain().size(), 2u);  // the old one is not gossiped either
 }
 
+TEST_F(SerfEvents, RestoredClocksAreWitnessedAndOlderEventsNotDeliveredAgain) {
+  Config cfg = config_for("a");
+  cfg.restore_member_clock = 40;
+  cfg.restore_event_clock = 20;
+  cfg.restore_query_clock = 7;
+  make(cfg);
+  EXPECT_GT(engine->clock().time(), 40u);
+  EXPECT_GT(engine->event_clock().time(), 20u);
+  EXPECT_GT(engine->query_clock().time(), 7u);
+  // What the previous run saw arrives again through the cluster's replay.
+  engine->notify_msg(at(seconds(1)), encode(event(20, "seen-before-restart", "")));
+  engine->notify_msg(at(seconds(1)), encode(event(21, "new", "")));
+  ASSERT_EQ(sink.user_events.size(), 1u);
+  EXPECT_EQ(sink.user_events[0].name, "new");
+}
+
 TEST_F(SerfEvents, ReusedSlotForgetsTheOlderTime) {
   // 5 and 517 share slot 5; once 517 claimed it, 5 is out of the window
   // anyway, and 517 again is a duplicate.
