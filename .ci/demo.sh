@@ -1,57 +1,118 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds, and runs a local cluster.
+# The main job: installs what is missing, builds, and starts a local cluster
+# of three `wkd agent`s in the background.
 #
-#   bash .ci/demo.sh
+#   bash .ci/demo.sh          # set up, build, start (harmless to run again)
+#   bash .ci/demo.sh stop     # stop them (each leaves the cluster gracefully)
+#   bash .ci/demo.sh status   # which are running
 #
-# Starts three nodes on loopback addresses (examples/hello_cluster, a small
-# program on the C API), lets them find each other, then has one leave
-# gracefully and kills another, printing what the survivor sees at each
-# step. Everything binds 127.0.0.x only and stops by itself.
+# Agents agent-1..3 gossip on 127.0.0.1:7474, :7476, :7478 and serve HTTP on
+# :7475, :7477, :7479. Their configuration, logs and PIDs live in .run/.
+# (WKD_DEMO_IP moves the cluster to another loopback address; the tests use
+# it. WKD_DEMO_SKIP_SETUP=1 skips the set-up and build.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash .ci/setup.sh
+ROOT=$(pwd)
+IP="${WKD_DEMO_IP:-127.0.0.1}"
+RUN="${WKD_DEMO_RUN_DIR:-$ROOT/.run}"
+WKD="${WKD_DEMO_BIN:-$ROOT/build/bin/wkd}"
+ACTION="${1:-start}"
 
-BIN=build/examples/hello_cluster
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
-start() { # name bind [seed]
-  "$BIN" "$@" >"$WORK/$1.log" 2>&1 &
-  PIDS+=($!)
-}
-
-wait_for() { # file pattern seconds
-  local end=$((SECONDS + $3))
-  while [ $SECONDS -lt $end ]; do
-    if grep -q "$2" "$1" 2>/dev/null; then return 0; fi
-    sleep 0.2
+stop_all() {
+  local any=0
+  for i in 1 2 3; do
+    local pidf="$RUN/agent-$i.pid"
+    if pid_alive "$pidf"; then
+      any=1
+      kill -TERM "$(cat "$pidf")"
+    fi
   done
-  echo "demo: timed out waiting for '$2' in $1" >&2
-  tail -n 20 "$1" >&2
-  return 1
+  # Each agent leaves gracefully (bounded by its leave timeout), then exits.
+  local end=$((SECONDS + 30))
+  for i in 1 2 3; do
+    local pidf="$RUN/agent-$i.pid"
+    while pid_alive "$pidf" && [ $SECONDS -lt $end ]; do sleep 0.2; done
+    if pid_alive "$pidf"; then
+      echo "demo: agent-$i did not stop in time; killing it" >&2
+      kill -KILL "$(cat "$pidf")" 2>/dev/null || true
+    fi
+    rm -f "$pidf"
+  done
+  if [ $any = 1 ]; then echo "demo: stopped (logs kept in $RUN/)"; else echo "demo: no agent was running"; fi
 }
 
-echo "== starting node-1, node-2 and node-3 on 127.0.0.41..43"
-start node-1 127.0.0.41:7946
-sleep 0.5
-start node-2 127.0.0.42:7946 127.0.0.41:7946
-start node-3 127.0.0.43:7946 127.0.0.41:7946
-wait_for "$WORK/node-1.log" "node-3 .* alive" 20
-wait_for "$WORK/node-1.log" "node-2 .* alive" 20
-echo "== node-1 sees:"
-awk '/^members of node-1/ {table = ""} /^members of node-1/ || /^  / {table = table $0 "\n"} END {printf "%s", table}' "$WORK/node-1.log"
+case "$ACTION" in
+  stop) stop_all; exit 0 ;;
+  status)
+    for i in 1 2 3; do
+      if pid_alive "$RUN/agent-$i.pid"; then echo "agent-$i running (pid $(cat "$RUN/agent-$i.pid"))";
+      else echo "agent-$i stopped"; fi
+    done
+    exit 0 ;;
+  start) ;;
+  *) echo "usage: bash .ci/demo.sh [start|stop|status]" >&2; exit 2 ;;
+esac
 
-echo "== node-2 leaves gracefully (SIGINT)"
-kill -INT "${PIDS[1]}"
-wait_for "$WORK/node-1.log" "node-2 .* left" 20
-echo "== node-3 is killed (SIGKILL)"
-kill -9 "${PIDS[2]}"
-wait_for "$WORK/node-1.log" "node-3 .* failed" 30
-echo "== node-1 now sees:"
-awk '/^members of node-1/ {table = ""} /^members of node-1/ || /^  / {table = table $0 "\n"} END {printf "%s", table}' "$WORK/node-1.log"
-echo "== demo done"
+if [ "${WKD_DEMO_SKIP_SETUP:-0}" != 1 ]; then
+  bash .ci/setup.sh
+fi
+mkdir -p "$RUN"
+
+for i in 1 2 3; do
+  gossip=$((7472 + 2 * i))
+  http=$((gossip + 1))
+  pidf="$RUN/agent-$i.pid"
+  if pid_alive "$pidf"; then
+    echo "demo: agent-$i already running (pid $(cat "$pidf"))"
+    continue
+  fi
+  seeds='[]'
+  if [ "$i" != 1 ]; then seeds="[\"$IP:7474\"]"; fi
+  cat >"$RUN/agent-$i.toml" <<TOML
+# agent-$i of the local demo cluster (written by .ci/demo.sh)
+[discovery]
+node_name = "agent-$i"
+bind = "$IP:$gossip"
+http = "$IP:$http"
+seeds = $seeds
+profile = "local"
+groups = ["demo"]
+database_type = "demo"
+snapshot_path = "$RUN/agent-$i.snapshot"
+
+[discovery.tags]
+role = "demo"
+TOML
+  setsid "$WKD" agent --config "$RUN/agent-$i.toml" </dev/null >>"$RUN/agent-$i.log" 2>&1 &
+  echo $! >"$pidf"
+  echo "demo: started agent-$i (pid $!), gossip $IP:$gossip, HTTP $IP:$http, log $RUN/agent-$i.log"
+done
+
+# Wait until agent-1 sees all three alive.
+end=$((SECONDS + 60))
+until [ "$("$WKD" members --http "$IP:7475" --state alive 2>/dev/null | tail -n +2 | wc -l)" = 3 ]; do
+  for i in 1 2 3; do
+    if ! pid_alive "$RUN/agent-$i.pid"; then
+      echo "demo: agent-$i exited; its log:" >&2
+      tail -n 20 "$RUN/agent-$i.log" >&2
+      exit 1
+    fi
+  done
+  if [ $SECONDS -ge $end ]; then
+    echo "demo: the agents did not all see each other within 60 s" >&2
+    exit 1
+  fi
+  sleep 0.3
+done
+
+echo
+echo "\$ build/bin/wkd members --http $IP:7475"
+"$WKD" members --http "$IP:7475"
+echo
+echo "The cluster runs in the background. Look at it with:"
+echo "    build/bin/wkd members --http $IP:7475"
+echo "    curl -s http://$IP:7475/v1/cluster/members"
+echo "Stop it with:"
+echo "    bash .ci/demo.sh stop"

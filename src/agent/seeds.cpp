@@ -1,0 +1,72 @@
+#include "agent/seeds.hpp"
+
+#include <algorithm>
+
+namespace wkd::agent {
+
+SeedJoiner::SeedJoiner(uv_loop_t* loop, std::shared_ptr<runtime::Node> node, std::vector<std::string> seeds,
+                       const AgentLog& log, Options opts)
+    : loop_(loop), node_(std::move(node)), seeds_(std::move(seeds)), log_(log), opts_(opts),
+      backoff_ms_(opts.first_backoff_ms) {}
+
+SeedJoiner::~SeedJoiner() { *alive_ = false; }
+
+void SeedJoiner::start(std::function<void(int)> joined) {
+  joined_ = std::move(joined);
+  timer_ = new uv_timer_t;
+  uv_timer_init(loop_, timer_);
+  timer_->data = this;
+  attempt();
+}
+
+void SeedJoiner::stop(std::function<void()> closed) {
+  stopped_ = true;
+  if (timer_ == nullptr) {
+    if (closed) closed();
+    return;
+  }
+  uv_timer_stop(timer_);
+  auto* cb = new std::function<void()>(std::move(closed));
+  timer_->data = cb;
+  uv_close(reinterpret_cast<uv_handle_t*>(timer_), [](uv_handle_t* h) {
+    auto* fn = static_cast<std::function<void()>*>(h->data);
+    delete reinterpret_cast<uv_timer_t*>(h);
+    if (*fn) (*fn)();
+    delete fn;
+  });
+  timer_ = nullptr;
+}
+
+void SeedJoiner::attempt() {
+  if (stopped_ || done_ || seeds_.empty()) return;
+  ++attempts_;
+  std::weak_ptr<bool> alive = alive_;
+  node_->join_async(seeds_, [this, alive](runtime::Status st, int n) {
+    auto a = alive.lock();
+    if (!a || !*a || stopped_) return;
+    if (st.ok() && n > 0) {
+      done_ = true;
+      log_.write(LogLevel::info, node_->name(),
+                 "joined the cluster through " + std::to_string(n) + " of " + std::to_string(seeds_.size()) +
+                     " seed(s) (attempt " + std::to_string(attempts_) + ")");
+      if (joined_) joined_(n);
+      return;
+    }
+    log_.write(LogLevel::warn, node_->name(),
+               "join attempt " + std::to_string(attempts_) + " failed: " + st.message() + "; retrying in " +
+                   std::to_string(backoff_ms_) + " ms");
+    schedule();
+  });
+}
+
+void SeedJoiner::schedule() {
+  if (timer_ == nullptr || stopped_) return;
+  // Up to a quarter of jitter, so agents started together do not retry in
+  // lock step.
+  const std::uint64_t jitter = backoff_ms_ / 4 == 0 ? 0 : uv_hrtime() % (backoff_ms_ / 4);
+  uv_timer_start(timer_, [](uv_timer_t* t) { static_cast<SeedJoiner*>(t->data)->attempt(); }, backoff_ms_ + jitter,
+                 0);
+  backoff_ms_ = std::min(backoff_ms_ * 2, opts_.max_backoff_ms);
+}
+
+}  // namespace wkd::agent

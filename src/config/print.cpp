@@ -1,0 +1,110 @@
+// print_effective(): the effective configuration as TOML that parse_toml()
+// reads back to the same configuration, with the derived timing as comments.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "config/agent_config.hpp"
+
+namespace wkd::config {
+
+namespace {
+
+// A TOML basic string.
+std::string toml_string(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04X", u);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+// A key bare when TOML allows it, else quoted.
+std::string toml_key(std::string_view k) {
+  bool bare = !k.empty();
+  for (char c : k) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+      bare = false;
+    }
+  }
+  return bare ? std::string(k) : toml_string(k);
+}
+
+std::string toml_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + toml_string(items[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
+  const swim::Config sw = cfg.swim();
+  const std::int64_t probe_ms = to_ms(sw.probe_interval);
+  const std::int64_t suspicion_ms = cfg.suspicion_timeout_ms.value_or(sw.suspicion_mult * probe_ms);
+  const std::int64_t min_ms = sw.suspicion_mult * probe_ms;  // n = 1: max(1, log10(n)) = 1
+  std::string out;
+  auto line = [&out](const std::string& key, const std::string& value) { out += key + " = " + value + "\n"; };
+
+  out += "# wkd agent: effective configuration";
+  out += cfg.source.empty() ? "\n" : " (read from " + toml_string(cfg.source) + ")\n";
+  out += "# Every key with its value; derived values are comments.\n\n";
+  out += "[discovery]\n";
+  line("node_name", toml_string(cfg.node_name));
+  line("bind", toml_string(cfg.bind.to_string()));
+  if (cfg.advertise) {
+    line("advertise", toml_string(cfg.advertise->to_string()));
+  } else {
+    out += "# advertise: unset, peers are told the bound address\n";
+  }
+  line("seeds", toml_list(cfg.seeds));
+  line("profile", toml_string(profile_name(cfg.profile)));
+  line("gossip_interval_ms", std::to_string(to_ms(sw.gossip_interval)));
+  line("probe_interval_ms", std::to_string(probe_ms));
+  line("suspicion_timeout_ms", std::to_string(suspicion_ms));
+  out += "# effective: probe_timeout_ms = " + std::to_string(to_ms(sw.probe_timeout)) +
+         ", suspicion_mult = " + std::to_string(sw.suspicion_mult) +
+         ", suspicion min timeout = " + std::to_string(min_ms) + " ms, max = " +
+         std::to_string(min_ms * sw.suspicion_max_timeout_mult) +
+         " ms (both grow with log10 of the cluster size), push_pull_interval_ms = " +
+         std::to_string(to_ms(sw.push_pull_interval)) + "\n";
+  line("http", toml_string(cfg.http_enabled ? cfg.http.to_string() : ""));
+  line("groups", toml_list(cfg.groups));
+  line("database_type", toml_string(cfg.database_type));
+  line("wire_protocol", toml_string(cfg.wire_protocol));
+  line("endpoint", toml_string(cfg.endpoint));
+  line("capabilities", toml_list(cfg.capabilities));
+  if (cfg.encrypt.empty() || show_secrets) {
+    line("encrypt", toml_string(cfg.encrypt));
+  } else {
+    out += "# encrypt: hidden (a " + std::to_string(cfg.encrypt_key().size()) + "-byte key is set)\n";
+  }
+  line("keyring_file", toml_string(cfg.keyring_file));
+  line("snapshot_path", toml_string(cfg.snapshot_path));
+  out += "\n[discovery.tags]\n";
+  for (const auto& [key, value] : cfg.tags) line(toml_key(key), toml_string(value));
+  out += "\n[agent]\n";
+  line("leave_timeout_ms", std::to_string(cfg.leave_timeout_ms));
+  line("log_level", toml_string(cfg.log_level));
+  line("log_json", cfg.log_format == LogFormat::json ? "true" : "false");
+  return out;
+}
+
+}  // namespace wkd::config

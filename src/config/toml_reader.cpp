@@ -1,0 +1,370 @@
+// parse_toml() and load_file(): the TOML document (toml++) -> AgentConfig,
+// every key typed and checked where it stands, errors as FILE:LINE: KEY.
+//
+// Debian's toml++ is a compiled library built with exceptions only (its
+// TOML_EXCEPTIONS=0 entry points are not in libtomlplusplus.so), so the
+// parse error is caught here and turned into a value; nothing else throws.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <iterator>
+#include <span>
+#include <string>
+#include <toml++/toml.h>
+#include <utility>
+#include <vector>
+
+#include "config/agent_config.hpp"
+#include "config/checks.hpp"
+
+namespace wkd::config {
+
+namespace {
+
+using namespace detail;
+using Err = std::optional<ConfigError>;
+
+constexpr std::size_t kMaxFileSize = 16u << 20;
+
+using Keys = std::span<const std::string_view>;
+constexpr std::string_view kDiscoveryKeys[] = {
+    "node_name",     "bind",          "advertise",    "seeds",        "gossip_interval_ms",
+    "probe_interval_ms", "suspicion_timeout_ms", "profile", "http",   "groups",
+    "database_type", "wire_protocol", "endpoint",     "capabilities", "encrypt",
+    "keyring_file",  "snapshot_path", "tls_cert",     "tls_key",      "tls_ca",
+    "tags"};
+constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json"};
+
+std::string_view type_name(toml::node_type t) {
+  switch (t) {
+    case toml::node_type::none: return "nothing";
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "floating-point";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::date: return "date";
+    case toml::node_type::time: return "time";
+    case toml::node_type::date_time: return "date-time";
+  }
+  return "unknown";
+}
+
+int line_of(const toml::source_region& r) { return static_cast<int>(r.begin.line); }
+
+// A table's entries in the order they appear in the file (toml++ keeps
+// them sorted by key), so the first error reported is the first in the file.
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& t) {
+  std::vector<std::pair<const toml::key*, const toml::node*>> out;
+  for (auto&& [k, v] : t) out.emplace_back(&k, &v);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    const auto& x = a.first->source().begin;
+    const auto& y = b.first->source().begin;
+    return x.line != y.line ? x.line < y.line : x.column < y.column;
+  });
+  return out;
+}
+
+class Reader {
+ public:
+  Reader(const std::string& file, AgentConfig& cfg) : file_(file), cfg_(cfg) {}
+
+  Err root(const toml::table& t) {
+    const toml::table* discovery = nullptr;
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      if (name == "discovery" || name == "agent") {
+        if (!v->is_table()) return type_error(*v, name, "a table");
+        if (name == "discovery") {
+          discovery = v->as_table();
+        } else if (auto e = agent(*v->as_table())) {
+          return e;
+        }
+      } else if (!v->is_table() && !v->is_array_of_tables()) {
+        // Other tables belong to other WeftKit components; a bare key
+        // belongs to nobody.
+        return error(*k, name,
+                     "expected a table, got " + std::string(type_name(v->type())) +
+                         " (settings go in [discovery] or [agent])");
+      }
+    }
+    if (discovery == nullptr) {
+      return ConfigError{file_, 0, 0, "discovery", "missing table: the agent needs [discovery]"};
+    }
+    return read_discovery(*discovery);
+  }
+
+ private:
+  // ---- errors
+  ConfigError error(const toml::node& n, const std::string& key, std::string message) const {
+    return ConfigError{file_, line_of(n.source()), 0, key, std::move(message)};
+  }
+  ConfigError error(const toml::key& k, const std::string& key, std::string message) const {
+    return ConfigError{file_, line_of(k.source()), 0, key, std::move(message)};
+  }
+  Err type_error(const toml::node& n, const std::string& key, std::string_view expected) const {
+    return error(n, key, "expected " + std::string(expected) + ", got " + std::string(type_name(n.type())));
+  }
+  Err check_at(const toml::node& n, const std::string& key, std::string problem) const {
+    if (problem.empty()) return std::nullopt;
+    return error(n, key, std::move(problem));
+  }
+  Err unknown(const toml::key& k, const std::string& path, Keys known) const {
+    std::string message = "unknown key";
+    std::size_t best = 4;
+    std::string_view hint;
+    for (auto candidate : known) {
+      const std::size_t d = edit_distance(k.str(), candidate);
+      const std::size_t limit = std::max(k.str().size(), candidate.size()) >= 12 ? 3 : 2;
+      if (d <= limit && d < best) {
+        best = d;
+        hint = candidate;
+      }
+    }
+    if (!hint.empty()) message += "; did you mean " + std::string(hint) + "?";
+    return error(k, path, std::move(message));
+  }
+
+  // ---- typed values
+  void mark(const std::string& path, const toml::node& n) {
+    cfg_.origins[path] = AgentConfig::Origin{line_of(n.source()), ""};
+  }
+
+  Err get(const toml::node& n, const std::string& path, std::string& out) {
+    if (!n.is_string()) return type_error(n, path, "a string");
+    out = n.as_string()->get();
+    mark(path, n);
+    return std::nullopt;
+  }
+  Err get(const toml::node& n, const std::string& path, bool& out) {
+    if (!n.is_boolean()) return type_error(n, path, "a boolean");
+    out = n.as_boolean()->get();
+    mark(path, n);
+    return std::nullopt;
+  }
+  Err get(const toml::node& n, const std::string& path, Range range, std::int64_t& out) {
+    if (!n.is_integer()) return type_error(n, path, "an integer (milliseconds)");
+    out = n.as_integer()->get();
+    mark(path, n);
+    return check_at(n, path, check_range(out, range, "ms"));
+  }
+  Err get(const toml::node& n, const std::string& path, Range range, std::optional<std::int64_t>& out) {
+    std::int64_t v = 0;
+    if (auto e = get(n, path, range, v)) return e;
+    out = v;
+    return std::nullopt;
+  }
+  // An array of strings, each checked by `one` (which may rewrite it),
+  // none listed twice; errors point at the element's line.
+  template <class Check>
+  Err get_list(const toml::node& n, const std::string& path, const char* what, std::vector<std::string>& out,
+               Check one) {
+    if (!n.is_array()) return type_error(n, path, "an array of strings");
+    std::vector<std::string> items;
+    std::size_t index = 0;
+    for (const toml::node& el : *n.as_array()) {
+      if (!el.is_string()) {
+        return error(el, path,
+                     "expected an array of strings, got " + std::string(type_name(el.type())) + " at index " +
+                         std::to_string(index));
+      }
+      std::string item = el.as_string()->get();
+      if (auto e = check_at(el, path, one(item))) return e;
+      if (std::find(items.begin(), items.end(), item) != items.end()) {
+        return error(el, path, std::string(what) + " " + quote(item) + " is listed twice");
+      }
+      items.push_back(std::move(item));
+      ++index;
+    }
+    out = std::move(items);
+    mark(path, n);
+    return std::nullopt;
+  }
+
+  // ---- tables
+  Err read_discovery(const toml::table& t) {
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      const std::string path = "discovery." + name;
+      if (std::find(std::begin(kDiscoveryKeys), std::end(kDiscoveryKeys), name) == std::end(kDiscoveryKeys)) {
+        return unknown(*k, path, kDiscoveryKeys);
+      }
+      if (auto e = discovery_key(name, *v, path)) return e;
+    }
+    return std::nullopt;
+  }
+
+  Err discovery_key(const std::string& name, const toml::node& n, const std::string& path) {
+    if (name == "tls_cert" || name == "tls_key" || name == "tls_ca") {
+      return error(n, path, "TLS is not supported yet (" + name + ")");
+    }
+    if (name == "tags") {
+      if (!n.is_table()) return type_error(n, path, "a table");
+      return read_tags(*n.as_table(), path);
+    }
+    if (name == "seeds") {
+      return get_list(n, path, "seed", cfg_.seeds, [](std::string& s) {
+        std::string canonical;
+        std::string problem = normalize_seed(s, canonical);
+        if (problem.empty()) s = canonical;
+        return problem;
+      });
+    }
+    if (name == "groups") {
+      return get_list(n, path, "group", cfg_.groups, [](std::string& s) { return check_group(s); });
+    }
+    if (name == "capabilities") {
+      return get_list(n, path, "capability", cfg_.capabilities, [](std::string& s) { return check_capability(s); });
+    }
+    if (name == "gossip_interval_ms") return get(n, path, kIntervalRange, cfg_.gossip_interval_ms);
+    if (name == "probe_interval_ms") return get(n, path, kIntervalRange, cfg_.probe_interval_ms);
+    if (name == "suspicion_timeout_ms") return get(n, path, kIntervalRange, cfg_.suspicion_timeout_ms);
+
+    std::string s;
+    if (auto e = get(n, path, s)) return e;
+    if (name == "node_name") {
+      cfg_.node_name = s;
+      return check_at(n, path, check_node_name(s));
+    }
+    if (name == "bind") return check_at(n, path, parse_bind(s, kDefaultGossipPort, cfg_.bind));
+    if (name == "advertise") {
+      Address a;
+      if (auto e = check_at(n, path, parse_advertise(s, a))) return e;
+      cfg_.advertise = a;
+      return std::nullopt;
+    }
+    if (name == "http") {
+      cfg_.http_enabled = !s.empty();
+      return s.empty() ? std::nullopt : check_at(n, path, parse_bind(s, kDefaultHttpPort, cfg_.http));
+    }
+    if (name == "profile") {
+      if (auto e = check_at(n, path, profile_problem(s))) return e;
+      cfg_.profile = *parse_profile(s);
+      return std::nullopt;
+    }
+    if (name == "database_type") {
+      cfg_.database_type = s;
+      return check_at(n, path, check_text(s, kMaxText));
+    }
+    if (name == "wire_protocol") {
+      cfg_.wire_protocol = s;
+      return check_at(n, path, check_text(s, kMaxText));
+    }
+    if (name == "endpoint") {
+      cfg_.endpoint = s;
+      return check_at(n, path, check_endpoint(s));
+    }
+    if (name == "encrypt") {
+      cfg_.encrypt = s;
+      return check_at(n, path, check_encrypt(s));
+    }
+    if (name == "keyring_file") {
+      cfg_.keyring_file = s;
+      return check_at(n, path, check_path(s));
+    }
+    // snapshot_path, the last key of kDiscoveryKeys handled here.
+    cfg_.snapshot_path = s;
+    return check_at(n, path, check_path(s));
+  }
+
+  Err read_tags(const toml::table& t, const std::string& path) {
+    mark(path, t);
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string key(k->str());
+      const std::string tag_path = path + "." + key;
+      if (auto e = check_at(*v, tag_path, check_tag_key(key))) return e;
+      std::string value;
+      if (auto e = get(*v, tag_path, value)) return e;
+      if (auto e = check_at(*v, tag_path, check_text(value, kMaxTagValue))) return e;
+      cfg_.tags[key] = value;
+    }
+    return std::nullopt;
+  }
+
+  Err agent(const toml::table& t) {
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      const std::string path = "agent." + name;
+      if (name == "leave_timeout_ms") {
+        if (auto e = get(*v, path, kLeaveTimeoutRange, cfg_.leave_timeout_ms)) return e;
+      } else if (name == "log_level") {
+        std::string s;
+        if (auto e = get(*v, path, s)) return e;
+        if (auto e = check_at(*v, path, check_log_level(s))) return e;
+        cfg_.log_level = s;
+      } else if (name == "log_json") {
+        bool json = false;
+        if (auto e = get(*v, path, json)) return e;
+        cfg_.log_format = json ? LogFormat::json : LogFormat::text;
+      } else {
+        return unknown(*k, path, kAgentKeys);
+      }
+    }
+    return std::nullopt;
+  }
+
+  const std::string& file_;
+  AgentConfig& cfg_;
+};
+
+ConfigResult<AgentConfig> failed(ConfigError e) {
+  std::string message = e.to_string();
+  return Failure<ConfigError>{std::move(e), std::move(message)};
+}
+
+}  // namespace
+
+ConfigResult<AgentConfig> parse_toml(std::string_view text, const std::string& file) {
+  toml::table root;
+  try {
+    root = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return failed(ConfigError{file, static_cast<int>(where.line), static_cast<int>(where.column), "",
+                              "invalid TOML: " + std::string(e.description())});
+  }
+  AgentConfig cfg = AgentConfig::defaults();
+  cfg.source = file;
+  if (auto e = Reader(file, cfg).root(root)) return failed(std::move(*e));
+  if (auto e = validate(cfg)) return failed(std::move(*e));
+  return cfg;
+}
+
+ConfigResult<AgentConfig> load_file(const std::string& path) {
+  auto cannot = [&](int err) {
+    return failed(ConfigError{path, 0, 0, "", "cannot read: " + std::string(std::strerror(err))});
+  };
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return cannot(errno);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    ::close(fd);
+    return cannot(EISDIR);
+  }
+  std::string text;
+  char buf[65536];
+  while (true) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return cannot(err);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+    if (text.size() > kMaxFileSize) {
+      ::close(fd);
+      return failed(ConfigError{path, 0, 0, "", "cannot read: larger than 16 MiB"});
+    }
+  }
+  ::close(fd);
+  return parse_toml(text, path);
+}
+
+}  // namespace wkd::config
