@@ -37,10 +37,11 @@ struct Config {
   Duration push_pull_interval = seconds(30);  // 0 disables periodic push/pull
   std::size_t udp_buffer_size = 1400;
   Duration dead_node_reclaim_time = Duration::zero();  // 0 = never
-  // Before declaring a member dead on a suspicion with fewer confirmations
-  // than expected, probe it once more (state.cpp). memberlist does not; it
-  // changes nothing on the wire and removes most single-observer false
-  // failures under packet loss.
+  // Before declaring a suspect member dead, probe it once more (state.cpp):
+  // an answer gives its refutation time to arrive. memberlist does not; it
+  // changes nothing on the wire, delays the detection of a real failure by
+  // one probe interval, and removes the false failures that packet loss and
+  // short partitions otherwise cause.
   bool verify_before_dead = true;
 
   // Wire.

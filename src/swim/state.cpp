@@ -220,16 +220,17 @@ void Memberlist::Impl::on_suspicion_timeout(const std::string& name, TimePoint c
   NodeInfo* state = find_node(name);
   if (state == nullptr || state->state != NodeState::suspect || state->state_change != change_time) return;
 
-  // Weak evidence: fewer independent confirmations than expected means
-  // this node heard of the suspicion second-hand and never saw the refutation
-  // arrive. Under packet loss that is how a single node declares a healthy
-  // member dead. Before doing so, check for ourselves: a probe (direct ping
-  // carrying the suspicion, plus indirect pings); any ack restarts the
+  // Before declaring a member dead, check for ourselves once more: a probe
+  // (a direct ping carrying the suspicion, plus indirect pings). The
+  // evidence behind a suspicion can be stale or second-hand: under packet
+  // loss several peers each lose a few acks of a healthy member and confirm
+  // one another while its refutation is lost on its way here; after a short
+  // partition the suspect messages were gossiped out on one side only, so
+  // the member never learnt it was suspected. Any ack restarts the
   // suspicion timer, during which the member's refutation (provoked by the
-  // suspect message it just received) reaches us. With the expected
-  // confirmations, as for a member that really failed, nothing is delayed.
-  if (it != suspicions.end() && cfg.verify_before_dead && it->second.suspicion.expected() > 0 &&
-      confirmations < it->second.suspicion.expected()) {
+  // suspect message it just received) reaches us. A member that really
+  // failed answers nothing and is declared dead one probe interval later.
+  if (it != suspicions.end() && cfg.verify_before_dead) {
     verify_suspect(*state, change_time);
     return;
   }
