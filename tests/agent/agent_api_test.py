@@ -4,6 +4,7 @@
     python3 agent_api_test.py -v ClusterApiTest
 """
 import json
+import os
 import re
 import signal
 import socket
@@ -163,6 +164,37 @@ class LeaveApiTest(AgentTestCase):
         c.signal(signal.SIGINT)
         self.assertEqual(c.wait_exit(), 0)
         self.wait_states(a, {"lv-c": "left"})
+
+
+class EncryptionTest(AgentTestCase):
+    """encrypt and keyring_file: same key joins, another key cannot; JSON logs."""
+
+    KEY1 = "MDEyMzQ1Njc4OWFiY2RlZg=="                      # 16 bytes
+    KEY2 = "ZmVkY2JhOTg3NjU0MzIxMGZlZGNiYTk4NzY1NDMyMTA="  # 32 bytes
+
+    def test_keys(self):
+        a = self.agent("enc-a", encrypt=self.KEY1, flags=["--log-json"]).start()
+        ring = os.path.join(self.work.path, "keyring.json")
+        with open(ring, "w") as f:
+            json.dump([self.KEY1, self.KEY2], f)
+        b = self.agent("enc-b", extra="keyring_file = %s" % json.dumps(ring)).start()
+        status, _, body = b.request("PUT", "/v1/cluster/join?address=" + a.gossip)
+        self.assertEqual(status, 200, body)
+        self.wait_states(a, {"enc-b": "alive"})
+        c = self.agent("enc-c", encrypt=self.KEY2).start()
+        status, _, body = c.request("PUT", "/v1/cluster/join?address=" + a.gossip)
+        self.assertEqual(status, 502, body)
+        self.assertNotIn("enc-c", a.states())
+        d = self.agent("enc-d").start()  # no key at all
+        status, _, body = d.request("PUT", "/v1/cluster/join?address=" + a.gossip)
+        self.assertEqual(status, 502, body)
+        # --log-json: every line of a's log is one JSON object.
+        lines = [l for l in a.log().splitlines() if l.strip()]
+        self.assertTrue(lines)
+        for line in lines:
+            j = json.loads(line)
+            self.assertEqual(set(j), {"ts", "level", "node", "msg"})
+        self.assertTrue(any("member joined: enc-b" in json.loads(l)["msg"] for l in lines))
 
 
 class HealthTest(AgentTestCase):
