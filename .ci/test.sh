@@ -7,9 +7,10 @@
 #
 # Stages:
 #   setup      Debian packages + release build (build/)
-#   test       ctest -j2 over the release build (unit, sim, capi, policy, fuzz replay, install, interop)
-#   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi and fuzz-replay suites
-#              (less the two load tests, 256 nodes and 200 nodes x 600 s, too slow at -O0)
+#   test       ctest -j2 over the release build (unit, sim, capi, agent, policy, fuzz replay, install, interop)
+#   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi, agent and fuzz-replay suites
+#              (less the two load tests, 256 nodes and 200 nodes x 600 s, too slow at -O0, and the
+#              agent's 60 s HTTP limits test); an agent that leaks or misbehaves fails its exit check
 #   tsan       ThreadSanitizer build of the C API threading and cluster tests
 #   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus
 set -euo pipefail
@@ -34,7 +35,8 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWKD_WERROR=ON \
   -DWKD_SANITIZE="address;undefined" >/dev/null
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest -j2 --output-on-failure --timeout 300 -L 'unit|sim|capi|fuzz' -E 'install|header|many_nodes|SimLoss')
+  ctest -j2 --output-on-failure --timeout 400 -L 'unit|sim|capi|fuzz|agent' \
+  -E 'install|header|many_nodes|SimLoss|agent.limits')
 stage_end
 
 stage_begin tsan
