@@ -16,6 +16,7 @@ PKGS=(
   libmbedtls-dev      # AES-GCM for the gossip keyring (2.x API)
   googletest libgtest-dev libgmock-dev   # unit, simulator and C ABI tests
   clang-14 libclang-rt-14-dev            # libFuzzer targets and sanitizer runtimes
+  libbenchmark-dev    # micro-benchmarks (bench/)
   libtomlplusplus-dev # the agent's TOML configuration
   nlohmann-json3-dev  # the agent's HTTP API JSON
   node-llhttp         # HTTP request parser of the agent (C sources, compiled from /usr/share/llhttp)
