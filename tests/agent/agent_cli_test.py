@@ -123,6 +123,20 @@ class ConfigTest(AgentTestCase):
         # Nothing started half-configured: the address is still free.
         self.assertTrue(h._free(ip, 7474) and h._free(ip, 7475))
 
+    def test_start_failure_exits_1_naming_the_address(self):
+        a = self.agent("busy-a").start()
+        # Same gossip address, another HTTP address: the bind fails.
+        other_http = h.ADDRESSES.take() + ":%d" % h.HTTP_PORT
+        rc, _, err = wkd("agent", "--node-name", "busy-b", "--bind", a.gossip, "--http", other_http)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(a.gossip, err)
+        # Same HTTP address, another gossip address.
+        other_gossip = h.ADDRESSES.take() + ":%d" % h.GOSSIP_PORT
+        rc, _, err = wkd("agent", "--node-name", "busy-c", "--bind", other_gossip, "--http", a.http_addr)
+        self.assertEqual(rc, 1, err)
+        self.assertIn(a.http_addr, err)
+        self.assertEqual(a.request("GET", "/v1/health")[0], 200)
+
     def test_print_config(self):
         path = self.write("ok.toml", '[discovery]\nnode_name = "pc"\nprobe_interval_ms = 2000\n'
                                      'suspicion_timeout_ms = 9000\n')
