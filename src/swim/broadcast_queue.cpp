@@ -1,6 +1,7 @@
 #include "swim/broadcast_queue.hpp"
 
 #include <cmath>
+#include <iterator>
 
 namespace wkd::swim {
 
@@ -69,14 +70,9 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
 }
 
 void BroadcastQueue::prune(std::size_t max_len) {
-  while (items_.size() > max_len) {
-    // Oldest = smallest id.
-    Item* oldest = nullptr;
-    for (Item* item : items_) {
-      if (oldest == nullptr || item->id < oldest->id) oldest = item;
-    }
-    erase(oldest, false);
-  }
+  // The last item in the order is the most transmitted (then the smallest,
+  // then the oldest): the one the cluster most likely has already.
+  while (items_.size() > max_len) erase(*std::prev(items_.end()), false);
 }
 
 }  // namespace wkd::swim

@@ -50,7 +50,8 @@ class BroadcastQueue {
   void take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out,
                const std::function<bool(const Bytes&)>& filter);
 
-  // Drops the oldest messages beyond `max_len` (calling their Done with false).
+  // Keeps `max_len` messages, dropping the most transmitted first (then the
+  // smallest, then the oldest), as memberlist's Prune; their Done gets false.
   void prune(std::size_t max_len);
 
   std::size_t size() const noexcept { return items_.size(); }

@@ -89,13 +89,30 @@ TEST(BroadcastQueue, FilterSkipsMessagesWithoutSpendingThem) {
   EXPECT_EQ(out[0][0], 2);
 }
 
-TEST(BroadcastQueue, PruneDropsOldest) {
+TEST(BroadcastQueue, PruneDropsOldestAmongEquals) {
   std::vector<int> dropped;  // outlives q, whose destructor reports the rest
   BroadcastQueue q(10);
   for (int i = 0; i < 5; ++i) q.push("", msg(4, static_cast<std::uint8_t>(i)), [&, i](bool) { dropped.push_back(i); });
   q.prune(2);
   EXPECT_EQ(dropped, (std::vector<int>{0, 1, 2}));
   EXPECT_EQ(q.size(), 2u);
+}
+
+TEST(BroadcastQueue, PruneDropsTheMostTransmittedFirst) {
+  std::vector<int> dropped;
+  BroadcastQueue q(10);
+  q.push("", msg(4, 0), [&](bool) { dropped.push_back(0); });
+  q.push("", msg(4, 1), [&](bool) { dropped.push_back(1); });
+  std::vector<Bytes> out;
+  q.take(2, 7, 10, out);  // room for one: the newest, 1, goes out once
+  ASSERT_EQ(out, (std::vector<Bytes>{msg(4, 1)}));
+  q.push("", msg(4, 2), [&](bool) { dropped.push_back(2); });
+  q.prune(2);
+  // 1 was transmitted already; 0 is older but was never sent.
+  EXPECT_EQ(dropped, (std::vector<int>{1}));
+  out.clear();
+  q.take(2, 1000, 10, out);
+  EXPECT_EQ(out, (std::vector<Bytes>{msg(4, 2), msg(4, 0)}));
 }
 
 }  // namespace
