@@ -47,23 +47,44 @@ def _die_with_parent():
 
 
 class _Addresses:
+    """Loopback addresses for the agents of one test. CTest gives each entry
+    its own slot (WKD_AGENT_SLOT), a block of 12 addresses from 127.0.0.100
+    up, so entries running in parallel never share an address; run by
+    hand, the block starts at random. Each test starts over (reset())."""
+
+    BLOCK = 12
+
     def __init__(self):
-        self._next = random.SystemRandom().randrange(2, 255)
+        slot = os.environ.get("WKD_AGENT_SLOT")
+        if slot is not None:
+            self._first = 100 + int(slot) * self.BLOCK
+        else:
+            self._first = random.SystemRandom().randrange(2, 255 - self.BLOCK)
+        self._held = set()
         self._lock = threading.Lock()
+
+    def reset(self):
+        with self._lock:
+            self._held.clear()
 
     def take(self):
         with self._lock:
-            while True:
-                x = self._next
-                self._next = 2 if x >= 254 else x + 1
-                ip = "127.0.0.%d" % x
+            for k in range(self.BLOCK):
+                ip = "127.0.0.%d" % (self._first + k)
+                if ip in self._held:
+                    continue
                 if _free(ip, GOSSIP_PORT) and _free(ip, HTTP_PORT):
+                    self._held.add(ip)
                     return ip
+        raise AssertionError("no free loopback address left in this test's block of %d" % self.BLOCK)
 
 
 def _free(ip, port):
     for kind in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
         s = socket.socket(socket.AF_INET, kind)
+        if kind == socket.SOCK_STREAM:
+            # As libuv binds: a listener's old connections in TIME_WAIT do not count.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((ip, port))
         except OSError:

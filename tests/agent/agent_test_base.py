@@ -8,6 +8,7 @@ import agent_harness as h
 
 class AgentTestCase(unittest.TestCase):
     def setUp(self):
+        h.ADDRESSES.reset()
         self.work = h.Workdir(self.id())
         self.agents = []
 
