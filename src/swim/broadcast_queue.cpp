@@ -32,7 +32,8 @@ void BroadcastQueue::push(std::string key, Bytes message, Done done) {
     auto it = by_key_.find(key);
     if (it != by_key_.end()) erase(it->second, false);
   }
-  auto* item = new Item{next_id_++, 0, std::move(key), std::move(message), std::move(done)};
+  const std::size_t size = message.size();
+  auto* item = new Item{next_id_++, 0, size, std::move(key), std::move(message), std::move(done)};
   items_.insert(item);
   if (!item->key.empty()) by_key_[item->key] = item;
 }
@@ -48,13 +49,25 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
   std::size_t used = 0;
   std::vector<Item*> chosen;
   // Walk in order: within a tier the largest first, so the first item that
-  // fits is the largest that fits. Items chosen are re-tiered after the walk.
-  for (Item* item : items_) {
+  // fits is the largest that fits. When an item does not fit, seek to the
+  // first one of its tier that does (sizes descend within a tier), so a full
+  // datagram costs O(tiers * log n), not a walk of the whole queue. Items
+  // chosen are re-tiered after the walk.
+  Item probe{~std::uint64_t{0}, 0, 0, {}, {}, {}};
+  auto it = items_.begin();
+  while (it != items_.end()) {
     if (used + overhead >= limit) break;
     const std::size_t free = limit - used - overhead;
-    if (item->message.size() > free) continue;
+    Item* item = *it;
+    if (item->size > free) {
+      probe.transmits = item->transmits;
+      probe.size = free;
+      it = items_.lower_bound(&probe);
+      continue;
+    }
+    ++it;
     if (filter && !filter(item->message)) continue;
-    used += overhead + item->message.size();
+    used += overhead + item->size;
     out.push_back(item->message);
     chosen.push_back(item);
   }

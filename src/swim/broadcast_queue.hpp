@@ -62,6 +62,7 @@ class BroadcastQueue {
   struct Item {
     std::uint64_t id;
     int transmits;
+    std::size_t size;  // message.size(), or the size sought by a probe
     std::string key;
     Bytes message;
     Done done;
@@ -70,7 +71,7 @@ class BroadcastQueue {
   struct Order {
     bool operator()(const Item* a, const Item* b) const noexcept {
       if (a->transmits != b->transmits) return a->transmits < b->transmits;
-      if (a->message.size() != b->message.size()) return a->message.size() > b->message.size();
+      if (a->size != b->size) return a->size > b->size;
       return a->id > b->id;
     }
   };

@@ -89,6 +89,21 @@ TEST(BroadcastQueue, FilterSkipsMessagesWithoutSpendingThem) {
   EXPECT_EQ(out[0][0], 2);
 }
 
+TEST(BroadcastQueue, FillsADatagramPastMessagesThatDoNotFit) {
+  BroadcastQueue q(10);
+  for (std::size_t size : {300u, 200u, 120u, 40u, 30u, 30u, 8u}) q.push("", msg(size, static_cast<std::uint8_t>(size)));
+  std::vector<Bytes> out;
+  // 2 bytes of overhead each, 100 bytes in all: 40 (42), 30 (74), 8 (84);
+  // the second 30 no longer fits, nor does anything bigger.
+  q.take(2, 100, 10, out);
+  EXPECT_EQ(out, (std::vector<Bytes>{msg(40, 40), msg(30, 30), msg(8, 8)}));
+  // Sent once, they now come after the rest.
+  out.clear();
+  q.take(2, 1000, 10, out);
+  EXPECT_EQ(out, (std::vector<Bytes>{msg(300, 44), msg(200, 200), msg(120, 120), msg(30, 30), msg(40, 40),
+                                     msg(30, 30), msg(8, 8)}));
+}
+
 TEST(BroadcastQueue, PruneDropsOldestAmongEquals) {
   std::vector<int> dropped;  // outlives q, whose destructor reports the rest
   BroadcastQueue q(10);
