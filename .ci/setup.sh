@@ -21,6 +21,7 @@ PKGS=(
   nlohmann-json3-dev  # the agent's HTTP API JSON
   node-llhttp         # HTTP request parser of the agent (C sources, compiled from /usr/share/llhttp)
   libcurl4-openssl-dev  # HTTP client of the wkd CLI
+  curl                # the README's and the demo's examples of the HTTP API
   serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
 )
 
