@@ -62,7 +62,7 @@ bool read_keyring_file(const std::string& path, std::vector<Bytes>* keys, std::s
       return false;
     }
     auto raw = base64_decode(k.get<std::string>());
-    if (!raw || (raw->size() != 16 && raw->size() != 24 && raw->size() != 32)) {
+    if (!raw || !wire::Keyring::validate_key(*raw).ok()) {
       *err = path + ": '" + k.get<std::string>() + "' is not a base64 key of 16, 24 or 32 bytes";
       return false;
     }

@@ -11,6 +11,7 @@
 
 #include "common/address.hpp"
 #include "common/base64.hpp"
+#include "wire/keyring.hpp"
 
 namespace wkd::agent {
 
@@ -87,7 +88,7 @@ SnapshotResult<Snapshot> decode_snapshot(const std::string& text) {
     for (const Json& k : *keys) {
       if (!k.is_string()) return corrupt("a keyring entry is not a string");
       auto raw = base64_decode(k.get<std::string>());
-      if (!raw || (raw->size() != 16 && raw->size() != 24 && raw->size() != 32)) {
+      if (!raw || !wire::Keyring::validate_key(*raw).ok()) {
         return corrupt("a keyring entry is not a base64 key of 16, 24 or 32 bytes");
       }
       s.keys.push_back(k.get<std::string>());

@@ -7,6 +7,7 @@
 
 #include "common/base64.hpp"
 #include "serf/identity.hpp"
+#include "wire/keyring.hpp"
 
 namespace wkd::config::detail {
 
@@ -214,7 +215,7 @@ std::string check_encrypt(std::string_view s) {
   if (s.empty()) return "";
   auto key = base64_decode(s);
   if (!key) return "the key is not valid base64 (as printed by `serf keygen`)";
-  if (key->size() != 16 && key->size() != 24 && key->size() != 32) {
+  if (!wire::Keyring::validate_key(*key).ok()) {
     return "the key is " + std::to_string(key->size()) +
            " bytes after base64 decoding; it must be 16, 24 or 32 (AES-128, -192 or -256)";
   }
