@@ -492,7 +492,12 @@ void Engine::merge_remote_state(TimePoint now, ByteView state, bool join, const 
 
 void Engine::notify_join(TimePoint now, const swim::NodeInfo& node) { members_.on_join(now, node); }
 
-void Engine::notify_leave(TimePoint now, const swim::NodeInfo& node) { members_.on_leave(now, node); }
+void Engine::notify_leave(TimePoint now, const swim::NodeInfo& node) {
+  members_.on_leave(now, node);
+  // The last other member went while our leave intent waited to be sent:
+  // there is nobody to send it to, so go on to memberlist's leave now.
+  if (leave_phase_ == LeavePhase::intent && !members_.has_alive_others()) leave_memberlist(now);
+}
 
 void Engine::notify_update(TimePoint now, const swim::NodeInfo& node) { members_.on_update(now, node); }
 

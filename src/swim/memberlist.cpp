@@ -292,6 +292,13 @@ std::size_t Memberlist::num_alive() const noexcept {
   return n;
 }
 
+bool Memberlist::Impl::any_alive_other() const noexcept {
+  for (const auto& node : nodes) {
+    if (node.get() != self && !node->dead_or_left()) return true;
+  }
+  return false;
+}
+
 bool Memberlist::has_left() const noexcept { return impl_->leaving_flag; }
 
 int Memberlist::health_score() const noexcept { return impl_->awareness.score(); }

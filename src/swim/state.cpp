@@ -322,6 +322,9 @@ void Memberlist::Impl::dead_node(const wire::Dead& d, BroadcastQueue::Done notif
   state->state_change = now;
   ++changes;
   delegate.notify_leave(*state);
+  // Leaving while the last other member goes: nobody is left to hear our
+  // leave, so waiting for its broadcast could only end in a timeout.
+  if (leaving_flag && leave_done && state->name != cfg.name && !any_alive_other()) finish_leave(true);
 }
 
 void Memberlist::Impl::refute(NodeInfo& me, std::uint32_t accused_inc) {

@@ -44,5 +44,33 @@ TEST(SimLeave, GracefulLeaveIsSeenAsLeftEverywhere) {
   }
 }
 
+// Every node leaves at the same moment (an operator stopping a whole
+// cluster). Each leave must end cleanly as soon as nobody is left to tell,
+// not wait out its timeout: gossip never goes to left members, so once the
+// last peer has left, the rest of a leave broadcast has no one to reach.
+TEST(SimLeave, WholeClusterLeavingAtOnceFinishesCleanly) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(3, seed);
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(join_converge_limit(c.memberlist(0).config(), c.size()))) << c.describe();
+    const Duration timeout = seconds(5);
+    for (std::size_t i = 0; i < c.size(); ++i) c.leave(i, timeout);
+    const TimePoint left_at = c.now();
+    // Well before the timeout: a leave that waited for it is the bug.
+    ASSERT_TRUE(c.wait_until(
+        [&] {
+          for (std::size_t i = 0; i < c.size(); ++i) {
+            if (!c.leave_finished(i)) return false;
+          }
+          return true;
+        },
+        timeout / 2))
+        << c.describe();
+    report_time("leave.3.all_at_once", seed, c.now() - left_at);
+    for (std::size_t i = 0; i < c.size(); ++i) EXPECT_TRUE(c.leave_clean(i)) << "n" << i;
+  }
+}
+
 }  // namespace
 }  // namespace wkd::sim

@@ -132,6 +132,32 @@ TEST(SimSerf, SerfLeaveIsSeenAsLeftEverywhere) {
   }
 }
 
+// The whole serf cluster leaving at once: every leave intent and every
+// memberlist leave finds its last peers going too, and must end cleanly as
+// soon as nobody is left to tell rather than wait out broadcast_timeout.
+TEST(SimSerf, WholeClusterLeavingAtOnceFinishesCleanly) {
+  for (std::uint64_t seed : sim_seeds(3)) {
+    SimCluster c(3, seed, serf_options());
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
+    for (std::size_t i = 0; i < c.size(); ++i) c.leave(i);
+    const TimePoint left_at = c.now();
+    // serf's broadcast_timeout is 5 s; its leave_propagate_delay 1 s.
+    ASSERT_TRUE(c.wait_until(
+        [&] {
+          for (std::size_t i = 0; i < c.size(); ++i) {
+            if (!c.leave_finished(i)) return false;
+          }
+          return true;
+        },
+        seconds(4)))
+        << c.describe();
+    report_time("serf.3.all_leave_at_once", seed, c.now() - left_at);
+    for (std::size_t i = 0; i < c.size(); ++i) EXPECT_TRUE(c.leave_clean(i)) << "n" << i;
+  }
+}
+
 // ---- The Serf layer's own guarantees, seen across a cluster ----
 
 // A graceful leave ends `left` in every serf table. Like serf, the leave

@@ -146,8 +146,9 @@ std::optional<int> SimCluster::join_result(std::size_t i) const { return nodes_.
 
 void SimCluster::leave(std::size_t i, Duration timeout) {
   call(i, [&](TimePoint now) {
-    members_[i]->leave(now, timeout, [this, i](bool) {
+    members_[i]->leave(now, timeout, [this, i](bool clean) {
       nodes_[i].leave_done = true;
+      nodes_[i].leave_clean = clean;
       // The process exits once its leave is out; not from inside the engine.
       clock_.post(clock_.now(), [this, i] { shut_down(i); });
     });
@@ -155,6 +156,8 @@ void SimCluster::leave(std::size_t i, Duration timeout) {
 }
 
 bool SimCluster::leave_finished(std::size_t i) const { return nodes_.at(i).leave_done; }
+
+bool SimCluster::leave_clean(std::size_t i) const { return nodes_.at(i).leave_clean; }
 
 void SimCluster::shut_down(std::size_t i) {
   Slot& s = nodes_[i];

@@ -125,6 +125,8 @@ class SimCluster {
   // Graceful leave; once done (or after `timeout`), the node shuts down.
   void leave(std::size_t i, Duration timeout = seconds(5));
   bool leave_finished(std::size_t i) const;
+  // Whether the finished leave got its broadcast out (false: it timed out).
+  bool leave_clean(std::size_t i) const;
   void kill(std::size_t i);
   void pause(std::size_t i);
   void resume(std::size_t i);
@@ -201,6 +203,7 @@ class SimCluster {
     Fate fate = Fate::idle;
     std::optional<int> joined;
     bool leave_done = false;
+    bool leave_clean = false;
   };
 
   void record(std::size_t observer, MemberEvent e, const MemberView& v);
