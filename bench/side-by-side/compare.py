@@ -28,6 +28,11 @@ BUILD = os.environ.get("WKD_BUILD_DIR", os.path.join(ROOT, "build"))
 GO_HARNESS_DIR = os.path.join(HERE, "harness-go")
 RESULTS_DIR = os.path.join(HERE, "results")
 
+# Seconds between join convergence and the steady-state window: the join's
+# broadcasts are still being retransmitted for a few seconds after every node
+# sees every other (about 7 s at N=128), and they are not steady state.
+SETTLE_S = 10
+
 # Figures compared, in table order: (key, label, scale, format).
 METRICS = [
     ("converge_s", "join convergence (s)", 1, "{:.2f}"),
@@ -83,9 +88,9 @@ def run_harness(side, n, preset, window):
     """One run of one harness; returns its JSON result."""
     kind, cmd = side
     if kind == "cpp":
-        args = cmd + ["--n", str(n), "--preset", preset, "--window", str(window)]
+        args = cmd + ["--n", str(n), "--preset", preset, "--window", str(window), "--settle", str(SETTLE_S)]
     else:
-        args = cmd + ["-n", str(n), "-preset", preset, "-window", f"{window}s"]
+        args = cmd + ["-n", str(n), "-preset", preset, "-window", f"{window}s", "-settle", f"{SETTLE_S}s"]
     shell = "ip link set lo up && exec " + " ".join(f"'{x}'" for x in args)
     p = subprocess.run(netns_prefix() + ["sh", "-c", shell], capture_output=True, text=True,
                        timeout=window + 600)

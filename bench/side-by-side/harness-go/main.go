@@ -22,6 +22,7 @@ func main() {
 	n := flag.Int("n", 16, "number of nodes")
 	preset := flag.String("preset", "lan", "lan or local")
 	window := flag.Duration("window", 30*time.Second, "steady-state measurement window")
+	settle := flag.Duration("settle", 10*time.Second, "wait after convergence before the window")
 	addr := flag.String("addr", "127.0.0.1", "loopback address every node binds")
 	portBase := flag.Int("port-base", 20000, "node i binds port-base+i")
 	flag.Parse()
@@ -40,7 +41,7 @@ func main() {
 		fmt.Fprintln(os.Stderr, "harness-go:", err)
 		os.Exit(2)
 	}
-	res, err := Run(c, Params{N: *n, Window: *window, Addr: *addr, PortBase: *portBase})
+	res, err := Run(c, Params{N: *n, Window: *window, Settle: *settle, Addr: *addr, PortBase: *portBase})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "harness-go:", err)
 		os.Exit(1)

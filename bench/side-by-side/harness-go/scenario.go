@@ -35,6 +35,7 @@ type Cluster interface {
 type Params struct {
 	N        int
 	Window   time.Duration
+	Settle   time.Duration
 	Addr     string
 	PortBase int
 }
@@ -121,7 +122,8 @@ func Run(c Cluster, p Params) (*Result, error) {
 	default:
 	}
 
-	// (e) Steady state over the window.
+	// (e) Steady state over the window, once the join's gossip has died out.
+	time.Sleep(p.Settle)
 	cpu0, lo0 := cpuSeconds(), readLoopback()
 	time.Sleep(p.Window)
 	cpu1, lo1 := cpuSeconds(), readLoopback()

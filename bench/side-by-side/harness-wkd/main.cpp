@@ -5,7 +5,7 @@
 // reading are those of bench/compare/harness-go (scenario.go), so the two
 // print comparable JSON.
 //
-//   wkd_compare_harness --n 128 --preset lan --window 30 [--addr 127.0.0.1] [--port-base 20000]
+//   wkd_compare_harness --n 128 --preset lan --window 30 [--settle 10] [--addr 127.0.0.1] [--port-base 20000]
 //
 // Run it in a network namespace of its own so the loopback counters hold
 // its traffic only (bench/compare does).
@@ -42,6 +42,7 @@ struct Params {
   int n = 16;
   std::string preset = "lan";
   double window_s = 30;
+  double settle_s = 10;
   std::string addr = "127.0.0.1";
   int port_base = 20000;
 };
@@ -176,7 +177,11 @@ class Node {
     }
   }
 
-  wkd_node_t* handle() const { return node_; }
+  wkd_stats stats() const {
+    wkd_stats s = WKD_STATS_INIT;
+    wkd_node_stats(&s, node_, nullptr);
+    return s;
+  }
 
  private:
   static void on_event(const wkd_event_t* ev, void* self) {
@@ -210,6 +215,40 @@ bool wait_all(const std::vector<std::unique_ptr<Node>>& nodes, const std::vector
     }
     std::this_thread::sleep_for(kPollEvery);
   }
+}
+
+// The nodes' counters summed: what the window's traffic was made of.
+struct Totals {
+  double packets_out = 0, bytes_out = 0, probes = 0, gossip = 0, push_pulls = 0, streams_out = 0, suspicions = 0,
+         refutations = 0;
+};
+
+Totals totals(const std::vector<std::unique_ptr<Node>>& nodes) {
+  Totals t;
+  for (const auto& x : nodes) {
+    const wkd_stats s = x->stats();
+    t.packets_out += static_cast<double>(s.packets_out);
+    t.bytes_out += static_cast<double>(s.bytes_out);
+    t.probes += static_cast<double>(s.probes);
+    t.gossip += static_cast<double>(s.gossip_messages);
+    t.push_pulls += static_cast<double>(s.push_pulls);
+    t.streams_out += static_cast<double>(s.streams_out);
+    t.suspicions += static_cast<double>(s.suspicions);
+    t.refutations += static_cast<double>(s.refutations);
+  }
+  return t;
+}
+
+std::string window_stats_json(const Totals& a, const Totals& b, int n, double w) {
+  char buf[512];
+  auto rate = [&](double x, double y) { return (y - x) / n / w; };
+  std::snprintf(buf, sizeof buf,
+                "{\"udp_packets_out\":%.3f,\"bytes_out\":%.1f,\"probes\":%.3f,\"gossip_messages\":%.3f,"
+                "\"push_pulls\":%.4f,\"streams_out\":%.4f,\"suspicions\":%.0f,\"refutations\":%.0f}",
+                rate(a.packets_out, b.packets_out), rate(a.bytes_out, b.bytes_out), rate(a.probes, b.probes),
+                rate(a.gossip, b.gossip), rate(a.push_pulls, b.push_pulls), rate(a.streams_out, b.streams_out),
+                b.suspicions - a.suspicions, b.refutations - a.refutations);
+  return buf;
 }
 
 // Polls like wait_all and records each change in the number of nodes for
@@ -289,13 +328,15 @@ Params parse(int argc, char** argv) {
       p.preset = value();
     } else if (a == "--window") {
       p.window_s = std::atof(value().c_str());
+    } else if (a == "--settle") {
+      p.settle_s = std::atof(value().c_str());
     } else if (a == "--addr") {
       p.addr = value();
     } else if (a == "--port-base") {
       p.port_base = std::atoi(value().c_str());
     } else {
       die("unknown argument " + a +
-          " (usage: --n N --preset lan|local --window SECONDS [--addr IP] [--port-base PORT])");
+          " (usage: --n N --preset lan|local --window SECONDS [--settle SECONDS] [--addr IP] [--port-base PORT])");
     }
   }
   if (p.n < 4) die("--n must be at least 4 (a leaver, a victim and two observers)");
@@ -326,13 +367,22 @@ int main(int argc, char** argv) {
   const double converge_s = seconds_since(start);
   for (auto& t : joiners) t.join();
 
-  // (e) Steady state over the window.
+  // (e) Steady state over the window, once the join's gossip has died out.
+  std::this_thread::sleep_for(std::chrono::duration<double>(p.settle_s));
   const double cpu0 = cpu_seconds();
   const Counters lo0 = read_loopback();
+  const Totals t0 = totals(nodes);
   std::this_thread::sleep_for(std::chrono::duration<double>(p.window_s));
   const double cpu1 = cpu_seconds();
   const Counters lo1 = read_loopback();
+  const Totals t1 = totals(nodes);
   const long long rss = rss_bytes();
+  if (const char* path = std::getenv("WKD_HARNESS_SMAPS")) {
+    // For profiling memory: the mappings as they were at the end of the window.
+    std::ifstream in("/proc/self/smaps");
+    std::ofstream out(path);
+    out << in.rdbuf();
+  }
 
   // (d) A tag update of node 1 until every other node sees it.
   start = Clock::now();
@@ -388,11 +438,11 @@ int main(int argc, char** argv) {
       "{\"side\":\"wkd\",\"harness\":\"cpp\",\"preset\":\"%s\",\"n\":%d,\"converge_s\":%.6f,\"tag_all_s\":%.6f,"
       "\"first_suspect_s\":%.6f,\"detect_all_s\":%.6f,\"leave_all_s\":%.6f,\"window_s\":%g,"
       "\"cpu_s_per_node_min\":%.6f,\"rss_bytes\":%lld,\"rss_per_node_bytes\":%.1f,\"bytes_per_node_s\":%.3f,"
-      "\"packets_per_node_s\":%.3f,\"converge_curve\":%s,\"settings\":%s}\n",
+      "\"packets_per_node_s\":%.3f,\"converge_curve\":%s,\"wkd_window_per_node_s\":%s,\"settings\":%s}\n",
       p.preset.c_str(), n, converge_s, tag_all_s, first_suspect_s, detect_all_s, leave_all_s, w,
       (cpu1 - cpu0) / n * 60 / w, rss, static_cast<double>(rss) / n,
       static_cast<double>(lo1.bytes - lo0.bytes) / n / w, static_cast<double>(lo1.packets - lo0.packets) / n / w,
-      curve_json(curve).c_str(), settings_json(p).c_str());
+      curve_json(curve).c_str(), window_stats_json(t0, t1, n, w).c_str(), settings_json(p).c_str());
   std::fflush(stdout);
   nodes.clear();
   return 0;
