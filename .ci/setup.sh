@@ -23,7 +23,17 @@ PKGS=(
   libcurl4-openssl-dev  # HTTP client of the wkd CLI
   curl                # the README's and the demo's examples of the HTTP API
   serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
+  # Language bindings (python/, go/, java/) and the four-language test.
+  python3-dev python3-venv        # the Python extension (pybind11, scikit-build-core from PyPI)
+  swig                            # generates the Java binding's JNI layer from the C headers
+  openjdk-17-jdk-headless maven   # the Java binding: javac, JNI headers, Maven (JUnit 5 from Maven Central)
 )
+
+# The Go binding needs a Go toolchain: the machine's own (/usr/local/go)
+# when there is one, else Debian's.
+if ! command -v go >/dev/null 2>&1 && [ ! -x /usr/local/go/bin/go ]; then
+  PKGS+=(golang-go)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

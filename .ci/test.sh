@@ -8,6 +8,8 @@
 # Stages:
 #   setup      Debian packages + release build (build/)
 #   test       ctest -j2 over the release build (unit, sim, capi, agent, policy, fuzz replay, install, interop)
+#   bindings   Python (pip install ./python + pytest), Go (both modes), Java (mvn -B test), then
+#              one cluster of a C, a Python, a Go and a Java node (tests/polyglot)
 #   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi, agent and fuzz-replay suites
 #              (less the two load tests, 256 nodes and 200 nodes x 600 s, too slow at -O0, and the
 #              agent's 60 s HTTP limits test); an agent that leaks or misbehaves fails its exit check
@@ -28,6 +30,13 @@ stage_end
 
 stage_begin test
 (cd build && ctest -j2 --output-on-failure --timeout 300)
+stage_end
+
+stage_begin bindings
+bash python/run_tests.sh
+bash go/run_tests.sh
+bash java/run_tests.sh build
+bash tests/polyglot/run.sh
 stage_end
 
 stage_begin sanitize

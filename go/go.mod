@@ -1,0 +1,3 @@
+module github.com/weftkit/wkd/go
+
+go 1.19
