@@ -61,6 +61,16 @@ std::vector<NodeInfo*> Memberlist::Impl::k_random_nodes(int k, const std::functi
 Memberlist::Memberlist(Config cfg, Delegate& delegate, Runtime& rt, Rng& rng, LogSink& log, wire::Keyring keyring)
     : impl_(std::make_unique<Impl>(std::move(cfg), delegate, rt, rng, log, std::move(keyring))) {}
 
+Memberlist::Impl::~Impl() {
+  // A node torn down in the middle of a leave or a join: drop their
+  // completions before the members go. The broadcast queue, which is
+  // destroyed before them, reports its pending messages as unsent, and the
+  // leave broadcast's report would otherwise run finish_leave on an
+  // already destroyed callback.
+  leave_done = nullptr;
+  broadcasts.clear();
+}
+
 Memberlist::~Memberlist() = default;
 
 void Memberlist::start(TimePoint now) {

@@ -25,6 +25,9 @@ namespace wkd::swim {
 
 struct Memberlist::Impl {
   Impl(Config c, Delegate& d, Runtime& r, Rng& g, LogSink& l, wire::Keyring k);
+  ~Impl();
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   // ---- configuration and collaborators ----
   Config cfg;
