@@ -26,36 +26,37 @@ bool too_old(LamportTime now, LamportTime ltime, LamportTime min_time, std::size
 
 Dedup EventBuffer::record(LamportTime now, LamportTime ltime, const wire::NilBytes& payload,
                           const std::string& name) {
-  if (too_old(now, ltime, min_time_, slots_.size())) return Dedup::too_old;
-  auto& slot = slots_[ltime % slots_.size()];
-  if (slot && slot->ltime == ltime) {
-    for (const auto& seen : slot->events) {
+  if (too_old(now, ltime, min_time_, size_)) return Dedup::too_old;
+  auto [it, claimed] = slots_.try_emplace(static_cast<std::size_t>(ltime % size_), wire::SerfEventSlot{ltime, {}});
+  wire::SerfEventSlot& slot = it->second;
+  if (!claimed && slot.ltime == ltime) {
+    for (const auto& seen : slot.events) {
       if (seen.name == name && same_payload(seen.payload, payload)) return Dedup::duplicate;
     }
-  } else {
+  } else if (!claimed) {
     slot = wire::SerfEventSlot{ltime, {}};
   }
-  slot->events.push_back(wire::SerfEventEntry{name, payload});
+  slot.events.push_back(wire::SerfEventEntry{name, payload});
   return Dedup::fresh;
 }
 
 std::vector<std::optional<wire::SerfEventSlot>> EventBuffer::occupied() const {
   std::vector<std::optional<wire::SerfEventSlot>> out;
-  for (const auto& slot : slots_) {
-    if (slot) out.push_back(slot);
-  }
+  out.reserve(slots_.size());
+  for (const auto& [index, slot] : slots_) out.emplace_back(slot);
   return out;
 }
 
 Dedup QueryBuffer::record(LamportTime now, LamportTime ltime, std::uint32_t id) {
-  if (too_old(now, ltime, min_time_, slots_.size())) return Dedup::too_old;
-  auto& slot = slots_[ltime % slots_.size()];
-  if (slot && slot->ltime == ltime) {
-    if (std::find(slot->ids.begin(), slot->ids.end(), id) != slot->ids.end()) return Dedup::duplicate;
-  } else {
+  if (too_old(now, ltime, min_time_, size_)) return Dedup::too_old;
+  auto [it, claimed] = slots_.try_emplace(static_cast<std::size_t>(ltime % size_), Slot{ltime, {}});
+  Slot& slot = it->second;
+  if (!claimed && slot.ltime == ltime) {
+    if (std::find(slot.ids.begin(), slot.ids.end(), id) != slot.ids.end()) return Dedup::duplicate;
+  } else if (!claimed) {
     slot = Slot{ltime, {}};
   }
-  slot->ids.push_back(id);
+  slot.ids.push_back(id);
   return Dedup::fresh;
 }
 

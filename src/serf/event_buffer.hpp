@@ -14,10 +14,14 @@
 //    older time left there) and the entry is added.
 //
 // The caller witnesses the clock before asking, as serf does.
+//
+// The rings are sparse: a slot takes memory only once a message claims it,
+// so a node that sees no events pays nothing for its 2 x 512 slots.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +35,7 @@ enum class Dedup : std::uint8_t { fresh, duplicate, too_old };
 
 class EventBuffer {
  public:
-  explicit EventBuffer(std::size_t slots) : slots_(slots) {}
+  explicit EventBuffer(std::size_t slots) : size_(slots == 0 ? 1 : slots) {}
 
   // `now` is the event clock after witnessing the event's time.
   Dedup record(LamportTime now, LamportTime ltime, const wire::NilBytes& payload, const std::string& name);
@@ -41,16 +45,17 @@ class EventBuffer {
 
   // The occupied slots, as carried in push/pull (Events).
   std::vector<std::optional<wire::SerfEventSlot>> occupied() const;
-  std::size_t capacity() const noexcept { return slots_.size(); }
+  std::size_t capacity() const noexcept { return size_; }
 
  private:
-  std::vector<std::optional<wire::SerfEventSlot>> slots_;
+  std::size_t size_;
+  std::map<std::size_t, wire::SerfEventSlot> slots_;  // by slot index: ltime % size_
   LamportTime min_time_ = 0;
 };
 
 class QueryBuffer {
  public:
-  explicit QueryBuffer(std::size_t slots) : slots_(slots) {}
+  explicit QueryBuffer(std::size_t slots) : size_(slots == 0 ? 1 : slots) {}
 
   // `now` is the query clock after witnessing the query's time.
   Dedup record(LamportTime now, LamportTime ltime, std::uint32_t id);
@@ -63,7 +68,8 @@ class QueryBuffer {
     LamportTime ltime = 0;
     std::vector<std::uint32_t> ids;
   };
-  std::vector<std::optional<Slot>> slots_;
+  std::size_t size_;
+  std::map<std::size_t, Slot> slots_;  // by slot index: ltime % size_
   LamportTime min_time_ = 0;
 };
 

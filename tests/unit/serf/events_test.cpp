@@ -115,12 +115,34 @@ TEST(SerfEventBuffer, IgnoreMarkDropsSilently) {
   EXPECT_EQ(b.occupied().size(), 1u);
 }
 
+TEST(SerfEventBuffer, SlotsAreReusedAndTheRingStaysBounded) {
+  EventBuffer b(512);
+  EXPECT_TRUE(b.occupied().empty());
+  // 600 and 88 share slot 88: the later claim drops what the other left.
+  EXPECT_EQ(b.record(600, 600, Bytes{'p'}, "a"), Dedup::fresh);
+  EXPECT_EQ(b.record(600, 600, Bytes{'p'}, "a"), Dedup::duplicate);
+  EXPECT_EQ(b.record(600, 88, Bytes{'p'}, "a"), Dedup::fresh);
+  EXPECT_EQ(b.record(600, 600, Bytes{'p'}, "a"), Dedup::fresh);
+  ASSERT_EQ(b.occupied().size(), 1u);
+  EXPECT_EQ(b.occupied()[0]->ltime, 600u);
+  // However many times are seen, at most one slot per ring position.
+  for (LamportTime t = 1; t <= 2000; ++t) EXPECT_EQ(b.record(t, t, std::nullopt, "e"), Dedup::fresh);
+  EXPECT_EQ(b.occupied().size(), 512u);
+  EXPECT_EQ(b.capacity(), 512u);
+  // Slots come out in ring order, as the dense ring listed them.
+  const auto slots = b.occupied();
+  for (std::size_t i = 1; i < slots.size(); ++i) EXPECT_LT(slots[i - 1]->ltime % 512, slots[i]->ltime % 512);
+}
+
 TEST(SerfQueryBuffer, DeduplicatesByTimeAndId) {
   QueryBuffer b(512);
   EXPECT_EQ(b.record(10, 5, 77), Dedup::fresh);
   EXPECT_EQ(b.record(10, 5, 77), Dedup::duplicate);
   EXPECT_EQ(b.record(10, 5, 78), Dedup::fresh);
   EXPECT_EQ(b.record(1000, 5, 79), Dedup::too_old);
+  // 5 and 517 share a slot: the later claim forgets the ids seen at 5.
+  EXPECT_EQ(b.record(600, 517, 77), Dedup::fresh);
+  EXPECT_EQ(b.record(600, 517, 77), Dedup::duplicate);
 }
 
 }  // namespace
