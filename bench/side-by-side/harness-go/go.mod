@@ -1,4 +1,4 @@
-module github.com/weftkit/wkd/bench/compare/harness-go
+module github.com/weftkit/wkd/bench/side-by-side/harness-go
 
 go 1.24.0
 
@@ -24,3 +24,7 @@ require (
 	golang.org/x/sys v0.38.0 // indirect
 	golang.org/x/tools v0.37.0 // indirect
 )
+
+require github.com/weftkit/wkd/go v0.0.0
+
+replace github.com/weftkit/wkd/go => ../../../go

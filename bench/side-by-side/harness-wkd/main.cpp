@@ -9,6 +9,7 @@
 //
 // Run it in a network namespace of its own so the loopback counters hold
 // its traffic only (bench/compare does).
+#include <malloc.h>
 #include <sys/resource.h>
 
 #include <atomic>
@@ -377,6 +378,10 @@ int main(int argc, char** argv) {
   const Counters lo1 = read_loopback();
   const Totals t1 = totals(nodes);
   const long long rss = rss_bytes();
+  const struct mallinfo2 heap = mallinfo2();
+  // For heap profiling: what is allocated at the end of the window shows as
+  // "leaked" when the process stops here without closing the nodes.
+  if (std::getenv("WKD_HARNESS_EXIT_AFTER_WINDOW") != nullptr) std::exit(0);
   if (const char* path = std::getenv("WKD_HARNESS_SMAPS")) {
     // For profiling memory: the mappings as they were at the end of the window.
     std::ifstream in("/proc/self/smaps");
@@ -438,11 +443,11 @@ int main(int argc, char** argv) {
       "{\"side\":\"wkd\",\"harness\":\"cpp\",\"preset\":\"%s\",\"n\":%d,\"converge_s\":%.6f,\"tag_all_s\":%.6f,"
       "\"first_suspect_s\":%.6f,\"detect_all_s\":%.6f,\"leave_all_s\":%.6f,\"window_s\":%g,"
       "\"cpu_s_per_node_min\":%.6f,\"rss_bytes\":%lld,\"rss_per_node_bytes\":%.1f,\"bytes_per_node_s\":%.3f,"
-      "\"packets_per_node_s\":%.3f,\"converge_curve\":%s,\"wkd_window_per_node_s\":%s,\"settings\":%s}\n",
+      "\"packets_per_node_s\":%.3f,\"heap_in_use_bytes\":%zu,\"heap_arena_bytes\":%zu,\"converge_curve\":%s,\"wkd_window_per_node_s\":%s,\"settings\":%s}\n",
       p.preset.c_str(), n, converge_s, tag_all_s, first_suspect_s, detect_all_s, leave_all_s, w,
       (cpu1 - cpu0) / n * 60 / w, rss, static_cast<double>(rss) / n,
       static_cast<double>(lo1.bytes - lo0.bytes) / n / w, static_cast<double>(lo1.packets - lo0.packets) / n / w,
-      curve_json(curve).c_str(), window_stats_json(t0, t1, n, w).c_str(), settings_json(p).c_str());
+      heap.uordblks + heap.hblkhd, heap.arena + heap.hblkhd, curve_json(curve).c_str(), window_stats_json(t0, t1, n, w).c_str(), settings_json(p).c_str());
   std::fflush(stdout);
   nodes.clear();
   return 0;
