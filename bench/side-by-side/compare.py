@@ -17,12 +17,13 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import figures  # noqa: E402
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 BUILD = os.environ.get("WKD_BUILD_DIR", os.path.join(ROOT, "build"))
 GO_HARNESS_DIR = os.path.join(HERE, "harness-go")
@@ -32,20 +33,6 @@ RESULTS_DIR = os.path.join(HERE, "results")
 # broadcasts are still being retransmitted for a few seconds after every node
 # sees every other (about 7 s at N=128), and they are not steady state.
 SETTLE_S = 10
-
-# Figures compared, in table order: (key, label, scale, format).
-METRICS = [
-    ("converge_s", "join convergence (s)", 1, "{:.2f}"),
-    ("tag_all_s", "tag update everywhere (s)", 1, "{:.2f}"),
-    ("first_suspect_s", "first suspicion (s)", 1, "{:.2f}"),
-    ("detect_all_s", "failed everywhere (s)", 1, "{:.2f}"),
-    ("leave_all_s", "leave seen everywhere (s)", 1, "{:.2f}"),
-    ("cpu_s_per_node_min", "CPU s / node / min", 1, "{:.4f}"),
-    ("rss_per_node_bytes", "RSS / node (MiB)", 1 / 2**20, "{:.2f}"),
-    ("bytes_per_node_s", "bytes / node / s", 1, "{:.0f}"),
-    ("packets_per_node_s", "packets / node / s", 1, "{:.2f}"),
-]
-
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
@@ -97,54 +84,6 @@ def run_harness(side, n, preset, window):
     if p.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} exited {p.returncode}: {p.stderr.strip()}")
     return json.loads(p.stdout.strip().splitlines()[-1])
-
-
-def median(rows, key):
-    return statistics.median(r[key] for r in rows)
-
-
-def marginal_rss(rows_by_n, lo, hi):
-    """(RSS at N=hi minus RSS at N=lo) / (hi - lo), from the medians."""
-    if lo not in rows_by_n or hi not in rows_by_n:
-        return None
-    return (median(rows_by_n[hi], "rss_bytes") - median(rows_by_n[lo], "rss_bytes")) / (hi - lo)
-
-
-def print_table(preset, ns, results, sides):
-    print(f"\n### {preset.upper()} preset (medians of {max(len(v) for v in results.values())} runs)\n")
-    head = "| figure | " + " | ".join(f"{s} N={n}" for n in ns for s in sides) + " |"
-    print(head)
-    print("|" + "---|" * (1 + len(ns) * len(sides)))
-    for key, label, scale, fmt in METRICS:
-        cells = []
-        for n in ns:
-            for s in sides:
-                rows = results.get((s, preset, n), [])
-                cells.append(fmt.format(median(rows, key) * scale) if rows else "-")
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    cells = []
-    for s in sides:
-        by_n = {n: results[(s, preset, n)] for n in ns if (s, preset, n) in results}
-        m = marginal_rss(by_n, min(ns), max(ns))
-        cells.append(f"{s}: {m / 2**10:.0f} KiB" if m is not None else f"{s}: -")
-    print(f"\nmarginal memory per node ((RSS at N={max(ns)} - RSS at N={min(ns)}) / {max(ns) - min(ns)}): "
-          + ", ".join(cells))
-
-
-def ratio_line(results, a, b, preset, n_hi, n_lo):
-    def r(key):
-        return median(results[(a, preset, n_hi)], key) / median(results[(b, preset, n_hi)], key)
-
-    ma = marginal_rss({n: results[(a, preset, n)] for n in (n_lo, n_hi)}, n_lo, n_hi)
-    mb = marginal_rss({n: results[(b, preset, n)] for n in (n_lo, n_hi)}, n_lo, n_hi)
-    ratios = {
-        "cpu_per_node": r("cpu_s_per_node_min"),
-        "rss_per_node": ma / mb if mb else float("nan"),
-        "detect_all": r("detect_all_s"),
-        "converge": r("converge_s"),
-        "bytes_per_node": r("bytes_per_node_s"),
-    }
-    return ratios, " ".join(f"{k}={v:.2f}" for k, v in ratios.items())
 
 
 def main():
@@ -202,11 +141,11 @@ def main():
     print(f"# bench/compare --{mode_name}: {names[0]} vs {names[1]}, window {window:g} s, "
           f"{a.runs} runs, {time.monotonic() - began:.0f} s")
     for preset in presets:
-        print_table(preset, ns, results, names)
-    n_hi, n_lo = (128 if 128 in ns else max(ns)), min(ns)
-    ratios, line = ratio_line(results, names[0], names[1], "lan", n_hi, n_lo)
+        print()
+        print("\n".join(figures.table(results, names, preset)))
+    ratios = figures.ratios(results, names[0], names[1], "lan")
     print()
-    print(f"{names[0]}/{names[1]} {line}")
+    print(figures.ratio_line(results, names[0], names[1], "lan"))
     rc = 0
     if a.self_check:
         bad = [k for k, v in ratios.items() if not 0.8 <= v <= 1.25]
@@ -216,8 +155,20 @@ def main():
         else:
             print("self-check passed: every ratio within 0.8-1.25")
     if a.report:
-        subprocess.run([sys.executable, os.path.join(HERE, "report.py"), out_path], check=True)
+        report_args = ["--self", out_path] if a.self_check else [out_path]
+        subprocess.run([report_python(), os.path.join(HERE, "report.py")] + report_args, check=True)
     return rc
+
+
+def report_python():
+    """A Python with matplotlib: a venv of the build tree, made on first use (PyPI)."""
+    venv = os.path.join(BUILD, "bench", "report-venv")
+    py = os.path.join(venv, "bin", "python")
+    if not os.path.exists(py):
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    if subprocess.run([py, "-c", "import matplotlib"], capture_output=True).returncode != 0:
+        subprocess.run([py, "-m", "pip", "install", "--quiet", "matplotlib"], check=True)
+    return py
 
 
 def machine():
