@@ -161,6 +161,10 @@ class Engine {
   void notify_msg(TimePoint now, ByteView msg);
   void get_broadcasts(TimePoint now, const swim::NodeInfo* target, std::size_t overhead,
                       std::size_t limit, std::vector<Bytes>& out);
+  // Whether any of the four queues holds a message.
+  bool has_broadcasts() const noexcept {
+    return !intents_q_.empty() || !queries_q_.empty() || !events_q_.empty() || !wkd_q_.empty();
+  }
   Bytes local_state(TimePoint now, bool join, const swim::NodeInfo* peer);
   void merge_remote_state(TimePoint now, ByteView state, bool join, const swim::NodeInfo* peer);
   void notify_join(TimePoint now, const swim::NodeInfo& node);

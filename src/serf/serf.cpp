@@ -13,7 +13,11 @@ class Serf::Scope {
     ++s_.depth_;
   }
   ~Scope() {
-    if (--s_.depth_ == 0) s_.flush();
+    if (--s_.depth_ != 0) return;
+    s_.flush();
+    // Whatever the call queued in the engine is gossiped from the next
+    // tick on: memberlist's ticker stops while both sides have nothing.
+    if (s_.started_ && s_.engine_.has_broadcasts()) s_.memberlist_->wake_gossip(s_.now_);
   }
   Scope(const Scope&) = delete;
   Scope& operator=(const Scope&) = delete;

@@ -131,6 +131,7 @@ class Serf final : private swim::Delegate {
   // swim::Delegate
   Bytes node_meta(std::size_t limit) override;
   void notify_msg(ByteView msg) override;
+  bool has_broadcasts() const override { return engine_.has_broadcasts(); }
   void get_broadcasts(const swim::NodeInfo* target, std::size_t overhead, std::size_t limit,
                       std::vector<Bytes>& out) override;
   Bytes local_state(bool join, const swim::NodeInfo* peer) override;

@@ -32,6 +32,12 @@ class Delegate {
   virtual void get_broadcasts(const NodeInfo* target, std::size_t overhead, std::size_t limit,
                               std::vector<Bytes>& out) = 0;
 
+  // Whether get_broadcasts has anything to give. A delegate that answers
+  // false when it has nothing lets memberlist stop its gossip ticker while
+  // both queues are empty; it must then call Memberlist::wake_gossip once
+  // it queues something. The default keeps the ticker running.
+  virtual bool has_broadcasts() const { return true; }
+
   // The user state of a push/pull going to `peer` (nullptr when unknown).
   virtual Bytes local_state(bool join, const NodeInfo* peer) = 0;
 

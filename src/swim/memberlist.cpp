@@ -73,6 +73,37 @@ Memberlist::Impl::~Impl() {
 
 Memberlist::~Memberlist() = default;
 
+void Memberlist::Impl::arm_gossip(TimePoint at) {
+  gossip_armed = true;
+  timers.schedule(at, [this](TimePoint t) { on_gossip_tick(t); });
+}
+
+void Memberlist::Impl::on_gossip_tick(TimePoint t) {
+  now = t;
+  gossip_armed = false;
+  // Nothing queued here or in the delegate: stop until wake_gossip. An
+  // idle node's only periodic wake-ups are then its probes.
+  if (!gossip_pending()) return;
+  gossip();
+  arm_gossip(t + cfg.gossip_interval);
+}
+
+void Memberlist::Impl::wake_gossip() {
+  if (!gossip_enabled || gossip_armed || !started) return;
+  // The next tick of the original phase after now.
+  TimePoint at = gossip_phase;
+  if (now >= at) {
+    const auto periods = (now - at) / cfg.gossip_interval + 1;
+    at += periods * cfg.gossip_interval;
+  }
+  arm_gossip(at);
+}
+
+void Memberlist::wake_gossip(TimePoint now) {
+  impl_->now = now;
+  impl_->wake_gossip();
+}
+
 void Memberlist::start(TimePoint now) {
   Impl& m = *impl_;
   m.now = now;
@@ -109,7 +140,9 @@ void Memberlist::Impl::schedule_periodic() {
   Ticker::arm(this, now + probe_stagger, cfg.probe_interval, &Impl::on_probe_tick);
   if (cfg.gossip_interval > Duration::zero() && cfg.gossip_nodes > 0) {
     auto gossip_stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.gossip_interval.count())));
-    Ticker::arm(this, now + gossip_stagger, cfg.gossip_interval, &Impl::gossip);
+    gossip_enabled = true;
+    gossip_phase = now + gossip_stagger;
+    arm_gossip(gossip_phase);
   }
   if (cfg.push_pull_interval > Duration::zero()) {
     // pushPullTrigger: a random stagger, then an interval scaled with the

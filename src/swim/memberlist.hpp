@@ -114,6 +114,11 @@ class Memberlist {
   // datagram, without piggybacking (memberlist SendToAddress).
   void send_user_packet(TimePoint now, const Address& to, ByteView user_msg);
 
+  // The delegate has queued broadcasts: restart the gossip ticker if it
+  // stopped for want of anything to send (see Delegate::has_broadcasts).
+  // Gossip resumes on the ticker's own phase, as if it had never stopped.
+  void wake_gossip(TimePoint now);
+
   // The member table, the local node included, in probe-list order.
   std::size_t num_nodes() const noexcept;
   const NodeInfo* find(std::string_view name) const noexcept;

@@ -65,6 +65,9 @@ struct Memberlist::Impl {
   Awareness awareness;
   std::uint64_t changes = 0;
   BroadcastQueue broadcasts;
+  TimePoint gossip_phase{};   // the first tick; later ticks fall on phase + k * gossip_interval
+  bool gossip_enabled = false;
+  bool gossip_armed = false;
   Stats stats;
 
   // Ack handlers by sequence number (memberlist ackHandlers).
@@ -174,6 +177,13 @@ struct Memberlist::Impl {
   void send_raw(const Address& to, const NodeInfo* target, std::vector<Bytes> msgs);
   void collect_broadcasts(const NodeInfo* target, std::size_t limit, std::vector<Bytes>& out);
   void gossip();
+  // The gossip ticker. It stops while there is nothing to gossip (an idle
+  // node then wakes only to probe) and restarts, on its original phase,
+  // when something is queued.
+  void arm_gossip(TimePoint at);
+  void on_gossip_tick(TimePoint t);
+  void wake_gossip();
+  bool gossip_pending() const { return !broadcasts.empty() || delegate.has_broadcasts(); }
   void handle_packet(const Address& from, ByteView datagram);
   void handle_message(const Address& from, wire::InnerMessage m);
   ConnId dial(ConnKind kind, const Address& to, Duration timeout);

@@ -57,6 +57,7 @@ void Memberlist::Impl::encode_and_broadcast(const std::string& key, Result<Bytes
     return;
   }
   broadcasts.push(key, std::move(msg).value(), std::move(notify));
+  wake_gossip();
 }
 
 void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, BroadcastQueue::Done notify) {

@@ -241,6 +241,48 @@ TEST(SimSerfLayer, UserEventReachesEveryNodeExactlyOnce) {
   }
 }
 
+// An idle serf node stops its gossip ticker: with nothing queued it wakes
+// only for its probes and its own periodic work, not five times a second
+// for gossip. A user event queued later still spreads within a few gossip
+// intervals, on the ticker's original phase.
+TEST(SimSerfLayer, IdleNodesStopGossipTicksAndWakeForNews) {
+  for (std::uint64_t seed : sim_seeds(2)) {
+    SimCluster c(8, seed, serf_options());
+    c.start_all();
+    c.join_all_to(0);
+    ASSERT_TRUE(c.wait_converged(converge_limit(c))) << c.describe();
+    c.run_for(seconds(60));  // the join's broadcasts are all sent out
+    const Duration window = seconds(20);
+    std::vector<std::uint64_t> before(c.size());
+    for (std::size_t i = 0; i < c.size(); ++i) before[i] = c.net().counters(static_cast<NodeId>(i)).timer_fires;
+    c.run_for(window);
+    const auto& cfg = c.memberlist(0).config();
+    const auto gossip_ticks = static_cast<std::uint64_t>(window / cfg.gossip_interval);  // 100 at LAN
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      const std::uint64_t fires = c.net().counters(static_cast<NodeId>(i)).timer_fires - before[i];
+      report_value("serf.8.idle_timer_fires_per_20s", seed, fires);
+      // Probes and their timeouts, serf's reap/reconnect/queue checks, a
+      // push/pull: well under the gossip ticks alone.
+      EXPECT_LT(fires, gossip_ticks / 2) << "n" << i << " woke " << fires << " times in 20 s";
+    }
+    on_node(c, 5, [](serf::Serf& s, TimePoint now) {
+      ASSERT_TRUE(s.user_event(now, "wake", as_bytes("up"), false).ok());
+    });
+    const TimePoint sent = c.now();
+    // Gossip alone (no push/pull within this bound): a handful of intervals.
+    ASSERT_TRUE(c.wait_until(
+        [&] {
+          for (std::size_t i = 0; i < c.size(); ++i) {
+            if (static_cast<SerfNode&>(c.member(i)).user_events.empty()) return false;
+          }
+          return true;
+        },
+        20 * cfg.gossip_interval))
+        << c.describe();
+    report_time("serf.8.event_everywhere_after_idle", seed, c.now() - sent);
+  }
+}
+
 TEST(SimSerfLayer, TagChangeReachesEveryNode) {
   for (std::uint64_t seed : sim_seeds(2)) {
     SimCluster c(10, seed, serf_options());
