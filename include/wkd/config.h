@@ -64,6 +64,7 @@ typedef enum wkd_option_type {
   XX(105, AWARENESS_MAX_MULTIPLIER, INT, "0.1")                                       \
   XX(106, DISABLE_TCP_PINGS, BOOL, "0.1")                                             \
   XX(107, TCP_TIMEOUT_MS, INT, "0.1")                                                 \
+  XX(108, VERIFY_BEFORE_DEAD, BOOL, "0.1") /* probe a suspect once more first */      \
   /* dissemination */                                                                 \
   XX(200, GOSSIP_INTERVAL_MS, INT, "0.1")                                             \
   XX(201, GOSSIP_NODES, INT, "0.1")                                                   \

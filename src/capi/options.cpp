@@ -42,6 +42,8 @@ const OptionSpec kOptions[] = {
      "Lifeguard: highest multiplier of the probe interval under local stress"},
     {WKD_OPT_DISABLE_TCP_PINGS, "disable_tcp_pings", WKD_OPTION_BOOL, 0, 1, {0, 0, 0}, nullptr, "0.1",
      "do not try TCP when UDP probes fail"},
+    {WKD_OPT_VERIFY_BEFORE_DEAD, "verify_before_dead", WKD_OPTION_BOOL, 0, 1, {1, 1, 1}, nullptr, "0.1",
+     "probe a suspect once more before declaring it failed (off: memberlist's exact timing)"},
     {WKD_OPT_TCP_TIMEOUT_MS, "tcp_timeout_ms", WKD_OPTION_INT, 1, 600000, {10000, 30000, 1000}, nullptr, "0.1",
      "dial and I/O timeout of TCP exchanges (push/pull)"},
     {WKD_OPT_GOSSIP_INTERVAL_MS, "gossip_interval_ms", WKD_OPTION_INT, 1, 600000, {200, 500, 100}, nullptr, "0.1",
@@ -188,6 +190,7 @@ runtime::Result<runtime::NodeOptions> to_node_options(const wkd_config& c) {
   m.suspicion_max_timeout_mult = static_cast<int>(get_int(c, WKD_OPT_SUSPICION_MAX_TIMEOUT_MULT));
   m.awareness_max_multiplier = static_cast<int>(get_int(c, WKD_OPT_AWARENESS_MAX_MULTIPLIER));
   m.disable_tcp_pings = get_int(c, WKD_OPT_DISABLE_TCP_PINGS) != 0;
+  m.verify_before_dead = get_int(c, WKD_OPT_VERIFY_BEFORE_DEAD) != 0;
   m.tcp_timeout = ms(WKD_OPT_TCP_TIMEOUT_MS);
   m.gossip_interval = ms(WKD_OPT_GOSSIP_INTERVAL_MS);
   m.gossip_nodes = static_cast<int>(get_int(c, WKD_OPT_GOSSIP_NODES));

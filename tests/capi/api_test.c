@@ -216,6 +216,17 @@ static void test_options_and_errors(void) {
         strcmp(info.name, "probe_interval_ms") == 0 && info.type == WKD_OPTION_INT && info.min > 0);
   CHECK(wkd_config_new(&cfg, WKD_PRESET_WAN, NULL) == WKD_OK);
   CHECK(wkd_config_get_int(&v, cfg, WKD_OPT_PROBE_INTERVAL_MS, NULL) == WKD_OK && v == 5000);
+  {
+    /* verify_before_dead: on by default in every preset; off gives
+       memberlist's exact detection timing. */
+    bool on = false;
+    CHECK(wkd_option_lookup(&opt, "verify_before_dead", NULL) == WKD_OK && opt == WKD_OPT_VERIFY_BEFORE_DEAD);
+    CHECK(wkd_option_describe(&info, WKD_OPT_VERIFY_BEFORE_DEAD, NULL) == WKD_OK && info.type == WKD_OPTION_BOOL);
+    CHECK(wkd_config_get_bool(&on, cfg, WKD_OPT_VERIFY_BEFORE_DEAD, NULL) == WKD_OK && on);
+    CHECK(wkd_config_set_bool(cfg, WKD_OPT_VERIFY_BEFORE_DEAD, false, NULL) == WKD_OK);
+    CHECK(wkd_config_get_bool(&on, cfg, WKD_OPT_VERIFY_BEFORE_DEAD, NULL) == WKD_OK && !on);
+    CHECK(wkd_config_set_int(cfg, WKD_OPT_VERIFY_BEFORE_DEAD, 1, &err) == WKD_E_INVAL); /* wrong type */
+  }
   CHECK(wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, -5, &err) == WKD_E_INVAL);
   CHECK(strstr(err.message, "probe_interval_ms") != NULL);
   CHECK(wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, "localhost:99999", &err) == WKD_E_INVAL);
