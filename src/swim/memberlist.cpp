@@ -80,12 +80,16 @@ void Memberlist::Impl::arm_gossip(TimePoint at) {
 
 void Memberlist::Impl::on_gossip_tick(TimePoint t) {
   now = t;
-  gossip_armed = false;
   // Nothing queued here or in the delegate: stop until wake_gossip. An
   // idle node's only periodic wake-ups are then its probes.
-  if (!gossip_pending()) return;
+  if (!gossip_pending()) {
+    gossip_armed = false;
+    return;
+  }
+  // Still armed while gossiping, so a broadcast queued meanwhile cannot
+  // start a second ticker.
   gossip();
-  arm_gossip(t + cfg.gossip_interval);
+  timers.schedule(t + cfg.gossip_interval, [this](TimePoint at) { on_gossip_tick(at); });
 }
 
 void Memberlist::Impl::wake_gossip() {

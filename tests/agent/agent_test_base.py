@@ -18,20 +18,39 @@ class AgentTestCase(unittest.TestCase):
         return a
 
     def tearDown(self):
-        outcome = getattr(self, "_outcome", None)
-        failed = outcome is not None and not getattr(outcome, "success", True)
+        failed = self._failed()
         for a in self.agents:
             if failed:
                 sys.stderr.write("---- log of %s ----\n%s\n" % (a.name, a.log()[-6000:]))
             a.kill()
         self.work.cleanup(passed=not failed)
 
+    def _failed(self):
+        """Whether this test has failed so far (its agents' logs are then printed)."""
+        outcome = getattr(self, "_outcome", None)
+        if outcome is None:
+            return False
+        if not getattr(outcome, "success", True):
+            return True
+        result = getattr(outcome, "result", None)
+        for _, problems in ((None, getattr(result, "failures", [])), (None, getattr(result, "errors", []))):
+            if any(test is self for test, _ in problems):
+                return True
+        return False
+
     def wait_states(self, observer, expected, timeout=h.JOIN_TIMEOUT):
         """Waits until observer sees every name in expected in that state."""
+        seen = {}
+
         def check():
             s = observer.states()
+            seen.clear()
+            seen.update({n: s.get(n) for n in expected})
             return all(s.get(n) == st for n, st in expected.items())
-        h.wait_for("%s to see %s" % (observer.name, expected), check, timeout)
+        try:
+            h.wait_for("%s to see %s" % (observer.name, expected), check, timeout)
+        except AssertionError as e:
+            raise AssertionError("%s; it saw %s" % (e, seen)) from None
 
 
 def main():
