@@ -220,7 +220,7 @@ void Memberlist::leave(TimePoint now, Duration timeout, LeaveDone done) {
   d.incarnation = m.self->incarnation;
   d.node = m.cfg.name;
   d.from = m.cfg.name;
-  const bool any_alive = num_alive() > 0;
+  const bool any_alive = m.num_alive_others() > 0;
   m.dead_node(d, [&m](bool finished) { m.finish_leave(finished); });
   if (!any_alive) {
     m.finish_leave(true);
@@ -331,19 +331,14 @@ void Memberlist::for_each_node(const std::function<void(const NodeInfo&)>& fn) c
 
 const NodeInfo& Memberlist::local_node() const noexcept { return *impl_->self; }
 
-std::size_t Memberlist::num_alive() const noexcept {
+std::size_t Memberlist::num_alive() const noexcept { return impl_->num_alive_others(); }
+
+std::size_t Memberlist::Impl::num_alive_others() const noexcept {
   std::size_t n = 0;
-  for (const auto& node : impl_->nodes) {
-    if (node.get() != impl_->self && !node->dead_or_left()) ++n;
+  for (const auto& node : nodes) {
+    if (node.get() != self && !node->dead_or_left()) ++n;
   }
   return n;
-}
-
-bool Memberlist::Impl::any_alive_other() const noexcept {
-  for (const auto& node : nodes) {
-    if (node.get() != self && !node->dead_or_left()) return true;
-  }
-  return false;
 }
 
 bool Memberlist::has_left() const noexcept { return impl_->leaving_flag; }

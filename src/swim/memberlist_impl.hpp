@@ -135,7 +135,7 @@ struct Memberlist::Impl {
   std::vector<NodeInfo*> k_random_nodes(int k, const std::function<bool(const NodeInfo&)>& exclude);
   void schedule_periodic();
   void finish_leave(bool sent);
-  bool any_alive_other() const noexcept;
+  std::size_t num_alive_others() const noexcept;  // alive or suspect, self excluded
 
   // ---- state.cpp ----
   void alive_node(const wire::Alive& a, bool bootstrap, BroadcastQueue::Done notify = {});

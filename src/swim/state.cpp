@@ -325,7 +325,7 @@ void Memberlist::Impl::dead_node(const wire::Dead& d, BroadcastQueue::Done notif
   delegate.notify_leave(*state);
   // Leaving while the last other member goes: nobody is left to hear our
   // leave, so waiting for its broadcast could only end in a timeout.
-  if (leaving_flag && leave_done && state->name != cfg.name && !any_alive_other()) finish_leave(true);
+  if (leaving_flag && leave_done && state->name != cfg.name && num_alive_others() == 0) finish_leave(true);
 }
 
 void Memberlist::Impl::refute(NodeInfo& me, std::uint32_t accused_inc) {

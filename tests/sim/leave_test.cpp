@@ -58,14 +58,7 @@ TEST(SimLeave, WholeClusterLeavingAtOnceFinishesCleanly) {
     for (std::size_t i = 0; i < c.size(); ++i) c.leave(i, timeout);
     const TimePoint left_at = c.now();
     // Well before the timeout: a leave that waited for it is the bug.
-    ASSERT_TRUE(c.wait_until(
-        [&] {
-          for (std::size_t i = 0; i < c.size(); ++i) {
-            if (!c.leave_finished(i)) return false;
-          }
-          return true;
-        },
-        timeout / 2))
+    ASSERT_TRUE(c.wait_until([&] { return c.all_leaves_finished(); }, timeout / 2))
         << c.describe();
     report_time("leave.3.all_at_once", seed, c.now() - left_at);
     for (std::size_t i = 0; i < c.size(); ++i) EXPECT_TRUE(c.leave_clean(i)) << "n" << i;

@@ -144,14 +144,7 @@ TEST(SimSerf, WholeClusterLeavingAtOnceFinishesCleanly) {
     for (std::size_t i = 0; i < c.size(); ++i) c.leave(i);
     const TimePoint left_at = c.now();
     // serf's broadcast_timeout is 5 s; its leave_propagate_delay 1 s.
-    ASSERT_TRUE(c.wait_until(
-        [&] {
-          for (std::size_t i = 0; i < c.size(); ++i) {
-            if (!c.leave_finished(i)) return false;
-          }
-          return true;
-        },
-        seconds(4)))
+    ASSERT_TRUE(c.wait_until([&] { return c.all_leaves_finished(); }, seconds(4)))
         << c.describe();
     report_time("serf.3.all_leave_at_once", seed, c.now() - left_at);
     for (std::size_t i = 0; i < c.size(); ++i) EXPECT_TRUE(c.leave_clean(i)) << "n" << i;

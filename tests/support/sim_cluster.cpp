@@ -159,6 +159,13 @@ bool SimCluster::leave_finished(std::size_t i) const { return nodes_.at(i).leave
 
 bool SimCluster::leave_clean(std::size_t i) const { return nodes_.at(i).leave_clean; }
 
+bool SimCluster::all_leaves_finished() const {
+  for (std::size_t i = 0; i < size(); ++i) {
+    if (!leave_finished(i)) return false;
+  }
+  return true;
+}
+
 void SimCluster::shut_down(std::size_t i) {
   Slot& s = nodes_[i];
   if (s.fate == Fate::killed || s.fate == Fate::left) return;

@@ -125,6 +125,8 @@ class SimCluster {
   // Graceful leave; once done (or after `timeout`), the node shuts down.
   void leave(std::size_t i, Duration timeout = seconds(5));
   bool leave_finished(std::size_t i) const;
+  // Every node of the cluster has finished its leave (a whole cluster leaving).
+  bool all_leaves_finished() const;
   // Whether the finished leave got its broadcast out (false: it timed out).
   bool leave_clean(std::size_t i) const;
   void kill(std::size_t i);
