@@ -662,6 +662,12 @@ Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wn
     std::shared_ptr<const View> v;
     {
       std::lock_guard<std::mutex> lock(state_mu_);
+      // close() may have cancelled the watches before this ran: the watch
+      // it did not see is cancelled here, so no consumer waits forever.
+      if (closed_) {
+        w->cancel();
+        return;
+      }
       watches_.push_back(w);
       v = view_;
     }
@@ -678,6 +684,7 @@ Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wn
   };
   if (!started_ || async_ == nullptr) {
     std::lock_guard<std::mutex> lock(state_mu_);
+    if (closed_) w->cancel();
     watches_.push_back(w);  // the first publication reports every member
   } else if (!post(add)) {
     return Result<std::shared_ptr<Watch>>::fail(Err::closed, "node is closed");

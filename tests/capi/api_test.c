@@ -268,12 +268,45 @@ static void test_options_and_errors(void) {
   wkd_config_free(cfg);
 }
 
+/* A watch made just before its node closes: the close must end it even
+   when the watch was still being registered on the loop (the consumer then
+   gets CANCELED, never a timeout forever). */
+static void test_watch_then_close_at_once(void) {
+  int i;
+  for (i = 0; i < 20; i++) {
+    wkd_config_t* cfg = NULL;
+    wkd_node_t* node = NULL;
+    wkd_watch_t* w = NULL;
+    wkd_event_t* ev = NULL;
+    wkd_watch_spec spec = WKD_WATCH_SPEC_INIT;
+    wkd_status st = WKD_OK;
+    int taken = 0;
+    spec.flags = WKD_WATCH_INITIAL;
+    CHECK(wkd_config_new(&cfg, WKD_PRESET_LOCAL, NULL) == WKD_OK);
+    wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, "quick", NULL);
+    wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, "127.0.0.1:0", NULL);
+    CHECK(wkd_node_create(&node, cfg, NULL) == WKD_OK && wkd_node_start(node, NULL) == WKD_OK);
+    wkd_config_free(cfg);
+    CHECK(wkd_watch(&w, node, &spec, NULL, NULL, NULL) == WKD_OK);
+    wkd_node_close(node);
+    /* Drain what was queued; then CANCELED, well before the 2 s timeout. */
+    while (taken < 10 && (st = wkd_watch_next_event(&ev, w, 2000, NULL)) == WKD_OK) {
+      wkd_event_free(ev);
+      taken++;
+    }
+    CHECK(st == WKD_E_CANCELED);
+    wkd_watch_free(w);
+    wkd_node_free(node);
+  }
+}
+
 int main(void) {
   test_options_and_errors();
   test_ipv6();
   test_hostname_seed();
   test_keyring();
   test_group_watch_fd_and_health();
+  test_watch_then_close_at_once();
   if (failures == 0) printf("api_test: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }
