@@ -46,4 +46,17 @@ LD_LIBRARY_PATH=$LIBDIR "$WORK/hello_cluster" >/dev/null 2>&1
 rc=$?
 set -e
 test "$rc" = 2
-echo "install: 5 consumers and $(ls "$SRC"/examples/*.c | wc -l) examples built and ran"
+# The README's C quick start, as written there: it must build and print
+# its two lines (127.0.0.2 and .3 are used by no other test).
+awk '/^## Quick start \(C\)/ { s = 1 } s && /^```c$/ { c = 1; next } c && /^```$/ { exit } c' \
+  "$SRC/README.md" > "$WORK/quick_start.c"
+test -s "$WORK/quick_start.c"
+cc -std=c99 -Wall -Wextra -Werror "$WORK/quick_start.c" -o "$WORK/quick_start" $(pkg-config --cflags --libs wkd)
+out=$(LD_LIBRARY_PATH=$LIBDIR timeout 60 "$WORK/quick_start")
+expected='member-joined: db-1 (postgres) at 127.0.0.2:5432
+orders has 1 member(s)'
+if [ "$out" != "$expected" ]; then
+  printf 'install: the README quick start printed:\n%s\nexpected:\n%s\n' "$out" "$expected" >&2
+  exit 1
+fi
+echo "install: 5 consumers, $(ls "$SRC"/examples/*.c | wc -l) examples and the README quick start built and ran"
