@@ -1,7 +1,9 @@
 // Snapshot publication micro-benchmarks: runtime::build_view() over a
-// serf::Serf that knows range(0) wkd members (8 tags each), and the
-// diff_views() the runtime runs against the previous snapshot before
-// publishing (here: one member changed its tags).
+// serf::Serf that knows range(0) wkd members (8 tags each), from nothing
+// (BuildView: every record built) and from the previous snapshot with
+// nothing changed (RefreshView: the periodic last_seen refresh, every
+// record shared), and the diff_views() the runtime runs against the
+// previous snapshot before publishing (here: one member changed its tags).
 //
 // The Serf learns its members from alive messages as gossip brings them,
 // with an EchoRuntime (fake_runtime.hpp); nothing is bound. items_per_second
@@ -63,11 +65,11 @@ void BM_BuildView(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   const SerfCluster c(n);
   std::uint64_t version = 0;
-  const std::size_t members = runtime::build_view(*c.serf, c.now, kUnixMs, 0)->members.size();
+  const std::size_t members = runtime::build_view(*c.serf, c.now, kUnixMs, 0, nullptr)->members.size();
   if (members != n) state.SkipWithError("the Serf does not know every member");
   const AllocMark mark;
   for (auto _ : state) {
-    auto v = runtime::build_view(*c.serf, c.now, kUnixMs, ++version);
+    auto v = runtime::build_view(*c.serf, c.now, kUnixMs, ++version, nullptr);
     benchmark::DoNotOptimize(v);
   }
   mark.report(state);
@@ -76,16 +78,36 @@ void BM_BuildView(benchmark::State& state) {
 }
 BENCHMARK(BM_BuildView)->Arg(100)->Arg(1000);
 
+void BM_RefreshView(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const SerfCluster c(n);
+  std::uint64_t version = 0;
+  const auto previous = runtime::build_view(*c.serf, c.now, kUnixMs, 0, nullptr);
+  const auto check = runtime::build_view(*c.serf, c.now, kUnixMs, 1, previous.get());
+  if (check->members.size() != n || check->members.back().member != previous->members.back().member) {
+    state.SkipWithError("the refreshed view does not share the previous records");
+  }
+  const AllocMark mark;
+  for (auto _ : state) {
+    auto v = runtime::build_view(*c.serf, c.now, kUnixMs, ++version, previous.get());
+    benchmark::DoNotOptimize(v);
+  }
+  mark.report(state);
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
+  state.counters["members"] = static_cast<double>(n);
+}
+BENCHMARK(BM_RefreshView)->Arg(100)->Arg(1000);
+
 void BM_DiffViews(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
   SerfCluster c(n);
-  const auto before = runtime::build_view(*c.serf, c.now, kUnixMs, 1);
+  const auto before = runtime::build_view(*c.serf, c.now, kUnixMs, 1, nullptr);
   wire::Alive changed = sample_alive(n / 2, 2);
   auto tags = node_tags(n / 2);
   tags["health"] = "warning";
   changed.meta = *wire::encode_tags(tags);
   c.receive(changed);
-  const auto after = runtime::build_view(*c.serf, c.now, kUnixMs, 2);
+  const auto after = runtime::build_view(*c.serf, c.now, kUnixMs, 2, before.get());
   if (runtime::diff_views(before.get(), *after).size() != 1) state.SkipWithError("expected one change");
   const AllocMark mark;
   for (auto _ : state) {

@@ -32,10 +32,11 @@ const char* api_state(runtime::MemberState s) {
   return "failed";
 }
 
-Json member_object(const runtime::MemberView& m, std::int64_t now_ms) {
+Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
+  const runtime::MemberView& m = *e.member;
   Json tags = Json::object();
   for (const auto& [k, v] : m.tags) tags[k] = v;
-  const std::int64_t seen = m.is_local ? now_ms : m.last_seen_unix_ms;
+  const std::int64_t seen = m.is_local ? now_ms : e.last_seen_unix_ms;
   const serf::Identity& id = m.identity;
   return Json{{"name", m.name},
               {"address", m.address},
@@ -120,8 +121,8 @@ std::string no_params(const Request& req) {
 
 }  // namespace
 
-std::string member_json(const runtime::MemberView& m, std::int64_t now_unix_ms) {
-  return dump(member_object(m, now_unix_ms));
+std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms) {
+  return dump(member_object(e, now_unix_ms));
 }
 
 void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
@@ -172,8 +173,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     if (bad_params(parse_filters(req, &f))) return;
     Json arr = Json::array();
     if (auto v = backend_.view()) {
-      for (const auto& m : v->members) {
-        if (matches(m, f)) arr.push_back(member_object(m, now));
+      for (const auto& e : v->members) {
+        if (matches(*e.member, f)) arr.push_back(member_object(e, now));
       }
     }
     reply(json_response(200, arr));
@@ -183,7 +184,7 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     if (!only("GET") || bad_params(no_params(req))) return;
     const std::string name = path.substr(std::string_view("/v1/cluster/members/").size());
     auto v = backend_.view();
-    const runtime::MemberView* m = v ? v->find(name) : nullptr;
+    const runtime::ViewEntry* m = v ? v->find(name) : nullptr;
     if (name.empty() || m == nullptr) {
       reply(Response::error(404, "no member named '" + name + "'"));
       return;
@@ -197,8 +198,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     if (!only("GET") || bad_params(no_params(req))) return;
     std::map<std::string, std::vector<std::string>> groups;
     if (auto v = backend_.view()) {
-      for (const auto& m : v->members) {
-        for (const auto& g : m.identity.groups) groups[g].push_back(m.name);
+      for (const auto& e : v->members) {
+        for (const auto& g : e.member->identity.groups) groups[g].push_back(e.member->name);
       }
     }
     Json obj = Json::object();
@@ -213,8 +214,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     const std::string group = path.substr(std::string_view("/v1/cluster/groups/").size());
     Json arr = Json::array();
     if (auto v = backend_.view()) {
-      for (const auto& m : v->members) {
-        if (m.in_group(group) && matches(m, f)) arr.push_back(member_object(m, now));
+      for (const auto& e : v->members) {
+        if (e.member->in_group(group) && matches(*e.member, f)) arr.push_back(member_object(e, now));
       }
     }
     if (arr.empty() && !f.state && !f.database_type && !f.wire_protocol && f.tags.empty()) {
@@ -236,11 +237,12 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     int pmin = 255, pmax = 0, pcommon = 255, dmin = 255, dmax = 0, dcommon = 255;
     std::size_t wkd_nodes = 0, total = 0;
     if (v) {
-      for (const auto& m : v->members) {
+      for (const auto& e : v->members) {
+        const runtime::MemberView& m = *e.member;
         ++total;
         counts[api_state(m.state)] = counts[api_state(m.state)].get<int>() + 1;
         if (m.identity.is_wkd()) ++wkd_nodes;
-        if (m.is_local) self = member_object(m, now);
+        if (m.is_local) self = member_object(e, now);
         if (m.state == runtime::MemberState::alive || m.state == runtime::MemberState::suspect) {
           pmin = std::min<int>(pmin, m.vsn.pcur);
           pmax = std::max<int>(pmax, m.vsn.pcur);

@@ -47,7 +47,7 @@ class ApiBackend {
 };
 
 // The JSON object of one member.
-std::string member_json(const runtime::MemberView& m, std::int64_t now_unix_ms);
+std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms);
 
 class Api {
  public:

@@ -20,7 +20,7 @@ struct wkd_node {
 struct wkd_members {
   std::uint32_t tag = wkd::capi::kLiveTag;
   std::shared_ptr<const wkd::runtime::View> view;
-  std::vector<const wkd::runtime::MemberView*> items;
+  std::vector<const wkd::runtime::ViewEntry*> items;
   std::vector<std::vector<wkd_kv>> kvs;  // per item
 };
 
@@ -46,6 +46,7 @@ inline const runtime::Node* node_of(const wkd_node_t* n) {
 }
 
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m);
-void fill_member(wkd_member_info* out, const runtime::MemberView& m, const std::vector<wkd_kv>& kvs);
+void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
+                 const std::vector<wkd_kv>& kvs);
 
 }  // namespace wkd::capi

@@ -14,7 +14,8 @@ std::vector<wkd_kv> kv_array(const runtime::MemberView& m) {
   return v;
 }
 
-void fill_member(wkd_member_info* out, const runtime::MemberView& m, const std::vector<wkd_kv>& kvs) {
+void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
+                 const std::vector<wkd_kv>& kvs) {
   wkd_member_info full{};
   full.struct_size = sizeof(full);
   full.name = m.name.c_str();
@@ -45,7 +46,7 @@ void fill_member(wkd_member_info* out, const runtime::MemberView& m, const std::
       full.health = WKD_HEALTH_UNKNOWN;
       break;
   }
-  full.last_seen_unix_ms = m.last_seen_unix_ms;
+  full.last_seen_unix_ms = last_seen_unix_ms;
   full.wkd_version = m.identity.wkd_version.c_str();
   full.protocol_min = m.vsn.pmin;
   full.protocol_max = m.vsn.pmax;
@@ -94,10 +95,10 @@ WKD_API wkd_status wkd_node_members(wkd_members_t** out, wkd_node_t* node, const
     auto snap = std::make_unique<wkd_members>();
     snap->view = n->view();
     if (snap->view) {
-      for (const auto& m : snap->view->members) {
-        if (!matches(m, f)) continue;
-        snap->items.push_back(&m);
-        snap->kvs.push_back(kv_array(m));
+      for (const runtime::ViewEntry& e : snap->view->members) {
+        if (!matches(*e.member, f)) continue;
+        snap->items.push_back(&e);
+        snap->kvs.push_back(kv_array(*e.member));
       }
     }
     *out = snap.release();
@@ -117,7 +118,8 @@ WKD_API wkd_status wkd_members_at(wkd_member_info* out, const wkd_members_t* mem
       return fail(err, WKD_E_INVAL,
                   "index " + std::to_string(index) + " out of range (" + std::to_string(members->items.size()) + " members)");
     }
-    fill_member(out, *members->items[index], members->kvs[index]);
+    const runtime::ViewEntry& e = *members->items[index];
+    fill_member(out, *e.member, e.last_seen_unix_ms, members->kvs[index]);
     return WKD_OK;
   });
 }
@@ -129,8 +131,9 @@ WKD_API wkd_status wkd_members_find(wkd_member_info* out, const wkd_members_t* m
     if (members == nullptr || members->tag != kLiveTag) return fail(err, WKD_E_INVAL, "members is not a snapshot");
     if (name == nullptr) return fail(err, WKD_E_INVAL, "name is NULL");
     for (size_t i = 0; i < members->items.size(); ++i) {
-      if (members->items[i]->name == name) {
-        fill_member(out, *members->items[i], members->kvs[i]);
+      const runtime::ViewEntry& e = *members->items[i];
+      if (e.member->name == name) {
+        fill_member(out, *e.member, e.last_seen_unix_ms, members->kvs[i]);
         return WKD_OK;
       }
     }

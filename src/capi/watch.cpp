@@ -118,7 +118,7 @@ WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev,
     if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
     if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return fail(err, WKD_E_INVAL, "ev is not an event");
     if (ev->ev->member == nullptr) return fail(err, WKD_E_STATE, "not a member event");
-    fill_member(out, *ev->ev->member, ev->kvs);
+    fill_member(out, *ev->ev->member, ev->ev->last_seen_unix_ms, ev->kvs);
     return WKD_OK;
   });
 }

@@ -25,10 +25,10 @@ enum class EventType : std::uint8_t {
 
 struct Event {
   EventType type = EventType::member_joined;
-  // Member events: the member as it is after the change (as it was, for
-  // reaped), kept alive by `view`.
-  std::shared_ptr<const View> view;
-  const MemberView* member = nullptr;
+  // Member events: the member's record as it is after the change (as it
+  // was, for reaped) and when it was last seen.
+  MemberRecord member;
+  std::int64_t last_seen_unix_ms = 0;
   // User events.
   std::string name;
   Bytes payload;

@@ -521,19 +521,23 @@ void Node::publish(bool force) {
   seen_changes_ = changes;
   dirty_ = false;
   last_publish_ms_ = now_ms;
-  std::shared_ptr<const View> after = build_view(serf, transport::mono_now(), now_ms, ++view_version_);
   std::shared_ptr<const View> before;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
     before = view_;
+  }
+  std::shared_ptr<const View> after =
+      build_view(serf, transport::mono_now(), now_ms, ++view_version_, before.get());
+  {
+    std::lock_guard<std::mutex> lock(state_mu_);
     view_ = after;
   }
   auto changes_list = diff_views(before.get(), *after);
-  if (!changes_list.empty()) dispatch(changes_list, before.get(), after);
+  if (!changes_list.empty()) dispatch(changes_list, before.get());
   publish_stats();
 }
 
-void Node::dispatch(const std::vector<Change>& changes, const View* before, const std::shared_ptr<const View>& after) {
+void Node::dispatch(const std::vector<Change>& changes, const View* before) {
   std::vector<std::shared_ptr<Watch>> watches;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
@@ -562,23 +566,15 @@ void Node::dispatch(const std::vector<Change>& changes, const View* before, cons
         ev->type = EventType::member_reaped;
         break;
     }
-    if (c.type == MemberChange::reaped) {
-      // Copy the reaped member into a one-member view of its own.
-      auto solo = std::make_shared<View>();
-      solo->members.push_back(*c.member);
-      solo->finish();
-      ev->member = &solo->members.front();
-      ev->view = std::move(solo);
-    } else {
-      ev->view = after;
-      ev->member = c.member;
-    }
-    const MemberView* old = before != nullptr ? before->find(c.member->name) : nullptr;
+    ev->member = c.entry->member;
+    ev->last_seen_unix_ms = c.entry->last_seen_unix_ms;
+    const ViewEntry* old = before != nullptr ? before->find(ev->member->name) : nullptr;
+    const MemberView& m = *ev->member;
     EventPtr shared = std::move(ev);
     for (const auto& w : watches) {
       if (w->cancelled()) continue;
-      const bool was_in = old != nullptr && w->kind() == WatchKind::group && old->in_group(w->name());
-      if (w->wants_member(*c.member, was_in)) w->deliver(shared);
+      const bool was_in = old != nullptr && w->kind() == WatchKind::group && old->member->in_group(w->name());
+      if (w->wants_member(m, was_in)) w->deliver(shared);
     }
   }
 }
@@ -672,12 +668,12 @@ Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wn
       v = view_;
     }
     if ((w->flags() & 1u) && v && w->kind() != WatchKind::user_events) {
-      for (const MemberView& m : v->members) {
-        if (!w->wants_member(m, false)) continue;
+      for (const ViewEntry& e : v->members) {
+        if (!w->wants_member(*e.member, false)) continue;
         auto ev = std::make_shared<Event>();
         ev->type = EventType::member_joined;
-        ev->view = v;
-        ev->member = &m;
+        ev->member = e.member;
+        ev->last_seen_unix_ms = e.last_seen_unix_ms;
         w->deliver(ev);
       }
     }

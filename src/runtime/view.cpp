@@ -39,72 +39,102 @@ bool MemberView::same_content(const MemberView& o) const {
   return state == o.state && tags == o.tags && address == o.address && port == o.port;
 }
 
-void View::finish() {
-  for (MemberView& m : members) {
-    m.c_groups.clear();
-    for (const auto& g : m.identity.groups) m.c_groups.push_back(g.c_str());
-    m.c_caps.clear();
-    for (const auto& c : m.identity.capabilities) m.c_caps.push_back(c.c_str());
-    m.c_tags.clear();
-    for (const auto& [k, v] : m.tags) m.c_tags.emplace_back(k.c_str(), v.c_str());
-  }
+void MemberView::finish() {
+  c_groups.clear();
+  for (const auto& g : identity.groups) c_groups.push_back(g.c_str());
+  c_caps.clear();
+  for (const auto& c : identity.capabilities) c_caps.push_back(c.c_str());
+  c_tags.clear();
+  for (const auto& [k, v] : tags) c_tags.emplace_back(k.c_str(), v.c_str());
 }
 
-const MemberView* View::find(std::string_view name) const {
+const ViewEntry* View::find(std::string_view name) const {
   auto it = std::lower_bound(members.begin(), members.end(), name,
-                             [](const MemberView& m, std::string_view n) { return m.name < n; });
-  return it != members.end() && it->name == name ? &*it : nullptr;
+                             [](const ViewEntry& e, std::string_view n) { return e.member->name < n; });
+  return it != members.end() && it->member->name == name ? &*it : nullptr;
 }
+
+namespace {
+
+MemberState state_of(const serf::Member& m, const swim::NodeInfo* node) {
+  switch (m.status) {
+    case serf::MemberStatus::leaving:
+      return MemberState::leaving;
+    case serf::MemberStatus::left:
+      return MemberState::left;
+    case serf::MemberStatus::failed:
+      return MemberState::failed;
+    case serf::MemberStatus::alive:
+    case serf::MemberStatus::none:
+      break;
+  }
+  return node != nullptr && node->state == swim::NodeState::suspect ? MemberState::suspect : MemberState::alive;
+}
+
+// Whether record `r` still describes `m` as the engine holds it: compared
+// field by field, with no allocation (both tag lists are in key order).
+bool still_matches(const MemberView& r, const serf::Member& m, MemberState state, std::uint32_t incarnation) {
+  if (r.state != state || r.incarnation != incarnation || !(r.addr == m.addr) || !(r.vsn == m.vsn) ||
+      r.tags.size() != m.tags.size()) {
+    return false;
+  }
+  auto it = m.tags.begin();
+  for (const auto& [k, v] : r.tags) {
+    if (it->first != k || it->second != v) return false;
+    ++it;
+  }
+  return true;
+}
+
+MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t incarnation, bool is_local) {
+  auto v = std::make_shared<MemberView>();
+  v->name = m.name;
+  v->address = m.addr.ip_string();
+  v->port = m.addr.port;
+  v->addr = m.addr;
+  v->vsn = m.vsn;
+  v->is_local = is_local;
+  v->incarnation = incarnation;
+  v->state = state;
+  v->tags.reserve(m.tags.size());
+  for (const auto& [k, val] : m.tags) v->tags.emplace_back(k, val);  // already in key order
+  v->identity = serf::identity_from_tags(m.tags);
+  v->finish();
+  return v;
+}
+
+}  // namespace
 
 std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std::int64_t unix_now_ms,
-                                 std::uint64_t version) {
+                                 std::uint64_t version, const View* previous) {
   auto view = std::make_shared<View>();
   view->version = version;
-  const auto members = serf.members();
   const std::string& self = serf.config().memberlist.name;
-  view->members.reserve(members.size());
-  for (const serf::Member& m : members) {
-    if (m.status == serf::MemberStatus::none) continue;
-    MemberView v;
-    v.name = m.name;
-    v.address = m.addr.ip_string();
-    v.port = m.addr.port;
-    v.vsn = m.vsn;
-    v.is_local = m.name == self;
-    const swim::NodeInfo* node = serf.memberlist().find(m.name);
-    if (node != nullptr) v.incarnation = node->incarnation;
-    switch (m.status) {
-      case serf::MemberStatus::alive:
-        v.state = node != nullptr && node->state == swim::NodeState::suspect ? MemberState::suspect
-                                                                            : MemberState::alive;
-        break;
-      case serf::MemberStatus::leaving:
-        v.state = MemberState::leaving;
-        break;
-      case serf::MemberStatus::left:
-        v.state = MemberState::left;
-        break;
-      case serf::MemberStatus::failed:
-        v.state = MemberState::failed;
-        break;
-      case serf::MemberStatus::none:
-        break;
+  view->members.reserve(previous != nullptr ? previous->members.size() + 1 : 16);
+  std::size_t p = 0;  // cursor into previous->members; both are in name order
+  serf.for_each_member([&](const serf::Member& m, const swim::NodeInfo* node) {
+    if (m.status == serf::MemberStatus::none) return;
+    const MemberState state = state_of(m, node);
+    const std::uint32_t incarnation = node != nullptr ? node->incarnation : 0;
+    const bool is_local = m.name == self;
+    MemberRecord record;
+    if (previous != nullptr) {
+      const auto& prev = previous->members;
+      while (p < prev.size() && prev[p].member->name < m.name) ++p;
+      if (p < prev.size() && prev[p].member->name == m.name &&
+          still_matches(*prev[p].member, m, state, incarnation)) {
+        record = prev[p].member;
+      }
     }
-    for (const auto& [k, val] : m.tags) v.tags.emplace_back(k, val);
-    std::sort(v.tags.begin(), v.tags.end());
-    v.identity = serf::identity_from_tags(m.tags);
-    TimePoint seen = m.last_seen;
-    if (v.is_local) seen = mono_now;
-    if (seen != TimePoint{}) {
-      v.last_seen_unix_ms = unix_now_ms - to_ms(mono_now - seen);
-    }
-    view->members.push_back(std::move(v));
-  }
-  std::sort(view->members.begin(), view->members.end(),
-            [](const MemberView& a, const MemberView& b) { return a.name < b.name; });
-  for (const MemberView& m : view->members) {
-    if (m.is_local) continue;
-    switch (m.state) {
+    if (!record) record = make_record(m, state, incarnation, is_local);
+    TimePoint seen = node != nullptr ? node->last_seen : m.last_seen;
+    if (is_local) seen = mono_now;
+    const std::int64_t seen_ms = seen != TimePoint{} ? unix_now_ms - to_ms(mono_now - seen) : 0;
+    view->members.push_back(ViewEntry{std::move(record), seen_ms});
+  });
+  for (const ViewEntry& e : view->members) {
+    if (e.member->is_local) continue;
+    switch (e.member->state) {
       case MemberState::alive:
       case MemberState::leaving:
         ++view->alive;
@@ -120,7 +150,6 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
         break;
     }
   }
-  view->finish();
   return view;
 }
 
@@ -138,33 +167,45 @@ std::vector<Change> diff_views(const View* before, const View& after) {
         return MemberChange::joined;
     }
   };
-  for (const MemberView& m : after.members) {
-    const MemberView* old = before != nullptr ? before->find(m.name) : nullptr;
-    if (old == nullptr) {
+  static const std::vector<ViewEntry> kNone;
+  const std::vector<ViewEntry>& old_members = before != nullptr ? before->members : kNone;
+  std::vector<Change> reaped;
+  // Both lists are in name order: one merge walk.
+  std::size_t i = 0, j = 0;
+  while (i < after.members.size() || j < old_members.size()) {
+    const ViewEntry* now = i < after.members.size() ? &after.members[i] : nullptr;
+    const ViewEntry* was = j < old_members.size() ? &old_members[j] : nullptr;
+    if (now == nullptr || (was != nullptr && was->member->name < now->member->name)) {
+      reaped.push_back({MemberChange::reaped, was});
+      ++j;
+      continue;
+    }
+    ++i;
+    const MemberView& m = *now->member;
+    if (was == nullptr || m.name < was->member->name) {
       // A member seen for the first time: joined, or straight into its
       // state when we learn of it already failed or left.
       out.push_back({m.state == MemberState::alive || m.state == MemberState::leaving ? MemberChange::joined
                                                                                         : change_for(m.state),
-                     &m});
+                     now});
       continue;
     }
-    if (old->state != m.state) {
+    ++j;
+    if (was->member == now->member) continue;  // the same record: nothing changed
+    const MemberView& old = *was->member;
+    if (old.state != m.state) {
       if (m.state == MemberState::leaving) {
-        out.push_back({MemberChange::updated, &m});
-      } else if (m.state == MemberState::alive && old->state == MemberState::suspect) {
-        out.push_back({MemberChange::updated, &m});  // refuted its suspicion
+        out.push_back({MemberChange::updated, now});
+      } else if (m.state == MemberState::alive && old.state == MemberState::suspect) {
+        out.push_back({MemberChange::updated, now});  // refuted its suspicion
       } else {
-        out.push_back({change_for(m.state), &m});
+        out.push_back({change_for(m.state), now});
       }
       continue;
     }
-    if (!m.same_content(*old)) out.push_back({MemberChange::updated, &m});
+    if (!m.same_content(old)) out.push_back({MemberChange::updated, now});
   }
-  if (before != nullptr) {
-    for (const MemberView& m : before->members) {
-      if (after.find(m.name) == nullptr) out.push_back({MemberChange::reaped, &m});
-    }
-  }
+  out.insert(out.end(), reaped.begin(), reaped.end());
   return out;
 }
 

@@ -7,6 +7,12 @@
 // hands out (NUL-terminated strings, arrays of pointers), so reading a
 // member costs no allocation and stays valid while the View is held.
 //
+// Member records are immutable and shared: a new View takes the previous
+// View's record of every member that did not change, so publishing a view
+// of N members where one changed builds one record and copies N pointers.
+// last_seen, which moves all the time, is kept beside the records, not in
+// them.
+//
 // Member events are computed by comparing the new View with the previous
 // one, so an event always agrees with the snapshot published with it.
 #pragma once
@@ -17,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/address.hpp"
 #include "common/time.hpp"
 #include "serf/identity.hpp"
 #include "serf/serf.hpp"
@@ -34,8 +41,8 @@ struct MemberView {
   std::uint32_t incarnation = 0;
   std::vector<std::pair<std::string, std::string>> tags;  // every tag, sorted by key
   serf::Identity identity;  // parsed from tags (health unknown for non-wkd peers)
-  std::int64_t last_seen_unix_ms = 0;  // 0 = never
   wire::Vsn vsn{};
+  Address addr;  // address and port as the engine holds them
   bool is_local = false;
 
   // C views into the strings above (filled by View::finish()).
@@ -48,29 +55,38 @@ struct MemberView {
   bool has_tag(std::string_view key) const;
   // Same identity, tags and state (last_seen and incarnation ignored).
   bool same_content(const MemberView& o) const;
+  // Fills the C pointer arrays; called once, before the record is shared
+  // (its strings must not move afterwards).
+  void finish();
+};
+
+using MemberRecord = std::shared_ptr<const MemberView>;
+
+// One member of a View: its shared record and when it was last seen.
+struct ViewEntry {
+  MemberRecord member;
+  std::int64_t last_seen_unix_ms = 0;  // wall clock; 0 = never
 };
 
 struct View {
-  std::vector<MemberView> members;  // sorted by name
+  std::vector<ViewEntry> members;  // sorted by name
   std::uint64_t version = 0;
   // Other members by state (the local node not counted).
   std::uint32_t alive = 0, suspect = 0, failed = 0, left = 0;
-  // Fills the C pointer arrays; call once the View is complete and before
-  // sharing it (MemberView strings must not move afterwards).
-  void finish();
-  const MemberView* find(std::string_view name) const;
+  const ViewEntry* find(std::string_view name) const;
 };
 
 // Builds a View from the engine. `mono_now` and `unix_now_ms` convert
 // last_seen from the engine's monotonic time to wall-clock milliseconds.
+// Records of `previous` (may be null) are reused for unchanged members.
 std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std::int64_t unix_now_ms,
-                                 std::uint64_t version);
+                                 std::uint64_t version, const View* previous);
 
 enum class MemberChange : std::uint8_t { joined, updated, suspect, failed, left, reaped };
 
 struct Change {
   MemberChange type;
-  const MemberView* member;  // in the new View, or in the old one for reaped
+  const ViewEntry* entry;  // in the new View, or in the old one for reaped
 };
 
 // What changed from `before` (may be null: everything is new) to `after`.

@@ -100,6 +100,15 @@ class Serf final : private swim::Delegate {
   // The serf member table (sorted by name), the local node included;
   // last_seen comes from memberlist.
   std::vector<Member> members() const;
+  // The same table without copying it: f(const Member&, const
+  // swim::NodeInfo*) for each member in name order, with memberlist's record
+  // of it (null before start or when memberlist no longer has it).
+  template <class F>
+  void for_each_member(F&& f) const {
+    for (const auto& [name, m] : engine_.member_table().members()) {
+      f(m, started_ ? memberlist_->find(m.name) : nullptr);
+    }
+  }
   std::optional<Member> find(std::string_view name) const;
   std::optional<Member> local_member() const { return find(engine_.name()); }
 

@@ -1,0 +1,148 @@
+// Snapshots of the member table (runtime/view.hpp) built from a real Serf
+// fed by alive and suspect messages: unchanged members keep their record
+// from one View to the next (the periodic last_seen refresh copies
+// pointers), a change builds a new record for that member only, and the
+// diff between two Views names exactly what changed.
+#include "runtime/view.hpp"
+
+#include <gtest/gtest.h>
+
+#include "../serf/serf_fixture.hpp"
+#include "wire/memberlist_codec.hpp"
+
+namespace wkd::runtime {
+namespace {
+
+using serf::testing::addr_of;
+using serf::testing::at;
+using serf::testing::CaptureLog;
+using serf::testing::config_for;
+using serf::testing::RecordingSink;
+
+struct NullRuntime final : swim::Runtime {
+  void send_packet(const Address&, ByteView) override {}
+  void stream_dial(swim::ConnId, const Address&) override {}
+  void stream_write(swim::ConnId, ByteView) override {}
+  void stream_close(swim::ConnId) override {}
+};
+
+constexpr std::int64_t kUnixMs = 1'800'000'000'000;
+
+class ViewTest : public ::testing::Test {
+ protected:
+  NullRuntime rt;
+  Rng rng{3};
+  CaptureLog log;
+  RecordingSink sink;
+  std::unique_ptr<serf::Serf> serf;
+
+  void SetUp() override {
+    serf::Config cfg = config_for("a");
+    cfg.memberlist.enable_compression = false;
+    cfg.tags = {{"wkd", "0.1.0"}, {"db", "postgres"}, {"groups", "orders"}};
+    serf = std::make_unique<serf::Serf>(cfg, rt, rng, log, sink);
+    ASSERT_TRUE(serf->start(at(seconds(0))).ok());
+    alive("b", 2, 1, {{"wkd", "0.1.0"}, {"db", "mysql"}, {"groups", "orders,users"}});
+    alive("c", 3, 1, {{"role", "cache"}});
+  }
+
+  void alive(const std::string& name, std::uint8_t octet, std::uint32_t incarnation, const wire::Tags& tags,
+             Duration when = seconds(1)) {
+    wire::Alive a;
+    a.incarnation = incarnation;
+    a.node = name;
+    const ByteView ip = addr_of(octet).ip_bytes();
+    a.addr.assign(ip.begin(), ip.end());
+    a.port = 7946;
+    a.meta = *wire::encode_tags(tags);
+    a.vsn = wire::kWkdVsn;
+    serf->on_packet(at(when), addr_of(octet), *wire::encode_message(a));
+  }
+
+  std::shared_ptr<View> build(const View* previous, Duration mono = seconds(2)) {
+    return build_view(*serf, at(mono), kUnixMs, 1, previous);
+  }
+};
+
+TEST_F(ViewTest, EveryMemberInNameOrderWithItsIdentity) {
+  auto v = build(nullptr);
+  ASSERT_EQ(v->members.size(), 3u);
+  EXPECT_EQ(v->members[0].member->name, "a");
+  EXPECT_EQ(v->members[1].member->name, "b");
+  EXPECT_EQ(v->members[2].member->name, "c");
+  EXPECT_TRUE(v->members[0].member->is_local);
+  const MemberView& b = *v->find("b")->member;
+  EXPECT_EQ(b.identity.database_type, "mysql");
+  ASSERT_EQ(b.c_groups.size(), 2u);
+  EXPECT_STREQ(b.c_groups[1], "users");
+  EXPECT_EQ(b.address, addr_of(2).ip_string());
+  EXPECT_EQ(b.tag("db"), "mysql");
+  EXPECT_EQ(v->alive, 2u);
+  EXPECT_EQ(v->find("nobody"), nullptr);
+}
+
+TEST_F(ViewTest, ARefreshSharesEveryRecordAndMovesOnlyLastSeen) {
+  auto v1 = build(nullptr, seconds(2));
+  auto v2 = build(v1.get(), seconds(7));
+  ASSERT_EQ(v2->members.size(), v1->members.size());
+  for (std::size_t i = 0; i < v1->members.size(); ++i) {
+    EXPECT_EQ(v2->members[i].member, v1->members[i].member) << v1->members[i].member->name;
+  }
+  // The local node is seen now; a peer last seen at 1 s is 5 s older in v2.
+  EXPECT_EQ(v2->find("a")->last_seen_unix_ms, kUnixMs);
+  EXPECT_EQ(v1->find("b")->last_seen_unix_ms - v2->find("b")->last_seen_unix_ms, 5000);
+  EXPECT_TRUE(diff_views(v1.get(), *v2).empty());
+}
+
+TEST_F(ViewTest, ATagChangeRebuildsThatMemberOnly) {
+  auto v1 = build(nullptr);
+  alive("b", 2, 2, {{"wkd", "0.1.0"}, {"db", "mysql"}, {"groups", "orders"}}, seconds(3));
+  auto v2 = build(v1.get(), seconds(4));
+  EXPECT_EQ(v2->find("a")->member, v1->find("a")->member);
+  EXPECT_EQ(v2->find("c")->member, v1->find("c")->member);
+  ASSERT_NE(v2->find("b")->member, v1->find("b")->member);
+  EXPECT_EQ(v2->find("b")->member->incarnation, 2u);
+  EXPECT_FALSE(v2->find("b")->member->in_group("users"));
+  EXPECT_TRUE(v1->find("b")->member->in_group("users"));  // the old View is unchanged
+  const auto changes = diff_views(v1.get(), *v2);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, MemberChange::updated);
+  EXPECT_EQ(changes[0].entry->member->name, "b");
+}
+
+TEST_F(ViewTest, SuspicionIsANewStateAndRefutationAnUpdate) {
+  auto v1 = build(nullptr);
+  wire::Suspect s{1, "c", "b"};
+  serf->on_packet(at(seconds(3)), addr_of(2), *wire::encode_message(s));
+  auto v2 = build(v1.get(), seconds(3));
+  ASSERT_EQ(v2->find("c")->member->state, MemberState::suspect);
+  auto changes = diff_views(v1.get(), *v2);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, MemberChange::suspect);
+  EXPECT_EQ(v2->suspect, 1u);
+
+  alive("c", 3, 2, {{"role", "cache"}}, seconds(4));
+  auto v3 = build(v2.get(), seconds(4));
+  EXPECT_EQ(v3->find("c")->member->state, MemberState::alive);
+  changes = diff_views(v2.get(), *v3);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, MemberChange::updated);
+}
+
+TEST_F(ViewTest, FromNothingEveryMemberJoinsAndAMissingOneIsReaped) {
+  auto v1 = build(nullptr);
+  auto changes = diff_views(nullptr, *v1);
+  ASSERT_EQ(changes.size(), 3u);
+  for (const Change& c : changes) EXPECT_EQ(c.type, MemberChange::joined);
+  // A View without "b" (as after the reaper): b is reaped, last, from the
+  // old View's entry.
+  View without = *v1;
+  without.members.erase(without.members.begin() + 1);
+  changes = diff_views(v1.get(), without);
+  ASSERT_EQ(changes.size(), 1u);
+  EXPECT_EQ(changes[0].type, MemberChange::reaped);
+  EXPECT_EQ(changes[0].entry->member->name, "b");
+}
+
+}  // namespace
+}  // namespace wkd::runtime
