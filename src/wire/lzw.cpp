@@ -67,7 +67,17 @@ class BitWriter {
 
 class Compressor {
  public:
-  explicit Compressor(Bytes& out) : bits_(out), table_(kTableSize, 0) {}
+  // The dictionary never holds more entries than there are input bytes (one
+  // per emitted code) nor more than a full 12-bit table, so a table of at
+  // least twice that many slots stays at most half full: a small datagram
+  // gets a small table to clear instead of the full 32 KiB.
+  Compressor(Bytes& out, std::size_t input_size) : bits_(out) {
+    std::uint32_t bits = 6;
+    while (bits < kMaxTableBits && (std::size_t{1} << bits) < 2 * input_size) ++bits;
+    shift_ = 32 - bits;
+    mask_ = (std::size_t{1} << bits) - 1;
+    table_.assign(mask_ + 1, 0u);
+  }
 
   void run(ByteView in) {
     // Go 1.19 opens every stream with a clear code.
@@ -76,18 +86,25 @@ class Compressor {
       finish();
       return;
     }
+    // Locals, not members, in the loop: the output writes are byte stores,
+    // which may alias anything, so members would be reloaded after each.
+    std::uint32_t* const table = table_.data();
+    const std::uint32_t shift = shift_;
+    const std::size_t mask = mask_;
     std::uint32_t code = in[0];
     for (std::size_t i = 1; i < in.size(); ++i) {
       const std::uint32_t key = code << 8 | in[i];
-      const std::size_t slot = find(key);
-      if (table_[slot] != 0) {
-        code = table_[slot] & kMaxCode;
+      // The slot holding `key`, or the empty slot where it would go.
+      std::size_t slot = (key * 0x9E3779B1u) >> shift;
+      while (table[slot] != 0 && (table[slot] >> 12) != key) slot = (slot + 1) & mask;
+      if (table[slot] != 0) {
+        code = table[slot] & kMaxCode;
         continue;
       }
       bits_.put(code, width_);
       code = in[i];
       if (next_free()) continue;  // the dictionary was just wiped
-      table_[slot] = key << 12 | free_;
+      table[slot] = key << 12 | free_;
     }
     bits_.put(code, width_);
     (void)next_free();  // may emit a clear, exactly as Go's Close does
@@ -95,15 +112,7 @@ class Compressor {
   }
 
  private:
-  static constexpr std::size_t kTableBits = 13;  // 8192 slots for <= 3837 entries
-  static constexpr std::size_t kTableSize = std::size_t{1} << kTableBits;
-
-  // The slot holding `key`, or the empty slot where it would go.
-  std::size_t find(std::uint32_t key) const {
-    std::size_t slot = (key * 0x9E3779B1u) >> (32 - kTableBits);
-    while (table_[slot] != 0 && (table_[slot] >> 12) != key) slot = (slot + 1) & (kTableSize - 1);
-    return slot;
-  }
+  static constexpr std::uint32_t kMaxTableBits = 13;  // 8192 slots for <= 3837 entries
 
   // Advances the next free code after a code was emitted. Returns true if
   // the dictionary filled up and was reset (a clear code was emitted).
@@ -128,6 +137,8 @@ class Compressor {
   }
 
   BitWriter bits_;
+  std::uint32_t shift_ = 0;
+  std::size_t mask_ = 0;
   std::vector<std::uint32_t> table_;
   std::uint32_t width_ = kLiteralWidth + 1;
   std::uint32_t free_ = kEofCode;  // last code in use; the next entry gets free_ + 1
@@ -165,8 +176,11 @@ class Decompressor {
  public:
   Decompressor(ByteView in, std::size_t max_output) : bits_(in), max_output_(max_output) {}
 
-  Result<Bytes> run() {
+  Result<Bytes> run(std::size_t input_size) {
     Bytes out;
+    // Gossip compresses to about half: reserving for that avoids most
+    // regrowth without trusting what the input claims.
+    out.reserve(std::min(max_output_, input_size * 3));
     reset();
     for (;;) {
       std::uint32_t code = 0;
@@ -236,9 +250,12 @@ class Decompressor {
 
   BitReader bits_;
   std::size_t max_output_;
-  std::array<std::uint16_t, 1u << kMaxWidth> prefix_{};
-  std::array<std::uint8_t, 1u << kMaxWidth> suffix_{};
-  std::array<std::uint8_t, 1u << kMaxWidth> scratch_{};
+  // Not initialised up front (16 KiB of stores per datagram): an entry of
+  // prefix_ and suffix_ is written when its code is defined, before any read
+  // (codes above hi_ are refused), and scratch_ is written before it is read.
+  std::array<std::uint16_t, 1u << kMaxWidth> prefix_;
+  std::array<std::uint8_t, 1u << kMaxWidth> suffix_;
+  std::array<std::uint8_t, 1u << kMaxWidth> scratch_;
   std::uint32_t width_ = kLiteralWidth + 1;
   std::uint32_t limit_ = 1u << (kLiteralWidth + 1);
   std::uint32_t hi_ = kEofCode;  // next code to be defined
@@ -250,14 +267,14 @@ class Decompressor {
 Bytes lzw_compress(ByteView in) {
   Bytes out;
   out.reserve(in.size() / 2 + 16);
-  Compressor(out).run(in);
+  Compressor(out, in.size()).run(in);
   return out;
 }
 
 Result<Bytes> lzw_decompress(ByteView in, std::size_t max_output) {
   // The tables are 16 KiB; keep them off the caller's stack.
   auto dec = std::make_unique<Decompressor>(in, max_output);
-  return dec->run();
+  return dec->run(in.size());
 }
 
 }  // namespace wkd::wire
