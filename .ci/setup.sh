@@ -16,6 +16,7 @@ PKGS=(
   libmbedtls-dev      # AES-GCM for the gossip keyring (2.x API)
   googletest libgtest-dev libgmock-dev   # unit, simulator and C ABI tests
   clang-14 libclang-rt-14-dev            # libFuzzer targets and sanitizer runtimes
+  valgrind            # fuzz corpora replayed under memcheck (reads of uninitialised memory, which ASan misses)
   libbenchmark-dev    # micro-benchmarks (bench/)
   libtomlplusplus-dev # the agent's TOML configuration
   nlohmann-json3-dev  # the agent's HTTP API JSON
