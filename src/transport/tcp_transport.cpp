@@ -5,7 +5,11 @@
 namespace wkd::transport {
 
 namespace {
-constexpr std::size_t kReadArea = 65536;
+// Shared by every connection of the loop's thread (reads are consumed in
+// their callback). Push/pull messages are a few KiB to some tens of KiB:
+// larger ones take several reads, and the area stays small, as it is
+// resident in every loop thread.
+constexpr std::size_t kReadArea = 16384;
 
 char* read_area() {
   thread_local std::unique_ptr<char[]> area(new char[kReadArea]);
