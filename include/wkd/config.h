@@ -74,6 +74,7 @@ typedef enum wkd_option_type {
   XX(205, UDP_BUFFER_SIZE, INT, "0.1")                                                \
   XX(206, ENABLE_COMPRESSION, BOOL, "0.1")                                            \
   XX(207, LEGACY_INT_ENCODING, BOOL, "0.1") /* go-msgpack 0.5 int forms (serf 0.9) */ \
+  XX(208, JOIN_SYNC_DELAY_MS, INT, "0.1")   /* push/pull again after a join; 0 = off */ \
   /* serf layer */                                                                    \
   XX(300, RECONNECT_INTERVAL_MS, INT, "0.1")                                          \
   XX(301, RECONNECT_TIMEOUT_MS, INT, "0.1")                                           \

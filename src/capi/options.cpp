@@ -56,6 +56,9 @@ const OptionSpec kOptions[] = {
      "each broadcast is sent mult * ceil(log10(n + 1)) times"},
     {WKD_OPT_PUSH_PULL_INTERVAL_MS, "push_pull_interval_ms", WKD_OPTION_INT, 0, kDay, {30000, 60000, 15000}, nullptr,
      "0.1", "interval of full-state anti-entropy (0 = off)"},
+    {WKD_OPT_JOIN_SYNC_DELAY_MS, "join_sync_delay_ms", WKD_OPTION_INT, 0, kDay, {2000, 5000, 1000}, nullptr, "0.1",
+     "one more push/pull this long (plus jitter up to as long) after a join, so that a node joining among "
+     "others does not wait a push/pull interval for a member it missed; 0 = off"},
     {WKD_OPT_UDP_BUFFER_SIZE, "udp_buffer_size", WKD_OPTION_INT, 512, 65000, {1400, 1400, 1400}, nullptr, "0.1",
      "largest datagram sent"},
     {WKD_OPT_ENABLE_COMPRESSION, "enable_compression", WKD_OPTION_BOOL, 0, 1, {1, 1, 1}, nullptr, "0.1",
@@ -197,6 +200,7 @@ runtime::Result<runtime::NodeOptions> to_node_options(const wkd_config& c) {
   m.gossip_to_the_dead_time = ms(WKD_OPT_GOSSIP_TO_THE_DEAD_MS);
   m.retransmit_mult = static_cast<int>(get_int(c, WKD_OPT_RETRANSMIT_MULT));
   m.push_pull_interval = ms(WKD_OPT_PUSH_PULL_INTERVAL_MS);
+  m.join_sync_delay = ms(WKD_OPT_JOIN_SYNC_DELAY_MS);
   m.udp_buffer_size = static_cast<std::size_t>(get_int(c, WKD_OPT_UDP_BUFFER_SIZE));
   m.enable_compression = get_int(c, WKD_OPT_ENABLE_COMPRESSION) != 0;
   m.int_style = get_int(c, WKD_OPT_LEGACY_INT_ENCODING) != 0 ? wire::msgpack::IntStyle::legacy

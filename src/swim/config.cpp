@@ -9,6 +9,7 @@ Config Config::wan() {
   c.tcp_timeout = seconds(30);
   c.suspicion_mult = 6;
   c.push_pull_interval = seconds(60);
+  c.join_sync_delay = seconds(5);
   c.probe_timeout = seconds(3);
   c.probe_interval = seconds(5);
   c.gossip_nodes = 4;
@@ -24,6 +25,7 @@ Config Config::local() {
   c.retransmit_mult = 2;
   c.suspicion_mult = 3;
   c.push_pull_interval = seconds(15);
+  c.join_sync_delay = seconds(1);
   c.probe_timeout = milliseconds(200);
   c.probe_interval = seconds(1);
   c.gossip_interval = milliseconds(100);
@@ -41,6 +43,7 @@ std::string validate(const Config& c) {
   if (c.gossip_interval <= Duration::zero()) return "gossip_interval must be positive";
   if (c.tcp_timeout <= Duration::zero()) return "tcp_timeout must be positive";
   if (c.push_pull_interval < Duration::zero()) return "push_pull_interval must not be negative";
+  if (c.join_sync_delay < Duration::zero()) return "join_sync_delay must not be negative";
   if (c.indirect_checks < 0 || c.indirect_checks > 64) return "indirect_checks must be in [0, 64]";
   if (c.suspicion_mult < 1 || c.suspicion_mult > 100) return "suspicion_mult must be in [1, 100]";
   if (c.suspicion_max_timeout_mult < 1 || c.suspicion_max_timeout_mult > 100)

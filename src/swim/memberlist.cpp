@@ -188,12 +188,13 @@ void Memberlist::join(TimePoint now, std::vector<Address> seeds, JoinDone done) 
   for (const Address& seed : seeds) m.push_pull_node(seed, /*join=*/true, id);
 }
 
-void Memberlist::Impl::join_result(std::uint64_t join_id, bool ok, const std::string& error) {
+void Memberlist::Impl::join_result(std::uint64_t join_id, bool ok, const std::string& error, const Address& peer) {
   auto it = joins.find(join_id);
   if (it == joins.end()) return;
   JoinOp& op = it->second;
   if (ok) {
     ++op.joined;
+    op.answered.push_back(peer);
   } else {
     if (!op.errors.empty()) op.errors += "; ";
     op.errors += error;
@@ -202,8 +203,25 @@ void Memberlist::Impl::join_result(std::uint64_t join_id, bool ok, const std::st
   JoinDone done = std::move(op.done);
   const int joined = op.joined;
   std::string errors = std::move(op.errors);
+  std::vector<Address> answered = std::move(op.answered);
   joins.erase(it);
+  if (joined > 0) schedule_join_sync(std::move(answered));
   if (done) done(joined, joined > 0 ? std::string() : errors);
+}
+
+void Memberlist::Impl::schedule_join_sync(std::vector<Address> answered) {
+  const Duration delay = cfg.join_sync_delay;
+  if (delay <= Duration::zero() || answered.empty()) return;
+  // Jittered, so that the nodes of a join storm do not all come back to
+  // their seed at the same instant.
+  const Duration at = delay + Duration(static_cast<Duration::rep>(rng.below(delay.count())));
+  const Address to = answered[rng.below(answered.size())];
+  timers.schedule(now + at, [this, to](TimePoint t) {
+    now = t;
+    if (leaving_flag || !started) return;
+    ++stats.join_syncs;
+    push_pull_node(to, /*join=*/false, 0);
+  });
 }
 
 void Memberlist::leave(TimePoint now, Duration timeout, LeaveDone done) {

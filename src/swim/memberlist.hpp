@@ -67,6 +67,7 @@ struct Stats {
   std::uint64_t suspicions = 0, refutations = 0, push_pulls = 0, gossip_messages = 0;
   std::uint64_t nacks_sent = 0, nacks_received = 0;
   std::uint64_t verifications = 0, verifications_alive = 0;  // checks before declaring a member dead
+  std::uint64_t join_syncs = 0;  // follow-up push/pulls after a join (Config::join_sync_delay)
   wire::DecodeCounters drops;  // inputs rejected, by reason
   std::uint64_t drops_unknown_node_ack = 0;
 };

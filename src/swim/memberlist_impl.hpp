@@ -115,6 +115,7 @@ struct Memberlist::Impl {
     int joined = 0;
     std::string errors;
     JoinDone done;
+    std::vector<Address> answered;  // seeds whose push/pull succeeded
   };
   std::map<std::uint64_t, JoinOp> joins;
   std::uint64_t next_join = 1;
@@ -197,7 +198,9 @@ struct Memberlist::Impl {
   NodeInfo stream_peer_tmp;  // describes a push/pull sender not yet in the table
   void handle_stream(ConnId id, const Address& from, ByteView message);
   void send_tcp_ping(const Address& to, std::uint32_t seq, const std::string& target, TimePoint deadline);
-  void join_result(std::uint64_t join_id, bool ok, const std::string& error);
+  void join_result(std::uint64_t join_id, bool ok, const std::string& error, const Address& peer);
+  // The follow-up push/pull of a completed join (Config::join_sync_delay).
+  void schedule_join_sync(std::vector<Address> answered);
 };
 
 }  // namespace wkd::swim

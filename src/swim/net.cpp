@@ -241,7 +241,7 @@ void Memberlist::Impl::conn_failed(ConnId id, const std::string& reason) {
   switch (c.kind) {
     case ConnKind::push_pull:
       if (c.join) {
-        join_result(c.join_id, false, c.peer.to_string() + ": " + reason);
+        join_result(c.join_id, false, c.peer.to_string() + ": " + reason, c.peer);
       } else {
         log(LogLevel::warn, "memberlist: push/pull with " + c.peer.to_string() + " failed: " + reason);
       }
@@ -459,7 +459,7 @@ void Memberlist::Impl::handle_stream(ConnId id, const Address& from, ByteView me
       ++stats.push_pulls;
       if (auto err = verify_protocol(pp->nodes); !err.empty()) {
         log(LogLevel::error, "memberlist: failed push/pull merge: " + err);
-        if (join) join_result(join_id, false, peer_addr.to_string() + ": " + err);
+        if (join) join_result(join_id, false, peer_addr.to_string() + ": " + err, peer_addr);
         return;
       }
       merge_state(pp->nodes);
@@ -469,7 +469,7 @@ void Memberlist::Impl::handle_stream(ConnId id, const Address& from, ByteView me
       }
       if (peer != nullptr) const_cast<NodeInfo*>(peer)->last_seen = now;
       if (!pp->user_state.empty()) delegate.merge_remote_state(pp->user_state, join, peer);
-      if (join) join_result(join_id, true, "");
+      if (join) join_result(join_id, true, "", peer_addr);
       return;
     }
     case ConnKind::tcp_ping: {

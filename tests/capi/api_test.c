@@ -227,6 +227,15 @@ static void test_options_and_errors(void) {
     CHECK(wkd_config_get_bool(&on, cfg, WKD_OPT_VERIFY_BEFORE_DEAD, NULL) == WKD_OK && !on);
     CHECK(wkd_config_set_int(cfg, WKD_OPT_VERIFY_BEFORE_DEAD, 1, &err) == WKD_E_INVAL); /* wrong type */
   }
+  {
+    /* join_sync_delay_ms: the preset's (WAN 5 s), settable, 0 turns it off. */
+    int64_t ms = 0;
+    CHECK(wkd_option_lookup(&opt, "join_sync_delay_ms", NULL) == WKD_OK && opt == WKD_OPT_JOIN_SYNC_DELAY_MS);
+    CHECK(wkd_config_get_int(&ms, cfg, WKD_OPT_JOIN_SYNC_DELAY_MS, NULL) == WKD_OK && ms == 5000);
+    CHECK(wkd_config_set_int(cfg, WKD_OPT_JOIN_SYNC_DELAY_MS, 0, NULL) == WKD_OK);
+    CHECK(wkd_config_set_int(cfg, WKD_OPT_JOIN_SYNC_DELAY_MS, -1, &err) == WKD_E_INVAL);
+    CHECK(strstr(err.message, "join_sync_delay_ms") != NULL);
+  }
   CHECK(wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, -5, &err) == WKD_E_INVAL);
   CHECK(strstr(err.message, "probe_interval_ms") != NULL);
   CHECK(wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, "localhost:99999", &err) == WKD_E_INVAL);
