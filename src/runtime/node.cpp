@@ -24,10 +24,11 @@ std::uint64_t os_seed() {
   return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ static_cast<std::uint64_t>(uv_hrtime());
 }
 
-// How often last_seen and serf-only state changes are refreshed in the
-// published view even when nothing else happens.
-constexpr std::uint64_t kRefreshMs = 1000;
-// The longest a published view goes without a refresh of last_seen.
+// How often the published view is refreshed when nothing else publishes
+// it: last_seen moves without any change, and a few counters change
+// outside engine calls. Every engine call publishes the counters and, when
+// the member table changed, the view; so an idle node wakes for this only
+// once per period (records are shared, so a refresh copies pointers).
 constexpr std::int64_t kViewRefreshMs = 5000;
 // The shortest interval between two published snapshots.
 constexpr std::int64_t kMinPublishMs = 50;
@@ -124,15 +125,8 @@ Status Node::start() {
     uv_timer_start(refresh_, [](uv_timer_t* t) {
       auto* n = static_cast<Node*>(t->data);
       if (!n->uv_ || !n->uv_->started() || n->closed_) return;
-      // Counters every second; the whole view (for last_seen) every
-      // kViewRefreshMs unless something changed sooner.
-      if (unix_now_ms() - n->last_publish_ms_ >= kViewRefreshMs) {
-        n->publish(true);
-      } else {
-        n->publish(false);
-        n->publish_stats();
-      }
-    }, kRefreshMs, kRefreshMs);
+      n->publish(true);
+    }, kViewRefreshMs, kViewRefreshMs);
     publish_timer_ = new uv_timer_t;
     uv_timer_init(loop_, publish_timer_);
     publish_timer_->data = this;
@@ -490,7 +484,9 @@ Address Node::local_address() const {
 void Node::publish(bool force) {
   if (!uv_ || !uv_->started() || closed_) return;
   const serf::Serf& serf = uv_->serf();
-  const std::uint64_t changes = serf.memberlist().change_counter();
+  // Both tables' change counters: memberlist's (state, incarnation, meta)
+  // and serf's (statuses such as leaving that memberlist does not have).
+  const std::uint64_t changes = serf.memberlist().change_counter() + serf.member_changes();
   const std::int64_t now_ms = unix_now_ms();
   const bool changed = dirty_ || changes != seen_changes_;
   const bool due = now_ms - last_publish_ms_ >= kViewRefreshMs;

@@ -38,6 +38,7 @@ void MemberTable::log(LogLevel level, const std::string& line) {
 }
 
 void MemberTable::emit(MemberEventType type, const Member& m) {
+  ++changes_;
   MemberEvent e;
   e.type = type;
   e.member = m;
@@ -165,6 +166,7 @@ MemberTable::LeaveOutcome MemberTable::apply_leave(TimePoint now, const wire::Se
   switch (m.status) {
     case MemberStatus::alive:
       m.status = MemberStatus::leaving;
+      ++changes_;
       break;
     case MemberStatus::failed:
       m.status = MemberStatus::left;
@@ -190,7 +192,10 @@ bool MemberTable::apply_join(TimePoint now, const wire::SerfJoin& msg) {
   Member& m = it->second;
   if (msg.ltime <= m.status_ltime) return false;
   m.status_ltime = msg.ltime;
-  if (m.status == MemberStatus::leaving) m.status = MemberStatus::alive;
+  if (m.status == MemberStatus::leaving) {
+    m.status = MemberStatus::alive;
+    ++changes_;
+  }
   return true;
 }
 
