@@ -123,10 +123,10 @@ int main(int argc, char** argv) {
   std::printf("r = gossip rounds (virtual seconds / gossip interval); pp = probe periods.\n");
   std::printf("Comparison: Serf model ~2.2 s at 1k, ~2.6 s at 10k (200 ms gossip, fanout 3);\n");
   std::printf("SWIM expected first detection e/(e-1) = %.2f pp.\n\n", swim_first);
-  std::printf("| nodes | loss | bootstrap (all join one seed) | tag update everywhere | join everywhere | Serf model "
+  std::printf("| nodes | loss | bootstrap (all join one seed) | then drained | tag update everywhere | join everywhere | Serf model "
               "| killed | first suspect | first dead | dead everywhere | SWIM first detect | false failures | UDP B/node/s "
               "| UDP pkts/node/s | TCP B/node/s | sim s / wall s | peak RSS MiB |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
   for (std::size_t n : f.nodes) {
     for (int loss : f.loss_pct) {
@@ -142,8 +142,14 @@ int main(int argc, char** argv) {
       } else {
         std::snprintf(boot, sizeof boot, "not in 300 s");
       }
-      std::printf("| %zu | %d %% | %s | %s | %s | %s | n%zu | %s | %s | %s | %.2f pp (%.2f s) | %zu | %.0f | %.1f | %.0f | %.1f | %.0f |\n",
-                  n, loss, boot, fmt_spread(r.tag_update, r.gossip_interval_s).c_str(),
+      char drained[32];
+      if (r.drained_s) {
+        std::snprintf(drained, sizeof drained, "%.2f s", *r.drained_s);
+      } else {
+        std::snprintf(drained, sizeof drained, "not in 300 s");
+      }
+      std::printf("| %zu | %d %% | %s | %s | %s | %s | %s | n%zu | %s | %s | %s | %.2f pp (%.2f s) | %zu | %.0f | %.1f | %.0f | %.1f | %.0f |\n",
+                  n, loss, boot, drained, fmt_spread(r.tag_update, r.gossip_interval_s).c_str(),
                   fmt_spread(r.join, r.gossip_interval_s).c_str(), serf_model(n), r.victim,
                   fmt_detect(r.first_suspect, r.probe_interval_s).c_str(),
                   fmt_detect(r.first_dead, r.probe_interval_s).c_str(),

@@ -113,8 +113,19 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
   c.start(0);
   for (std::size_t i = 1; i < n; ++i) c.join(i, 0);
   if (c.wait_converged(seconds(300))) r.bootstrap_s = secs(c.elapsed());
-  // Let the join broadcasts drain before measuring anything else.
-  c.run_for(spec.quick ? seconds(10) : seconds(30));
+  // Let the join broadcasts drain before measuring anything else: a
+  // dissemination measured behind a backlog would measure the backlog.
+  const TimePoint converged_at = c.now();
+  const bool drained = c.wait_until(
+      [&] {
+        for (std::size_t i = 0; i < n; ++i) {
+          if (c.memberlist(i).queued_broadcasts() > 0) return false;
+        }
+        return true;
+      },
+      seconds(300));
+  if (drained) r.drained_s = secs(c.now() - converged_at);
+  c.run_for(seconds(5));
 
   // The measured period starts when the loss is set.
   c.set_loss(spec.loss);

@@ -27,6 +27,7 @@ struct Timed {
 struct ScenarioResult {
   double gossip_interval_s = 0, probe_interval_s = 0;
   std::optional<double> bootstrap_s;  // all join node 0 at once, 0 % loss, to convergence
+  std::optional<double> drained_s;    // then until no node has a broadcast queued
   Timed tag_update;                   // one node's metadata change known by (99.99 % of) the others
   Timed join;                         // one new node known alive by (99.99 % of) the others
   std::size_t victim = 3;                            // the node killed

@@ -351,6 +351,8 @@ const NodeInfo& Memberlist::local_node() const noexcept { return *impl_->self; }
 
 std::size_t Memberlist::num_alive() const noexcept { return impl_->num_alive_others(); }
 
+std::size_t Memberlist::queued_broadcasts() const noexcept { return impl_->broadcasts.size(); }
+
 std::size_t Memberlist::Impl::num_alive_others() const noexcept {
   std::size_t n = 0;
   for (const auto& node : nodes) {

@@ -126,6 +126,7 @@ class Memberlist {
   void for_each_node(const std::function<void(const NodeInfo&)>& fn) const;
   const NodeInfo& local_node() const noexcept;
   std::size_t num_alive() const noexcept;  // alive or suspect, local node excluded
+  std::size_t queued_broadcasts() const noexcept;  // messages waiting to be gossiped
 
   int health_score() const noexcept;
   // Incremented whenever a member's state, incarnation, address or

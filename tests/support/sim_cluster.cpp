@@ -243,15 +243,29 @@ bool SimCluster::wait_state(std::size_t observer, std::size_t subject, swim::Nod
 // ---- views -----------------------------------------------------------------
 
 bool SimCluster::converged() const {
+  if (unconverged_observer_ != kNone && is_live(unconverged_observer_) && is_live(unconverged_subject_)) {
+    auto v = members_[unconverged_observer_]->view(name_of(unconverged_subject_));
+    if (!v || v->state != swim::NodeState::alive) return false;
+  }
+  unconverged_observer_ = unconverged_subject_ = kNone;
   std::vector<std::size_t> live;
   live.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) {
     if (is_live(i)) live.push_back(i);
   }
-  // Cheap necessary condition first: enough members seen alive or suspect.
-  for (std::size_t o : live) {
-    if (members_[o]->num_alive() + 1 < live.size()) return false;
+  // Cheap necessary condition first: enough members seen alive or suspect
+  // (the observer that lacked some last time first).
+  if (short_observer_ != kNone && is_live(short_observer_) &&
+      members_[short_observer_]->num_alive() + 1 < live.size()) {
+    return false;
   }
+  for (std::size_t o : live) {
+    if (members_[o]->num_alive() + 1 < live.size()) {
+      short_observer_ = o;
+      return false;
+    }
+  }
+  short_observer_ = kNone;
   std::vector<std::string> names;
   names.reserve(live.size());
   for (std::size_t s : live) names.push_back(name_of(s));
@@ -259,7 +273,11 @@ bool SimCluster::converged() const {
     for (std::size_t k = 0; k < live.size(); ++k) {
       if (live[k] == o) continue;
       auto v = members_[o]->view(names[k]);
-      if (!v || v->state != swim::NodeState::alive) return false;
+      if (!v || v->state != swim::NodeState::alive) {
+        unconverged_observer_ = o;
+        unconverged_subject_ = live[k];
+        return false;
+      }
     }
   }
   return true;

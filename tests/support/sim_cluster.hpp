@@ -216,6 +216,11 @@ class SimCluster {
   }
 
   std::uint64_t seed_;
+  // The observer and subject of the last failed convergence check: while a
+  // cluster converges, the same pair tends to fail again, and checking it
+  // first makes most checks O(1) instead of O(n^2).
+  mutable std::size_t unconverged_observer_ = kNone, unconverged_subject_ = kNone;
+  mutable std::size_t short_observer_ = kNone;  // the same for the member count
   ClusterOptions opts_;
   SimClock clock_;
   SimNetwork net_;
