@@ -271,20 +271,36 @@ bool Reader::take_nil() noexcept {
 
 Status Reader::skip(std::string_view field) {
   const std::size_t start = pos_;
+  std::vector<std::uint64_t> pending{1};
+  Status st = skip_values(pending, field);
+  if (!st) pos_ = start;
+  return st;
+}
+
+Status Reader::skip_resumable(std::vector<std::uint64_t>& pending, std::string_view field) {
+  return skip_values(pending, field);
+}
+
+Status Reader::skip_values(std::vector<std::uint64_t>& pending, std::string_view field) {
   // Values still to skip at each open container level. A map of n entries
   // contributes 2n values. Iterative, so hostile nesting cannot blow the stack.
-  std::vector<std::uint64_t> pending;
-  pending.push_back(1);
+  // On failure the position is left at the start of the value that could not
+  // be read (skip() rewinds further, to where it began), and that value is
+  // counted as still pending.
+  std::size_t start = pos_;
+  auto stop = [&](Status st) {
+    pos_ = start;
+    ++pending.back();
+    return st;
+  };
   while (!pending.empty()) {
     if (pending.back() == 0) {
       pending.pop_back();
       continue;
     }
     --pending.back();
-    if (auto st = need(1, field); !st) {
-      pos_ = start;
-      return st;
-    }
+    start = pos_;
+    if (auto st = need(1, field); !st) return stop(std::move(st));
     const std::uint8_t b = in_[pos_];
     std::size_t header = 1;
     std::uint64_t payload = 0;   // bytes to jump over after the header
@@ -304,8 +320,7 @@ Status Reader::skip(std::string_view field) {
       std::size_t len_bytes = 0;
       switch (b) {
         case kNeverUsed:
-          pos_ = start;
-          return fail(Err::bad_msgpack, field_prefix(field) + "invalid format byte 0xc1");
+          return stop(fail(Err::bad_msgpack, field_prefix(field) + "invalid format byte 0xc1"));
         case kBin8:
         case kStr8: len_bytes = 1; break;
         case kBin16:
@@ -334,10 +349,7 @@ Status Reader::skip(std::string_view field) {
           break;
       }
       if (len_bytes != 0) {
-        if (auto st = need(1 + len_bytes, field); !st) {
-          pos_ = start;
-          return st;
-        }
+        if (auto st = need(1 + len_bytes, field); !st) return stop(std::move(st));
         const std::uint8_t* p = in_.data() + pos_ + 1;
         const std::uint64_t len = len_bytes == 1 ? p[0] : len_bytes == 2 ? get_be16(p) : get_be32(p);
         header += len_bytes;
@@ -348,26 +360,21 @@ Status Reader::skip(std::string_view field) {
         }
       }
     }
-    if (auto st = need(header + payload, field); !st) {
-      pos_ = start;
-      return st;
-    }
+    if (auto st = need(header + payload, field); !st) return stop(std::move(st));
     pos_ += header + static_cast<std::size_t>(payload);
     if (container) {
-      // Every child needs at least one byte: reject impossible counts early.
+      // Every child needs at least one byte: reject impossible counts early
+      // (when resuming, more bytes may still come: that is "truncated" too).
       if (children > remaining()) {
-        const std::size_t at = pos_ - header;
-        pos_ = start;
-        return fail(Err::truncated, field_prefix(field) + "container at offset " +
-                                        std::to_string(at) + " declares " +
-                                        std::to_string(children) + " values, only " +
-                                        std::to_string(in_.size() - at - header) + " bytes left");
+        return stop(fail(Err::truncated, field_prefix(field) + "container at offset " +
+                                             std::to_string(start) + " declares " +
+                                             std::to_string(children) + " values, only " +
+                                             std::to_string(in_.size() - start - header) + " bytes left"));
       }
       if (children != 0) {
         if (pending.size() > static_cast<std::size_t>(kMaxDepth)) {
-          pos_ = start;
-          return fail(Err::bad_msgpack,
-                      field_prefix(field) + "nested deeper than " + std::to_string(kMaxDepth));
+          return stop(fail(Err::bad_msgpack,
+                           field_prefix(field) + "nested deeper than " + std::to_string(kMaxDepth)));
         }
         pending.push_back(children);
       }

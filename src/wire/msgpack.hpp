@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/bytes.hpp"
 #include "wire/errors.hpp"
@@ -116,6 +117,19 @@ class Reader {
 
   // Skips one complete value of any type, iteratively.
   Status skip(std::string_view field);
+
+  // The same, resumable: `pending` holds the values still to skip at each
+  // open container level (start with {1}). On Err::truncated the position
+  // stays after the last complete value and `pending` says what is left, so
+  // a later call over the same bytes plus more, starting at that position,
+  // goes on from there: a large value arriving in small pieces is read
+  // once, not once per piece. `pending` is empty once the value is skipped.
+  Status skip_resumable(std::vector<std::uint64_t>& pending, std::string_view field);
+
+ private:
+  Status skip_values(std::vector<std::uint64_t>& pending, std::string_view field);
+
+ public:
 
   // Unsigned integer field of any int form, checked against [0, max].
   Result<std::uint64_t> read_uint(std::string_view field, std::uint64_t max = UINT64_MAX);

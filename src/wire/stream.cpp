@@ -207,12 +207,18 @@ Result<std::optional<StreamMessage>> StreamDecoder::read_encrypted() {
 Result<std::optional<StreamMessage>> StreamDecoder::read_plain() {
   const ByteView in = pending();
   if (in[0] == kCompressType) {
-    msgpack::Reader r(in.subspan(1));
-    if (auto st = r.skip("compress"); !st) {
+    // One msgpack object after the type byte, skipped as it arrives.
+    if (scan_.scanned == 0) scan_.scanned = 1;
+    msgpack::Reader r(in.subspan(scan_.scanned));
+    if (scan_.skip.empty()) scan_.skip.push_back(1);
+    Status st = r.skip_resumable(scan_.skip, "compress");
+    scan_.scanned += r.offset();
+    if (!st) {
       if (st.code() == Err::truncated) return std::optional<StreamMessage>{};
       return std::move(st).failure();
     }
-    const std::size_t size = 1 + r.offset();
+    const std::size_t size = scan_.scanned;
+    scan_ = Scan{};
     Bytes wrapped(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(size));
     consume(size);
     auto msg = finish_buffered(std::move(wrapped), false);
@@ -268,6 +274,18 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
     return Outcome::error;
   };
   Failure<Err> error{};
+  // Skips one whole value, resuming where the last call stopped: progress
+  // within the value is kept even while waiting for more bytes.
+  auto skip_value = [&](std::string_view what) -> Outcome {
+    msgpack::Reader r(data.subspan(scan.scanned));
+    if (scan.skip.empty()) scan.skip.push_back(1);
+    Status st = r.skip_resumable(scan.skip, what);
+    scan.scanned += r.offset();
+    if (st) return Outcome::done;
+    if (st.code() == Err::truncated) return Outcome::wait;
+    error = std::move(st).failure();
+    return Outcome::error;
+  };
 
   for (;;) {
     switch (scan.part) {
@@ -290,12 +308,19 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
         break;
       }
       case Part::object: {
-        const Outcome o = run([](msgpack::Reader& r) { return r.skip("stream message"); }, error);
+        const Outcome o = skip_value("stream message");
         if (o == Outcome::wait) return need_more;
         if (o == Outcome::error) return error;
         return std::optional<std::size_t>(scan.scanned);
       }
       case Part::push_pull_header: {
+        // The header is one msgpack object right after the type byte: wait
+        // until all of it is here (skipped as it arrives), then decode it
+        // once. Decoding it on every chunk would cost its size each time.
+        const Outcome whole = skip_value("push/pull header");
+        if (whole == Outcome::wait) return need_more;
+        if (whole == Outcome::error) return error;
+        scan.scanned = 1;
         const Outcome o = run(
             [&](msgpack::Reader& r) -> Status {
               auto h = decode_push_pull_header(r);
@@ -324,7 +349,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
       }
       case Part::push_pull_nodes: {
         while (scan.nodes_left > 0) {
-          const Outcome o = run([](msgpack::Reader& r) { return r.skip("push/pull node"); }, error);
+          const Outcome o = skip_value("push/pull node");
           if (o == Outcome::wait) return need_more;
           if (o == Outcome::error) return error;
           --scan.nodes_left;
@@ -333,6 +358,11 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
         break;
       }
       case Part::user_header: {
+        // As the push/pull header: whole first, then decoded once.
+        const Outcome whole = skip_value("user message header");
+        if (whole == Outcome::wait) return need_more;
+        if (whole == Outcome::error) return error;
+        scan.scanned = 1;
         const Outcome o = run(
             [&](msgpack::Reader& r) -> Status {
               auto h = decode_user_msg_header(r);

@@ -147,6 +147,9 @@ class StreamDecoder {
     std::size_t scanned = 0;  // bytes of the message accepted so far
     std::uint64_t nodes_left = 0;
     std::uint64_t tail = 0;  // raw bytes that end the message
+    // A value being skipped (msgpack::Reader::skip_resumable), so that a
+    // large one arriving in pieces is read once.
+    std::vector<std::uint64_t> skip;
   };
 
   // The length of the message at the start of `data` if it is complete,

@@ -182,6 +182,48 @@ TEST(WireStream, LargePushPullIsLinear) {
   EXPECT_EQ(msgs[0].bytes.size(), pp.size());
 }
 
+TEST(WireStream, LargeSingleValuesArriveLinearlyByteByByte) {
+  // One msgpack value of ~300 KB fed one byte at a time: a user message
+  // header with 30,000 unknown fields, and a ping whose body nests deep
+  // arrays. Re-reading the value from its start on every byte (as a
+  // hostile peer trickling it would cause) would take hours; the decoder
+  // resumes after the last complete element, and decodes a header once,
+  // when all of it is here.
+  {
+    Bytes msg{static_cast<std::uint8_t>(MsgType::user)};
+    msgpack::Writer w(msg);
+    w.map_header(30001);
+    for (int i = 0; i < 30000; ++i) {
+      w.key("X" + std::to_string(i));
+      w.uint(static_cast<std::uint64_t>(i));
+    }
+    w.key("UserMsgLen");
+    w.uint(3);
+    msg.insert(msg.end(), {'a', 'b', 'c'});
+    ASSERT_GT(msg.size(), 250000u);
+    StreamDecoder d(StreamRole::acceptor, {});
+    auto msgs = feed_all(d, msg, 1);
+    ASSERT_EQ(msgs.size(), 1u);
+    EXPECT_EQ(msgs[0].bytes, msg);
+  }
+  {
+    Bytes msg{static_cast<std::uint8_t>(MsgType::ping)};
+    msgpack::Writer w(msg);
+    w.array_header(30000);
+    for (int i = 0; i < 30000; ++i) {
+      w.array_header(2);
+      w.array_header(1);
+      w.str("value" + std::to_string(i));
+      w.uint(static_cast<std::uint64_t>(i) << 20);
+    }
+    ASSERT_GT(msg.size(), 300000u);
+    StreamDecoder d(StreamRole::acceptor, {});
+    auto msgs = feed_all(d, msg, 1);
+    ASSERT_EQ(msgs.size(), 1u);
+    EXPECT_EQ(msgs[0].bytes.size(), msg.size());
+  }
+}
+
 // ---- compression and encryption ----
 
 TEST(WireStream, CompressedStreamRoundTrip) {
