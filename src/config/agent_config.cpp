@@ -56,6 +56,8 @@ swim::Config AgentConfig::swim() const {
     }
   }
   if (suspicion_timeout_ms) c.suspicion_mult = suspicion_mult_for(*suspicion_timeout_ms, to_ms(c.probe_interval));
+  c.verify_before_dead = verify_before_dead;
+  if (join_sync_delay_ms) c.join_sync_delay = milliseconds(*join_sync_delay_ms);
   return c;
 }
 

@@ -52,6 +52,8 @@ struct AgentConfig {
   std::optional<std::int64_t> gossip_interval_ms;    // unset = the profile's
   std::optional<std::int64_t> probe_interval_ms;     // unset = the profile's
   std::optional<std::int64_t> suspicion_timeout_ms;  // unset = derived from the profile
+  bool verify_before_dead = true;    // probe a suspect once more before declaring it failed
+  std::optional<std::int64_t> join_sync_delay_ms;    // unset = the profile's; 0 = off
   Address http = Address::v4(127, 0, 0, 1, kDefaultHttpPort);
   bool http_enabled = true;          // http = "" disables the HTTP API
   std::vector<std::string> groups;

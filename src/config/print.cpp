@@ -79,6 +79,8 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
   line("gossip_interval_ms", std::to_string(to_ms(sw.gossip_interval)));
   line("probe_interval_ms", std::to_string(probe_ms));
   line("suspicion_timeout_ms", std::to_string(suspicion_ms));
+  line("verify_before_dead", cfg.verify_before_dead ? "true" : "false");
+  line("join_sync_delay_ms", std::to_string(to_ms(sw.join_sync_delay)));
   out += "# effective: probe_timeout_ms = " + std::to_string(to_ms(sw.probe_timeout)) +
          ", suspicion_mult = " + std::to_string(sw.suspicion_mult) +
          ", suspicion min timeout = " + std::to_string(min_ms) + " ms, max = " +

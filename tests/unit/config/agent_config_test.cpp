@@ -280,6 +280,8 @@ TEST(AgentConfig, EveryKeyRejectsTheWrongType) {
       {"discovery", "keyring_file", "false", "expected a string, got boolean"},
       {"discovery", "snapshot_path", "[\"/a\"]", "expected a string, got array"},
       {"discovery", "tags", "\"rack=r1\"", "expected a table, got string"},
+      {"discovery", "verify_before_dead", "1", "expected a boolean, got integer"},
+      {"discovery", "join_sync_delay_ms", "\"2s\"", "expected an integer (milliseconds), got string"},
       {"agent", "leave_timeout_ms", "\"5s\"", "expected an integer (milliseconds), got string"},
       {"agent", "log_level", "2", "expected a string, got integer"},
       {"agent", "log_json", "\"yes\"", "expected a boolean, got string"},
@@ -289,6 +291,27 @@ TEST(AgentConfig, EveryKeyRejectsTheWrongType) {
                              (std::string(c.table) == "agent" ? "[discovery]\n" : "");
     expect_error(text, 3, std::string(c.table) + "." + c.key, c.message);
   }
+}
+
+TEST(AgentConfig, FailureDetectionAndJoinSyncKeys) {
+  // Defaults: the profile's (pre-death check on, LAN join follow-up 2 s).
+  const AgentConfig d = parse_ok(disc(""));
+  EXPECT_TRUE(d.swim().verify_before_dead);
+  EXPECT_EQ(d.swim().join_sync_delay, seconds(2));
+  EXPECT_EQ(parse_ok(disc("profile = \"wan\"")).swim().join_sync_delay, seconds(5));
+  const AgentConfig c = parse_ok(disc("verify_before_dead = false\njoin_sync_delay_ms = 0"));
+  EXPECT_FALSE(c.swim().verify_before_dead);
+  EXPECT_EQ(c.swim().join_sync_delay, Duration::zero());
+  EXPECT_EQ(parse_ok(disc("join_sync_delay_ms = 750")).swim().join_sync_delay, milliseconds(750));
+  expect_error(disc("join_sync_delay_ms = -1"), 3, "discovery.join_sync_delay_ms", "-1");
+  expect_error(disc("join_sync_delay_ms = 3600001"), 3, "discovery.join_sync_delay_ms", "3600001");
+  // --print-config shows both, and what it prints reads back the same.
+  const std::string printed = print_effective(c);
+  EXPECT_NE(printed.find("verify_before_dead = false"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("join_sync_delay_ms = 0"), std::string::npos) << printed;
+  const AgentConfig again = parse_ok(printed);
+  EXPECT_FALSE(again.verify_before_dead);
+  EXPECT_EQ(again.join_sync_delay_ms, 0);
 }
 
 TEST(AgentConfig, WrongTypeMessageIsExact) {
