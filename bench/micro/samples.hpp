@@ -29,7 +29,8 @@ inline Address node_addr(std::size_t i) {
 }
 
 inline Bytes node_ip(std::size_t i) {
-  const ByteView ip = node_addr(i).ip_bytes();
+  const Address addr = node_addr(i);  // ip_bytes() views into it: keep it alive
+  const ByteView ip = addr.ip_bytes();
   return Bytes(ip.begin(), ip.end());
 }
 

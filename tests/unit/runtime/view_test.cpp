@@ -51,7 +51,8 @@ class ViewTest : public ::testing::Test {
     wire::Alive a;
     a.incarnation = incarnation;
     a.node = name;
-    const ByteView ip = addr_of(octet).ip_bytes();
+    const Address from = addr_of(octet);  // ip_bytes() views into it: keep it alive
+    const ByteView ip = from.ip_bytes();
     a.addr.assign(ip.begin(), ip.end());
     a.port = 7946;
     a.meta = *wire::encode_tags(tags);
