@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weftkit.wkd.TestSupport.Inbox;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,7 +117,7 @@ class ClusterTest {
 
   @Test
   void watchListenersSeeJoinUpdateLeaveAndFailureOnTheBindingThread() throws Exception {
-    BlockingQueue<MemberEvent> events = new LinkedBlockingQueue<>();
+    Inbox<MemberEvent> events = new Inbox<>();
     List<Thread> threads = java.util.Collections.synchronizedList(new ArrayList<>());
     Subscription sub = a.watchMembers(true, e -> {
       threads.add(Thread.currentThread());
@@ -124,30 +125,30 @@ class ClusterTest {
         events.add(m);
       }
     });
-    BlockingQueue<MemberEvent> group = new LinkedBlockingQueue<>();
+    Inbox<MemberEvent> group = new Inbox<>();
     a.watchGroup("orders", true, e -> group.add((MemberEvent) e));
 
-    MemberEvent self = next(events, "initial JOINED of alpha itself", e -> e.member().name().equals("alpha"));
+    MemberEvent self = events.take("initial JOINED of alpha itself", e -> e.member().name().equals("alpha"));
     assertEquals(EventType.MEMBER_JOINED, self.type());
 
     joinAll();
-    next(events, "bravo joined", e -> e.type() == EventType.MEMBER_JOINED && e.member().name().equals("bravo"));
-    next(events, "charlie joined", e -> e.type() == EventType.MEMBER_JOINED && e.member().name().equals("charlie"));
+    events.take("bravo joined", e -> e.type() == EventType.MEMBER_JOINED && e.member().name().equals("bravo"));
+    events.take("charlie joined", e -> e.type() == EventType.MEMBER_JOINED && e.member().name().equals("charlie"));
 
     b.register(Registration.builder().groups("orders").tag("version", "2").build());
-    MemberEvent updated = next(events, "bravo updated",
+    MemberEvent updated = events.take("bravo updated",
         e -> e.type() == EventType.MEMBER_UPDATED && e.member().name().equals("bravo"));
     assertEquals("2", updated.member().tags().get("version"));
-    MemberEvent inGroup = next(group, "bravo in group orders", e -> e.member().name().equals("bravo"));
+    MemberEvent inGroup = group.take("bravo in group orders", e -> e.member().name().equals("bravo"));
     assertEquals(List.of("orders"), inGroup.member().groups());
 
     c.leave(TestSupport.DEADLINE);
-    MemberEvent left = next(events, "charlie left", e -> e.member().name().equals("charlie")
+    MemberEvent left = events.take("charlie left", e -> e.member().name().equals("charlie")
         && e.type() == EventType.MEMBER_LEFT);
     assertEquals(MemberState.LEFT, left.member().state());
 
     b.close(); // without leaving
-    MemberEvent failed = next(events, "bravo failed", e -> e.member().name().equals("bravo")
+    MemberEvent failed = events.take("bravo failed", e -> e.member().name().equals("bravo")
         && e.type() == EventType.MEMBER_FAILED);
     assertEquals(MemberState.FAILED, failed.member().state());
     assertEquals(Set.of("bravo"),

@@ -1,9 +1,9 @@
 package dev.weftkit.wkd;
 
-import static dev.weftkit.wkd.TestSupport.next;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.weftkit.wkd.TestSupport.Inbox;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,8 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -32,7 +30,7 @@ class PolyglotNodeTest {
   private final class Program {
     final Process process;
     final Writer stdin;
-    final BlockingQueue<Map<String, Object>> lines = new LinkedBlockingQueue<>();
+    final Inbox<Map<String, Object>> lines = new Inbox<>();
 
     Program(String... args) throws IOException {
       List<String> cmd = new ArrayList<>(List.of("bash", SCRIPT.toString()));
@@ -57,14 +55,14 @@ class PolyglotNodeTest {
     }
 
     Map<String, Object> await(String what, String ev) throws InterruptedException {
-      return next(lines, what, m -> {
+      return lines.take(what, m -> {
         assertTrue(!"error".equals(m.get("ev")) && !"test-error".equals(m.get("ev")), "program failed: " + m);
         return ev.equals(m.get("ev"));
       });
     }
 
     Map<String, Object> awaitMember(String name, String type) throws InterruptedException {
-      return next(lines, name + " " + type, m -> {
+      return lines.take(name + " " + type, m -> {
         assertTrue(!"error".equals(m.get("ev")), "program failed: " + m);
         return "member".equals(m.get("ev")) && name.equals(m.get("name")) && type.equals(m.get("type"));
       });
@@ -140,7 +138,7 @@ class PolyglotNodeTest {
   @Test
   void badArgumentsPrintAnErrorAndExit1() throws Exception {
     Program p = new Program("--name", "bad", "--bind", "not-an-address", "--lang", "java");
-    Map<String, Object> error = next(p.lines, "error line", m -> true);
+    Map<String, Object> error = p.lines.take("error line", m -> true);
     assertEquals("error", error.get("ev"));
     assertTrue(((String) error.get("message")).contains("bind_addr"), error.toString());
     assertEquals(1, p.exitCode());

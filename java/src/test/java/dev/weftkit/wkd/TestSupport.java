@@ -3,7 +3,11 @@ package dev.weftkit.wkd;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -37,7 +41,46 @@ final class TestSupport {
     }
   }
 
-  /** Takes items off a queue until one matches, failing at the deadline. */
+  /**
+   * Items arriving from another thread (watch events, lines of a program),
+   * taken by what they are rather than by when they came: an item that does
+   * not match one wait stays for the next, so two events racing each other
+   * (a member event printed before the join that caused it returned) cannot
+   * make a later wait miss the one it looks for.
+   */
+  static final class Inbox<T> {
+    private final BlockingQueue<T> arrived = new LinkedBlockingQueue<>();
+    private final List<T> kept = new ArrayList<>();
+
+    /** Called from any thread. */
+    void add(T item) {
+      arrived.add(item);
+    }
+
+    /**
+     * The oldest item that matches, from those kept by earlier waits and
+     * then from new arrivals; fails at the deadline. Only the waiting
+     * (test) thread calls this.
+     */
+    T take(String what, Predicate<T> match) throws InterruptedException {
+      for (Iterator<T> it = kept.iterator(); it.hasNext(); ) {
+        T item = it.next();
+        if (match.test(item)) {
+          it.remove();
+          return item;
+        }
+      }
+      return next(arrived, what, item -> {
+        if (match.test(item)) {
+          return true;
+        }
+        kept.add(item);
+        return false;
+      });
+    }
+  }
+
+  /** Takes items off a queue until one matches, dropping the others; fails at the deadline. */
   static <T> T next(BlockingQueue<T> queue, String what, Predicate<T> match) throws InterruptedException {
     long end = System.nanoTime() + DEADLINE.toNanos();
     while (true) {
