@@ -18,6 +18,7 @@ type polyNode struct {
 	cmd   *exec.Cmd
 	stdin io.WriteCloser
 	lines chan map[string]any // closed at EOF of its stdout
+	kept  []map[string]any    // lines read but not yet matched by expect
 }
 
 func buildPolyglotNode(t *testing.T) string {
@@ -74,10 +75,19 @@ func startPolyNode(t *testing.T, bin string, args ...string) *polyNode {
 	return p
 }
 
-// expect reads lines until one matches, failing on "error" lines, on
-// unparsable lines, at EOF and at the deadline.
+// expect returns the oldest line that matches, first from the lines
+// earlier calls passed over (two lines may race each other: a member line
+// can come before the "joined" that caused it), then reading new ones;
+// it fails on "error" lines, on unparsable lines, at EOF and at the
+// deadline.
 func (p *polyNode) expect(t *testing.T, what string, match func(map[string]any) bool) map[string]any {
 	t.Helper()
+	for i, obj := range p.kept {
+		if match(obj) {
+			p.kept = append(p.kept[:i], p.kept[i+1:]...)
+			return obj
+		}
+	}
 	deadline := time.NewTimer(testTimeout)
 	defer deadline.Stop()
 	for {
@@ -92,6 +102,7 @@ func (p *polyNode) expect(t *testing.T, what string, match func(map[string]any) 
 			if match(obj) {
 				return obj
 			}
+			p.kept = append(p.kept, obj)
 		case <-deadline.C:
 			t.Fatalf("waiting for %s: not printed within %v", what, testTimeout)
 		}
