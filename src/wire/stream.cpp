@@ -209,10 +209,7 @@ Result<std::optional<StreamMessage>> StreamDecoder::read_plain() {
   if (in[0] == kCompressType) {
     // One msgpack object after the type byte, skipped as it arrives.
     if (scan_.scanned == 0) scan_.scanned = 1;
-    msgpack::Reader r(in.subspan(scan_.scanned));
-    if (scan_.skip.empty()) scan_.skip.push_back(1);
-    Status st = r.skip_resumable(scan_.skip, "compress");
-    scan_.scanned += r.offset();
+    Status st = skip_value(in, scan_, "compress");
     if (!st) {
       if (st.code() == Err::truncated) return std::optional<StreamMessage>{};
       return std::move(st).failure();
@@ -257,6 +254,14 @@ Result<StreamMessage> StreamDecoder::finish_buffered(Bytes data, bool encrypted)
   return msg;
 }
 
+Status StreamDecoder::skip_value(ByteView data, Scan& scan, std::string_view what) {
+  msgpack::Reader r(data.subspan(scan.scanned));
+  if (scan.skip.empty()) scan.skip.push_back(1);
+  Status st = r.skip_resumable(scan.skip, what);
+  scan.scanned += r.offset();
+  return st;
+}
+
 Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Scan& scan) {
   using Part = Scan::Part;
   const std::optional<std::size_t> need_more;
@@ -276,11 +281,8 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
   Failure<Err> error{};
   // Skips one whole value, resuming where the last call stopped: progress
   // within the value is kept even while waiting for more bytes.
-  auto skip_value = [&](std::string_view what) -> Outcome {
-    msgpack::Reader r(data.subspan(scan.scanned));
-    if (scan.skip.empty()) scan.skip.push_back(1);
-    Status st = r.skip_resumable(scan.skip, what);
-    scan.scanned += r.offset();
+  auto skip_whole = [&](std::string_view what) -> Outcome {
+    Status st = skip_value(data, scan, what);
     if (st) return Outcome::done;
     if (st.code() == Err::truncated) return Outcome::wait;
     error = std::move(st).failure();
@@ -308,7 +310,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
         break;
       }
       case Part::object: {
-        const Outcome o = skip_value("stream message");
+        const Outcome o = skip_whole("stream message");
         if (o == Outcome::wait) return need_more;
         if (o == Outcome::error) return error;
         return std::optional<std::size_t>(scan.scanned);
@@ -317,7 +319,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
         // The header is one msgpack object right after the type byte: wait
         // until all of it is here (skipped as it arrives), then decode it
         // once. Decoding it on every chunk would cost its size each time.
-        const Outcome whole = skip_value("push/pull header");
+        const Outcome whole = skip_whole("push/pull header");
         if (whole == Outcome::wait) return need_more;
         if (whole == Outcome::error) return error;
         scan.scanned = 1;
@@ -349,7 +351,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
       }
       case Part::push_pull_nodes: {
         while (scan.nodes_left > 0) {
-          const Outcome o = skip_value("push/pull node");
+          const Outcome o = skip_whole("push/pull node");
           if (o == Outcome::wait) return need_more;
           if (o == Outcome::error) return error;
           --scan.nodes_left;
@@ -359,7 +361,7 @@ Result<std::optional<std::size_t>> StreamDecoder::scan_message(ByteView data, Sc
       }
       case Part::user_header: {
         // As the push/pull header: whole first, then decoded once.
-        const Outcome whole = skip_value("user message header");
+        const Outcome whole = skip_whole("user message header");
         if (whole == Outcome::wait) return need_more;
         if (whole == Outcome::error) return error;
         scan.scanned = 1;

@@ -156,6 +156,10 @@ class StreamDecoder {
   // nullopt if more bytes are needed. `data` must start at the type byte and
   // only grow between calls with the same `scan`.
   static Result<std::optional<std::size_t>> scan_message(ByteView data, Scan& scan);
+  // Skips the msgpack value at `scan.scanned` in `data`, resuming where the
+  // last call with this `scan` stopped and advancing `scan.scanned` by what
+  // it accepted, even when it ends truncated (wait for more bytes).
+  static Status skip_value(ByteView data, Scan& scan, std::string_view what);
 
   Result<StreamStep> step();
   Result<bool> read_label();
