@@ -167,25 +167,23 @@ Status Serf::broadcast_wkd(TimePoint now, ByteView msg) {
 
 // ---------------------------------------------------------------- views
 
-Member Serf::with_last_seen(const Member& m) const {
+Member Serf::with_last_seen(const Member& m, const swim::NodeInfo* record) {
   Member out = m;
-  if (started_) {
-    if (const swim::NodeInfo* n = memberlist_->find(m.name)) out.last_seen = n->last_seen;
-  }
+  if (record != nullptr) out.last_seen = record->last_seen;
   return out;
 }
 
 std::vector<Member> Serf::members() const {
   std::vector<Member> out;
   out.reserve(engine_.member_table().size());
-  for (const auto& [name, m] : engine_.member_table().members()) out.push_back(with_last_seen(m));
+  for_each_member([&](const Member& m, const swim::NodeInfo* record) { out.push_back(with_last_seen(m, record)); });
   return out;
 }
 
 std::optional<Member> Serf::find(std::string_view name) const {
   const Member* m = engine_.find(name);
   if (m == nullptr) return std::nullopt;
-  return with_last_seen(*m);
+  return with_last_seen(*m, memberlist_record(m->name));
 }
 
 // ---------------------------------------------------------------- runtime driving

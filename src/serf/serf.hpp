@@ -108,7 +108,7 @@ class Serf final : private swim::Delegate {
   template <class F>
   void for_each_member(F&& f) const {
     for (const auto& [name, m] : engine_.member_table().members()) {
-      f(m, started_ ? memberlist_->find(m.name) : nullptr);
+      f(m, memberlist_record(m.name));
     }
   }
   std::optional<Member> find(std::string_view name) const;
@@ -160,7 +160,11 @@ class Serf final : private swim::Delegate {
   void defer(std::function<void()> op);
   void flush();
   void log(LogLevel level, const std::string& line);
-  Member with_last_seen(const Member& m) const;
+  // memberlist's record of `name`: null before start or when it has none.
+  const swim::NodeInfo* memberlist_record(std::string_view name) const {
+    return started_ ? memberlist_->find(name) : nullptr;
+  }
+  static Member with_last_seen(const Member& m, const swim::NodeInfo* record);
 
   LogSink& log_;
   // Declared first so it outlives the engine and memberlist, whose
