@@ -40,7 +40,7 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
   const serf::Identity& id = m.identity;
   return Json{{"name", m.name},
               {"address", m.address},
-              {"port", m.port},
+              {"port", m.addr.port},
               {"state", api_state(m.state)},
               {"incarnation", m.incarnation},
               {"tags", tags},

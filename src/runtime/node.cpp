@@ -529,11 +529,11 @@ void Node::publish(bool force) {
     view_ = after;
   }
   auto changes_list = diff_views(before.get(), *after);
-  if (!changes_list.empty()) dispatch(changes_list, before.get());
+  if (!changes_list.empty()) dispatch(changes_list);
   publish_stats();
 }
 
-void Node::dispatch(const std::vector<Change>& changes, const View* before) {
+void Node::dispatch(const std::vector<Change>& changes) {
   std::vector<std::shared_ptr<Watch>> watches;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
@@ -564,7 +564,7 @@ void Node::dispatch(const std::vector<Change>& changes, const View* before) {
     }
     ev->member = c.entry->member;
     ev->last_seen_unix_ms = c.entry->last_seen_unix_ms;
-    const ViewEntry* old = before != nullptr ? before->find(ev->member->name) : nullptr;
+    const ViewEntry* old = c.previous;
     const MemberView& m = *ev->member;
     EventPtr shared = std::move(ev);
     for (const auto& w : watches) {

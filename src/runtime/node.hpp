@@ -169,7 +169,7 @@ class Node : public std::enable_shared_from_this<Node> {
   void drain_commands();
   void publish(bool force);
   void publish_stats();
-  void dispatch(const std::vector<Change>& changes, const View* before);
+  void dispatch(const std::vector<Change>& changes);
   void deliver_user_event(const std::string& name, const Bytes& payload, std::uint64_t ltime, bool coalesce);
   void shutdown_on_loop();
   void log(LogLevel level, const std::string& line);

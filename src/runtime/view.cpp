@@ -36,7 +36,7 @@ bool MemberView::has_tag(std::string_view key) const {
 }
 
 bool MemberView::same_content(const MemberView& o) const {
-  return state == o.state && tags == o.tags && address == o.address && port == o.port;
+  return state == o.state && tags == o.tags && addr == o.addr;
 }
 
 void MemberView::finish() {
@@ -90,7 +90,6 @@ MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t
   auto v = std::make_shared<MemberView>();
   v->name = m.name;
   v->address = m.addr.ip_string();
-  v->port = m.addr.port;
   v->addr = m.addr;
   v->vsn = m.vsn;
   v->is_local = is_local;
@@ -176,7 +175,7 @@ std::vector<Change> diff_views(const View* before, const View& after) {
     const ViewEntry* now = i < after.members.size() ? &after.members[i] : nullptr;
     const ViewEntry* was = j < old_members.size() ? &old_members[j] : nullptr;
     if (now == nullptr || (was != nullptr && was->member->name < now->member->name)) {
-      reaped.push_back({MemberChange::reaped, was});
+      reaped.push_back({MemberChange::reaped, was, was});
       ++j;
       continue;
     }
@@ -187,7 +186,7 @@ std::vector<Change> diff_views(const View* before, const View& after) {
       // state when we learn of it already failed or left.
       out.push_back({m.state == MemberState::alive || m.state == MemberState::leaving ? MemberChange::joined
                                                                                         : change_for(m.state),
-                     now});
+                     now, nullptr});
       continue;
     }
     ++j;
@@ -195,15 +194,15 @@ std::vector<Change> diff_views(const View* before, const View& after) {
     const MemberView& old = *was->member;
     if (old.state != m.state) {
       if (m.state == MemberState::leaving) {
-        out.push_back({MemberChange::updated, now});
+        out.push_back({MemberChange::updated, now, was});
       } else if (m.state == MemberState::alive && old.state == MemberState::suspect) {
-        out.push_back({MemberChange::updated, now});  // refuted its suspicion
+        out.push_back({MemberChange::updated, now, was});  // refuted its suspicion
       } else {
-        out.push_back({change_for(m.state), now});
+        out.push_back({change_for(m.state), now, was});
       }
       continue;
     }
-    if (!m.same_content(old)) out.push_back({MemberChange::updated, now});
+    if (!m.same_content(old)) out.push_back({MemberChange::updated, now, was});
   }
   out.insert(out.end(), reaped.begin(), reaped.end());
   return out;

@@ -35,14 +35,13 @@ const char* member_state_name(MemberState s) noexcept;
 
 struct MemberView {
   std::string name;
-  std::string address;  // IP as text
-  std::uint16_t port = 0;
+  std::string address;  // IP as text (of addr)
   MemberState state = MemberState::alive;
   std::uint32_t incarnation = 0;
   std::vector<std::pair<std::string, std::string>> tags;  // every tag, sorted by key
   serf::Identity identity;  // parsed from tags (health unknown for non-wkd peers)
   wire::Vsn vsn{};
-  Address addr;  // address and port as the engine holds them
+  Address addr;  // IP and port as the engine holds them
   bool is_local = false;
 
   // C views into the strings above (filled by View::finish()).
@@ -86,7 +85,8 @@ enum class MemberChange : std::uint8_t { joined, updated, suspect, failed, left,
 
 struct Change {
   MemberChange type;
-  const ViewEntry* entry;  // in the new View, or in the old one for reaped
+  const ViewEntry* entry;     // in the new View, or in the old one for reaped
+  const ViewEntry* previous;  // in the old View; null when the member is new
 };
 
 // What changed from `before` (may be null: everything is new) to `after`.

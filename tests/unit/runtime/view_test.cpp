@@ -109,6 +109,8 @@ TEST_F(ViewTest, ATagChangeRebuildsThatMemberOnly) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].type, MemberChange::updated);
   EXPECT_EQ(changes[0].entry->member->name, "b");
+  // The old entry comes with the change (group watches need what it was).
+  EXPECT_EQ(changes[0].previous, v1->find("b"));
 }
 
 TEST_F(ViewTest, SuspicionIsANewStateAndRefutationAnUpdate) {
@@ -134,7 +136,10 @@ TEST_F(ViewTest, FromNothingEveryMemberJoinsAndAMissingOneIsReaped) {
   auto v1 = build(nullptr);
   auto changes = diff_views(nullptr, *v1);
   ASSERT_EQ(changes.size(), 3u);
-  for (const Change& c : changes) EXPECT_EQ(c.type, MemberChange::joined);
+  for (const Change& c : changes) {
+    EXPECT_EQ(c.type, MemberChange::joined);
+    EXPECT_EQ(c.previous, nullptr);
+  }
   // A View without "b" (as after the reaper): b is reaped, last, from the
   // old View's entry.
   View without = *v1;
@@ -143,6 +148,7 @@ TEST_F(ViewTest, FromNothingEveryMemberJoinsAndAMissingOneIsReaped) {
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].type, MemberChange::reaped);
   EXPECT_EQ(changes[0].entry->member->name, "b");
+  EXPECT_EQ(changes[0].previous, v1->find("b"));
 }
 
 }  // namespace
