@@ -21,15 +21,19 @@ struct Flags {
   std::vector<int> loss_pct{0, 10, 50};
   std::uint64_t seed = 1;
   bool quick = false;
+  long steady_s = 0;             // 0: 60 s, or 20 s with --quick
+  std::size_t bootstrap_max = 1000;  // bootstrap measured up to this size
 };
 
 void usage(const char* argv0) {
   std::fprintf(stderr,
-               "usage: %s [--nodes N[,N...]] [--loss P[,P...]] [--seed S] [--quick]\n"
-               "  --nodes  cluster sizes (default 1000; at most 10000)\n"
-               "  --loss   uniform datagram loss in percent (default 0,10,50)\n"
-               "  --seed   simulator seed (default 1); same seed, same figures but the wall-clock ones\n"
-               "  --quick  1000 nodes, 0 and 10 %% loss, shorter limits and windows\n",
+               "usage: %s [--nodes N[,N...]] [--loss P[,P...]] [--seed S] [--quick] [--steady S] [--no-bootstrap]\n"
+               "  --nodes         cluster sizes (default 1000; at most 10000)\n"
+               "  --loss          uniform datagram loss in percent (default 0,10,50)\n"
+               "  --seed          simulator seed (default 1); same seed, same figures but the wall-clock ones\n"
+               "  --quick         1000 nodes, 0 and 10 %% loss, shorter limits and windows\n"
+               "  --steady S      steady-state window in virtual seconds (default 60; 20 with --quick)\n"
+               "  --no-bootstrap  skip the bootstrap run (by default made for sizes up to 1000)\n",
                argv0);
 }
 
@@ -70,6 +74,12 @@ bool parse(int argc, char** argv, Flags& f) {
         f.loss_pct.push_back(static_cast<int>(v));
       }
       loss_set = true;
+    } else if (a == "--steady" && has_value) {
+      char* end = nullptr;
+      f.steady_s = std::strtol(argv[++i], &end, 10);
+      if (*end != '\0' || f.steady_s < 1 || f.steady_s > 100000) return false;
+    } else if (a == "--no-bootstrap") {
+      f.bootstrap_max = 0;
     } else if (a == "--seed" && has_value) {
       char* end = nullptr;
       f.seed = std::strtoull(argv[++i], &end, 10);
@@ -125,8 +135,8 @@ int main(int argc, char** argv) {
   std::printf("SWIM expected first detection e/(e-1) = %.2f pp.\n\n", swim_first);
   std::printf("| nodes | loss | bootstrap (all join one seed) | then drained | tag update everywhere | join everywhere | Serf model "
               "| killed | first suspect | first dead | dead everywhere | SWIM first detect | false failures | UDP B/node/s "
-              "| UDP pkts/node/s | TCP B/node/s | sim s / wall s | peak RSS MiB |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+              "| UDP pkts/node/s | TCP B/node/s | measured virtual s | sim s / wall s | peak RSS MiB |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
   for (std::size_t n : f.nodes) {
     for (int loss : f.loss_pct) {
@@ -135,27 +145,33 @@ int main(int argc, char** argv) {
       spec.loss = loss / 100.0;
       spec.seed = f.seed;
       spec.quick = f.quick;
+      spec.steady_s = static_cast<double>(f.steady_s);
+      spec.bootstrap = n <= f.bootstrap_max;
       const ScenarioResult r = run_scenario(spec);
       char boot[32];
-      if (r.bootstrap_s) {
+      if (!r.bootstrap_run) {
+        std::snprintf(boot, sizeof boot, "not run");
+      } else if (r.bootstrap_s) {
         std::snprintf(boot, sizeof boot, "%.2f s", *r.bootstrap_s);
       } else {
         std::snprintf(boot, sizeof boot, "not in 300 s");
       }
       char drained[32];
-      if (r.drained_s) {
+      if (!r.bootstrap_run) {
+        std::snprintf(drained, sizeof drained, "not run");
+      } else if (r.drained_s) {
         std::snprintf(drained, sizeof drained, "%.2f s", *r.drained_s);
       } else {
         std::snprintf(drained, sizeof drained, "not in 300 s");
       }
-      std::printf("| %zu | %d %% | %s | %s | %s | %s | %s | n%zu | %s | %s | %s | %.2f pp (%.2f s) | %zu | %.0f | %.1f | %.0f | %.1f | %.0f |\n",
+      std::printf("| %zu | %d %% | %s | %s | %s | %s | %s | n%zu | %s | %s | %s | %.2f pp (%.2f s) | %zu | %.0f | %.1f | %.0f | %.0f | %.1f | %.0f |\n",
                   n, loss, boot, drained, fmt_spread(r.tag_update, r.gossip_interval_s).c_str(),
                   fmt_spread(r.join, r.gossip_interval_s).c_str(), serf_model(n), r.victim,
                   fmt_detect(r.first_suspect, r.probe_interval_s).c_str(),
                   fmt_detect(r.first_dead, r.probe_interval_s).c_str(),
                   fmt_detect(r.dead_everywhere, r.probe_interval_s).c_str(), swim_first,
                   swim_first * r.probe_interval_s, r.false_failures, r.udp_bytes_per_node_s,
-                  r.udp_packets_per_node_s, r.tcp_bytes_per_node_s, r.sim_speed,
+                  r.udp_packets_per_node_s, r.tcp_bytes_per_node_s, r.measured_virtual_s, r.sim_speed,
                   static_cast<double>(r.peak_rss_kib) / 1024.0);
       std::fflush(stdout);
     }

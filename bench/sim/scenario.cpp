@@ -1,9 +1,11 @@
-// run_scenario(): builds a converged cluster (everyone joins node 0 at once,
-// without loss; that time is the bootstrap figure), then sets the loss and
-// measures, in this order: a metadata (tag) update of node 1, the join of
-// one extra node, the kill of a node (node 3, or the next one nobody
-// suspects), and a steady-state window. Waits poll
-// every 10 ms of virtual time, so times are exact to 10 ms.
+// run_scenario(): optionally measures a bootstrap on a cluster of its own
+// (everyone joins node 0 at once, without loss, until converged and the
+// join gossip has drained); then starts a cluster converged
+// (SimCluster::start_converged), sets the loss and measures, in this order:
+// a metadata (tag) update of node 1, the join of one extra node, the kill of
+// a node (node 3, or the next one nobody suspects), and a steady-state
+// window. Waits poll every 10 ms of virtual time, so times are exact to
+// 10 ms.
 #include "scenario.hpp"
 
 #include <sys/resource.h>
@@ -104,27 +106,42 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
   const std::size_t updater = 1;
   const Duration limit = spec.quick ? seconds(60) : seconds(180);
 
+  if (spec.bootstrap) {
+    // Every node joins node 0 at the same instant; then the join
+    // broadcasts drain (each node re-gossips what its push/pulls taught it).
+    r.bootstrap_run = true;
+    SimCluster b(n, spec.seed);
+    b.start(0);
+    for (std::size_t i = 1; i < n; ++i) b.join(i, 0);
+    if (b.wait_converged(seconds(300))) r.bootstrap_s = secs(b.elapsed());
+    const TimePoint converged_at = b.now();
+    const bool drained = b.wait_until(
+        [&] {
+          for (std::size_t i = 0; i < n; ++i) {
+            if (b.memberlist(i).queued_broadcasts() > 0) return false;
+          }
+          return true;
+        },
+        seconds(300));
+    if (drained) r.drained_s = secs(b.now() - converged_at);
+  }
+
+  // The measured cluster starts converged: nodes 0..n-1 know each other;
+  // the newcomer stays idle until its join.
   SimCluster c(n + 1, spec.seed);
   const swim::Config& cfg = c.memberlist(0).config();
   r.gossip_interval_s = secs(cfg.gossip_interval);
   r.probe_interval_s = secs(cfg.probe_interval);
-
-  // Bootstrap: every node but the newcomer joins node 0 at the same instant.
-  c.start(0);
-  for (std::size_t i = 1; i < n; ++i) c.join(i, 0);
-  if (c.wait_converged(seconds(300))) r.bootstrap_s = secs(c.elapsed());
-  // Let the join broadcasts drain before measuring anything else: a
-  // dissemination measured behind a backlog would measure the backlog.
-  const TimePoint converged_at = c.now();
-  const bool drained = c.wait_until(
+  c.start_converged(n);  // the newcomer stays idle
+  // Each node's own alive from its start drains; then a few quiet seconds.
+  c.wait_until(
       [&] {
         for (std::size_t i = 0; i < n; ++i) {
           if (c.memberlist(i).queued_broadcasts() > 0) return false;
         }
         return true;
       },
-      seconds(300));
-  if (drained) r.drained_s = secs(c.now() - converged_at);
+      seconds(60));
   c.run_for(seconds(5));
 
   // The measured period starts when the loss is set.
@@ -183,7 +200,8 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
   }
 
   // Steady state: the loss keeps running, with nothing else happening.
-  c.run_for(spec.quick ? seconds(20) : seconds(60));
+  const double steady_s = spec.steady_s > 0 ? spec.steady_s : (spec.quick ? 20.0 : 60.0);
+  c.run_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(steady_s)));
 
   r.false_failures = c.false_failures({victim}) - false0;
   r.measured_virtual_s = secs(c.now() - t0);

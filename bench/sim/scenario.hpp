@@ -15,6 +15,11 @@ struct ScenarioSpec {
   double loss = 0.0;  // uniform datagram loss, 0..1
   std::uint64_t seed = 1;
   bool quick = false;  // shorter limits and steady-state window
+  // The steady-state window in virtual seconds; 0 = the default (60, or 20
+  // with quick).
+  double steady_s = 0;
+  // Measure a bootstrap (all join one seed) on a cluster of its own first.
+  bool bootstrap = true;
 };
 
 // Virtual seconds; nullopt when the condition was not met within its limit
@@ -26,6 +31,7 @@ struct Timed {
 
 struct ScenarioResult {
   double gossip_interval_s = 0, probe_interval_s = 0;
+  bool bootstrap_run = false;         // the bootstrap below was measured
   std::optional<double> bootstrap_s;  // all join node 0 at once, 0 % loss, to convergence
   std::optional<double> drained_s;    // then until no node has a broadcast queued
   Timed tag_update;                   // one node's metadata change known by (99.99 % of) the others

@@ -108,6 +108,12 @@ void Memberlist::wake_gossip(TimePoint now) {
   impl_->wake_gossip();
 }
 
+void Memberlist::adopt_members(TimePoint now, const std::vector<wire::PushNodeState>& members) {
+  impl_->now = now;
+  impl_->adopt_members(members);
+  if (impl_->started) impl_->schedule_push_pull();
+}
+
 void Memberlist::start(TimePoint now) {
   Impl& m = *impl_;
   m.now = now;
@@ -148,29 +154,35 @@ void Memberlist::Impl::schedule_periodic() {
     gossip_phase = now + gossip_stagger;
     arm_gossip(gossip_phase);
   }
-  if (cfg.push_pull_interval > Duration::zero()) {
-    // pushPullTrigger: a random stagger, then an interval scaled with the
-    // cluster size, recomputed every time.
-    auto stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.push_pull_interval.count())));
-    struct PushPullTicker {
-      static Duration scale(Duration interval, std::size_t n) {
-        // pushPullScale: x1 up to 32 nodes, then +1 per doubling.
-        constexpr double kThreshold = 32;
-        if (static_cast<double>(n) <= kThreshold) return interval;
-        const double multiplier =
-            std::ceil(std::log2(static_cast<double>(n)) - std::log2(kThreshold)) + 1.0;
-        return Duration(static_cast<Duration::rep>(multiplier) * interval.count());
-      }
-      static void arm(Impl* m, TimePoint at) {
-        m->timers.schedule(at, [m](TimePoint t) {
-          m->now = t;
-          if (!m->leaving_flag) m->periodic_push_pull();
-          arm(m, t + scale(m->cfg.push_pull_interval, m->est_num_nodes()));
-        });
-      }
-    };
-    PushPullTicker::arm(this, now + stagger + PushPullTicker::scale(cfg.push_pull_interval, est_num_nodes()));
-  }
+  schedule_push_pull();
+}
+
+namespace {
+// memberlist pushPullScale: the interval x1 up to 32 nodes, then +1 per
+// doubling.
+Duration push_pull_scale(Duration interval, std::size_t n) {
+  constexpr double kThreshold = 32;
+  if (static_cast<double>(n) <= kThreshold) return interval;
+  const double multiplier = std::ceil(std::log2(static_cast<double>(n)) - std::log2(kThreshold)) + 1.0;
+  return Duration(static_cast<Duration::rep>(multiplier) * interval.count());
+}
+}  // namespace
+
+void Memberlist::Impl::schedule_push_pull() {
+  if (cfg.push_pull_interval <= Duration::zero()) return;
+  // pushPullTrigger: a random stagger, then an interval scaled with the
+  // cluster size, recomputed every time.
+  if (push_pull_timer != 0) timers.cancel(push_pull_timer);
+  const auto stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.push_pull_interval.count())));
+  arm_push_pull(now + stagger + push_pull_scale(cfg.push_pull_interval, est_num_nodes()));
+}
+
+void Memberlist::Impl::arm_push_pull(TimePoint at) {
+  push_pull_timer = timers.schedule(at, [this](TimePoint t) {
+    now = t;
+    if (!leaving_flag) periodic_push_pull();
+    arm_push_pull(t + push_pull_scale(cfg.push_pull_interval, est_num_nodes()));
+  });
 }
 
 void Memberlist::join(TimePoint now, std::vector<Address> seeds, JoinDone done) {

@@ -99,6 +99,16 @@ class Memberlist {
   void leave(TimePoint now, Duration timeout, LeaveDone done);
   bool has_left() const noexcept;
 
+  // Takes the alive members of `members` as known, as a push/pull would,
+  // but without gossiping them, answering or checking them: for
+  // simulations that start from a converged cluster, every node adopting
+  // the same table. After start(), the periodic push/pull is rescheduled
+  // for the new size (as at start: a random stagger, then the scaled
+  // interval), so a cluster adopted at once does not push/pull at once.
+  // The local node, members already known and those not alive or with a
+  // malformed address are skipped; the delegate is told of each join.
+  void adopt_members(TimePoint now, const std::vector<wire::PushNodeState>& members);
+
   // Re-reads the delegate's metadata and, if it changed, gossips it with a
   // bumped incarnation.
   Status update_meta(TimePoint now);

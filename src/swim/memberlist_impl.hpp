@@ -123,11 +123,16 @@ struct Memberlist::Impl {
   // Leave in progress.
   LeaveDone leave_done;
   TimerQueue::Id leave_timer = 0;
+  TimerQueue::Id push_pull_timer = 0;  // the next periodic push/pull
 
   // ---- memberlist.cpp ----
   void log(LogLevel level, const std::string& line);
   bool logs(LogLevel level) const { return level >= log_sink.min_level(); }
   NodeInfo* find_node(std::string_view name);
+  // Adds a member not yet known (state dead until the caller sets it) at a
+  // random place in the probe order.
+  NodeInfo* insert_node(const std::string& name, const Address& addr, const wire::NilBytes& meta,
+                        const std::optional<wire::Vsn>& vsn);
   std::size_t est_num_nodes() const { return nodes.size(); }
   std::uint32_t next_seq() { return ++seq_no; }
   std::uint32_t next_incarnation() { return ++incarnation; }
@@ -135,6 +140,10 @@ struct Memberlist::Impl {
   // k random nodes not excluded by `exclude`, memberlist's kRandomNodes.
   std::vector<NodeInfo*> k_random_nodes(int k, const std::function<bool(const NodeInfo&)>& exclude);
   void schedule_periodic();
+  // (Re)starts the periodic push/pull: a random stagger, then the interval
+  // scaled to the current size.
+  void schedule_push_pull();
+  void arm_push_pull(TimePoint at);
   void finish_leave(bool sent);
   std::size_t num_alive_others() const noexcept;  // alive or suspect, self excluded
 
@@ -149,6 +158,7 @@ struct Memberlist::Impl {
   void declare_dead(NodeInfo& node, int confirmations);
   std::string verify_protocol(const std::vector<wire::PushNodeState>& remote) const;
   void merge_state(const std::vector<wire::PushNodeState>& remote);
+  void adopt_members(const std::vector<wire::PushNodeState>& members);
   void encode_and_broadcast(const std::string& key, Result<Bytes, wire::Err> msg, BroadcastQueue::Done notify = {});
   wire::Alive self_alive() const;
 

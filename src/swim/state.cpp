@@ -60,6 +60,42 @@ void Memberlist::Impl::encode_and_broadcast(const std::string& key, Result<Bytes
   wake_gossip();
 }
 
+NodeInfo* Memberlist::Impl::insert_node(const std::string& name, const Address& addr, const wire::NilBytes& meta,
+                                        const std::optional<wire::Vsn>& vsn) {
+  auto node = std::make_unique<NodeInfo>();
+  node->name = name;
+  node->addr = addr;
+  node->meta = meta;
+  node->state = NodeState::dead;
+  if (vsn) node->vsn = *vsn;
+  NodeInfo* state = node.get();
+  by_name.emplace(name, state);
+  // Insert at a random position: appending would put every new node at
+  // the end of everyone's probe order and raise the detection bound.
+  const std::size_t n = nodes.size();
+  const std::size_t offset = n == 0 ? 0 : rng.below(n);
+  nodes.push_back(std::move(node));
+  std::swap(nodes[offset], nodes[n]);
+  return state;
+}
+
+void Memberlist::Impl::adopt_members(const std::vector<wire::PushNodeState>& members) {
+  nodes.reserve(nodes.size() + members.size());
+  by_name.reserve(by_name.size() + members.size());
+  for (const auto& r : members) {
+    if (r.state != NodeState::alive || r.name == cfg.name || find_node(r.name) != nullptr) continue;
+    auto addr = Address::from_bytes(r.addr, r.port);
+    if (!addr) continue;
+    NodeInfo* node = insert_node(r.name, *addr, r.meta, r.vsn);
+    node->incarnation = r.incarnation;
+    node->state = NodeState::alive;
+    node->state_change = now;
+    node->last_seen = now;
+    ++changes;
+    delegate.notify_join(*node);
+  }
+}
+
 void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, BroadcastQueue::Done notify) {
   NodeInfo* state = find_node(a.node);
   // A queued alive about ourselves must not undo a leave.
@@ -73,20 +109,7 @@ void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, Broadcas
   }
   bool updates_node = false;
   if (state == nullptr) {
-    auto node = std::make_unique<NodeInfo>();
-    node->name = a.node;
-    node->addr = to_address(a.addr, a.port);
-    node->meta = a.meta;
-    node->state = NodeState::dead;
-    if (a.vsn) node->vsn = *a.vsn;
-    state = node.get();
-    by_name.emplace(a.node, state);
-    // Insert at a random position: appending would put every new node at
-    // the end of everyone's probe order and raise the detection bound.
-    const std::size_t n = nodes.size();
-    const std::size_t offset = n == 0 ? 0 : rng.below(n);
-    nodes.push_back(std::move(node));
-    std::swap(nodes[offset], nodes[n]);
+    state = insert_node(a.node, to_address(a.addr, a.port), a.meta, a.vsn);
   } else if (!same_addr(*state, a.addr, a.port)) {
     const bool can_reclaim = cfg.dead_node_reclaim_time > Duration::zero() &&
                              now - state->state_change > cfg.dead_node_reclaim_time;

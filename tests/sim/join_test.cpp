@@ -35,6 +35,31 @@ TEST(SimJoin, FiftyNodesJoinOneSeedAndConverge) {
   }
 }
 
+TEST(SimJoin, AConvergedStartIsConvergedQuietAndStillDetectsFailures) {
+  for (std::uint64_t seed : sim_seeds(2)) {
+    SimCluster c(200, seed);
+    c.start_converged();
+    ASSERT_TRUE(c.converged()) << c.describe();
+    for (std::size_t i = 0; i < c.size(); ++i) {
+      ASSERT_EQ(c.memberlist(i).num_alive(), c.size() - 1) << "n" << i;
+      // Only its own alive from start() (memberlist's setAlive queues it).
+      ASSERT_LE(c.memberlist(i).queued_broadcasts(), 1u) << "n" << i;
+    }
+    // Nothing was gossiped, and the periodic push/pull was rescheduled for
+    // 200 members (scaled x4: 120 s, plus a stagger), not for the one
+    // member each node had at its start (30 s).
+    c.run_for(seconds(100));
+    std::uint64_t stream_bytes = 0;
+    for (std::size_t i = 0; i < c.size(); ++i) stream_bytes += c.net().counters(static_cast<NodeId>(i)).stream_bytes_out;
+    EXPECT_EQ(stream_bytes, 0u);
+    EXPECT_TRUE(c.converged()) << c.describe();
+    EXPECT_EQ(c.false_failures(), 0u) << c.describe_false_failures();
+    // A crash is detected as in a cluster formed by joins.
+    c.kill(7);
+    ASSERT_TRUE(c.wait_state_everywhere(7, NodeState::dead, seconds(60))) << c.describe();
+  }
+}
+
 TEST(SimJoin, ChainedJoinsConvergeThroughGossip) {
   // Each node joins through the previous one: only gossip and push/pull
   // spread the others.

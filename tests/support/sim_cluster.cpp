@@ -135,6 +135,31 @@ void SimCluster::join(std::size_t i, std::size_t j) {
   });
 }
 
+void SimCluster::start_converged(std::size_t count) {
+  count = std::min(count, size());
+  for (std::size_t i = 0; i < count; ++i) start(i);
+  std::vector<wire::PushNodeState> table;
+  table.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    if (nodes_[i].fate != Fate::running) continue;
+    const swim::NodeInfo& me = memberlist(i).local_node();
+    wire::PushNodeState s;
+    s.name = me.name;
+    const ByteView ip = me.addr.ip_bytes();
+    s.addr.assign(ip.begin(), ip.end());
+    s.port = me.addr.port;
+    s.meta = me.meta;
+    s.incarnation = me.incarnation;
+    s.state = swim::NodeState::alive;
+    s.vsn = me.vsn;
+    table.push_back(std::move(s));
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (nodes_[i].fate != Fate::running) continue;
+    call(i, [&](TimePoint now) { memberlist(i).adopt_members(now, table); });
+  }
+}
+
 void SimCluster::join_all_to(std::size_t j) {
   start(j);
   for (std::size_t i = 0; i < size(); ++i) {

@@ -120,6 +120,12 @@ class SimCluster {
   void join(std::size_t i, std::size_t j);
   // Every other node joins through j, all at the same instant.
   void join_all_to(std::size_t j);
+  // Starts nodes 0..count-1 (every node by default) and makes them a
+  // converged cluster at once, with no join traffic: each adopts every
+  // other as alive (swim::Memberlist::adopt_members). Later nodes stay
+  // idle. For measurements of a formed cluster that must not pay for, or
+  // include, forming it.
+  void start_converged(std::size_t count = kAny);
   // Peers that answered i's last join; nullopt while it runs.
   std::optional<int> join_result(std::size_t i) const;
   // Graceful leave; once done (or after `timeout`), the node shuts down.
