@@ -39,8 +39,7 @@ void Memberlist::Impl::log(LogLevel level, const std::string& line) {
 }
 
 NodeInfo* Memberlist::Impl::find_node(std::string_view name) {
-  auto it = by_name.find(name);
-  return it == by_name.end() ? nullptr : it->second;
+  return by_name.find(name);
 }
 
 std::vector<NodeInfo*> Memberlist::Impl::k_random_nodes(int k, const std::function<bool(const NodeInfo&)>& exclude) {

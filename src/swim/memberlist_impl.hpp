@@ -16,6 +16,7 @@
 #include "common/timer_queue.hpp"
 #include "swim/broadcast_queue.hpp"
 #include "swim/memberlist.hpp"
+#include "swim/name_index.hpp"
 #include "swim/suspicion.hpp"
 #include "wire/memberlist_codec.hpp"
 #include "wire/packet.hpp"
@@ -41,11 +42,7 @@ struct Memberlist::Impl {
 
   // ---- member table ----
   std::vector<std::unique_ptr<NodeInfo>> nodes;  // probe order
-  struct NameHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, NodeInfo*, NameHash, std::equal_to<>> by_name;
+  NameIndex by_name;
   NodeInfo* self = nullptr;
 
   struct SuspicionTimer {

@@ -271,7 +271,7 @@ const NodeInfo* Memberlist::Impl::stream_peer(const Address& from,
     match = &r;
   }
   if (matches != 1) return nullptr;
-  if (auto it = by_name.find(match->name); it != by_name.end()) return it->second;
+  if (NodeInfo* known = by_name.find(match->name)) return known;
   stream_peer_tmp.name = match->name;
   stream_peer_tmp.addr = Address::from_bytes(match->addr, match->port).value_or(Address{});
   stream_peer_tmp.meta = match->meta;

@@ -69,7 +69,7 @@ NodeInfo* Memberlist::Impl::insert_node(const std::string& name, const Address& 
   node->state = NodeState::dead;
   if (vsn) node->vsn = *vsn;
   NodeInfo* state = node.get();
-  by_name.emplace(name, state);
+  by_name.insert(state);
   // Insert at a random position: appending would put every new node at
   // the end of everyone's probe order and raise the detection bound.
   const std::size_t n = nodes.size();
