@@ -50,8 +50,8 @@ void MemberTable::remove_name(std::vector<std::string>& list, std::string_view n
   if (it != list.end()) list.erase(it);
 }
 
-wire::Tags MemberTable::decode_meta(const wire::NilBytes& meta) {
-  auto tags = wire::decode_tags(meta ? ByteView(*meta) : ByteView());
+wire::Tags MemberTable::decode_meta(ByteView meta) {
+  auto tags = wire::decode_tags(meta);
   if (!tags) {
     log(LogLevel::error, "Failed to decode tags: " + tags.message());
     return {};
@@ -94,7 +94,7 @@ void MemberTable::on_join(TimePoint now, const swim::NodeInfo& n) {
   }
   Member& m = it->second;
   m.addr = n.addr;
-  m.tags = decode_meta(n.meta);
+  m.tags = decode_meta(n.meta.view());
   m.vsn = n.vsn;
   m.last_seen = n.last_seen;
   if (old_status == MemberStatus::failed || old_status == MemberStatus::left) {
@@ -138,7 +138,7 @@ void MemberTable::on_update(TimePoint, const swim::NodeInfo& n) {
   if (it == members_.end()) return;
   Member& m = it->second;
   m.addr = n.addr;
-  m.tags = decode_meta(n.meta);
+  m.tags = decode_meta(n.meta.view());
   m.vsn = n.vsn;
   m.last_seen = n.last_seen;
   log(LogLevel::info, "EventMemberUpdate: " + m.name);

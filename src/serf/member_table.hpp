@@ -92,7 +92,7 @@ class MemberTable {
 
   // Tags from node meta as serf decodes them (malformed maps are logged and
   // give what could be read, here nothing).
-  wire::Tags decode_meta(const wire::NilBytes& meta);
+  wire::Tags decode_meta(ByteView meta);  // nil and empty alike
 
  private:
   struct Intent {

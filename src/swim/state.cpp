@@ -31,9 +31,10 @@ bool same_addr(const NodeInfo& n, ByteView ip, std::uint16_t port) {
          std::equal(ip.begin(), ip.end(), n.addr.ip.begin());
 }
 
-bool meta_equal(const wire::NilBytes& a, const wire::NilBytes& b) {
-  const Bytes empty;
-  return (a ? *a : empty) == (b ? *b : empty);
+// Nil and empty metadata are the same to memberlist.
+bool meta_equal(const SharedBytes& a, const SharedBytes& b) {
+  const ByteView x = a.view(), y = b.view();
+  return std::equal(x.begin(), x.end(), y.begin(), y.end());
 }
 
 }  // namespace
@@ -147,7 +148,7 @@ void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, Broadcas
   }
 
   const NodeState old_state = state->state;
-  const wire::NilBytes old_meta = state->meta;
+  const SharedBytes old_meta = state->meta;
 
   if (!bootstrap && is_local) {
     // Someone claims something about us: ignore it if it is exactly what we
