@@ -146,8 +146,21 @@ class ClusterApiTest(AgentTestCase):
         self.assertEqual(self.b.wait_exit(), 0)
         self.wait_states(self.a, {"api-b": "left"})
         self.assertIn("left the cluster", self.b.log())
+        # api-a is neither leaving nor cut off from its seeds, so it is not
+        # critical. Its probes of api-c went unanswered, which raises Lifeguard
+        # awareness; only successful probes lower it again, and api-a may have
+        # no live peer left to probe, so a warning naming awareness alone is
+        # the correct answer too.
         status, _, body = self.a.request("GET", "/v1/health")
-        self.assertEqual(status, 200, body)
+        hj = json.loads(body)
+        self.assertEqual(hj["members"], {"alive": 0, "suspect": 0, "failed": 1, "left": 1}, body)
+        if hj["awareness"] == 0:
+            self.assertEqual((status, hj["status"], hj["reasons"]), (200, "passing", []), body)
+        else:
+            self.assertEqual((status, hj["status"]), (429, "warning"), body)
+            self.assertEqual(len(hj["reasons"]), 1, body)
+            self.assertRegex(hj["reasons"][0], r"^Lifeguard awareness is \d+ of 8$", body)
+            self.assertLess(hj["awareness"], 4, body)
 
 
 class LeaveApiTest(AgentTestCase):
