@@ -73,7 +73,17 @@ Timed wait_known(SimCluster& c, std::size_t subject, const std::function<bool(st
     }
     return k;
   };
-  const bool ok = c.wait_until([&] { return count() >= t.needed; }, limit);
+  TimePoint next_note = from + seconds(10);
+  const bool ok = c.wait_until(
+      [&] {
+        const std::size_t k = count();
+        if (c.now() >= next_note) {
+          next_note += seconds(10);
+          std::fprintf(stderr, "  ... %zu of %zu after %.0f virtual s\n", k, t.needed, secs(c.now() - from));
+        }
+        return k >= t.needed;
+      },
+      limit);
   t.reached = count();
   if (ok) t.seconds = secs(c.now() - from);
   return t;
@@ -96,10 +106,37 @@ Timed wait_any(SimCluster& c, std::size_t subject, const std::function<bool(std:
   return t;
 }
 
+// One line on stderr as each phase ends, so a long run shows its progress
+// (the table goes to stdout).
+class Progress {
+ public:
+  explicit Progress(const ScenarioSpec& spec) : spec_(spec) {}
+  void operator()(const char* phase, SimCluster& c, const Timed& t) const {
+    char what[64];
+    if (t.seconds) {
+      std::snprintf(what, sizeof what, "%.2f s", *t.seconds);
+    } else {
+      std::snprintf(what, sizeof what, "not within the limit (%zu of %zu)", t.reached, t.needed);
+    }
+    line(phase, c, what);
+  }
+  void operator()(const char* phase, SimCluster& c) const { line(phase, c, "done"); }
+
+ private:
+  void line(const char* phase, SimCluster& c, const char* what) const {
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0_).count();
+    std::fprintf(stderr, "[%zu nodes, %g %% loss] %s: %s (virtual %.1f s, wall %.1f s)\n", spec_.nodes,
+                 spec_.loss * 100.0, phase, what, secs(c.elapsed()), wall);
+  }
+  const ScenarioSpec& spec_;
+  std::chrono::steady_clock::time_point wall0_ = std::chrono::steady_clock::now();
+};
+
 }  // namespace
 
 ScenarioResult run_scenario(const ScenarioSpec& spec) {
   const auto wall0 = std::chrono::steady_clock::now();
+  const Progress progress(spec);
   ScenarioResult r;
   const std::size_t n = spec.nodes;
   const std::size_t newcomer = n;  // the extra node, idle until its join
@@ -124,6 +161,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
         },
         seconds(300));
     if (drained) r.drained_s = secs(b.now() - converged_at);
+    progress("bootstrap", b);
   }
 
   // The measured cluster starts converged: nodes 0..n-1 know each other;
@@ -143,6 +181,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
       },
       seconds(60));
   c.run_for(seconds(5));
+  progress("converged start", c);
 
   // The measured period starts when the loss is set.
   c.set_loss(spec.loss);
@@ -160,12 +199,14 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
     const std::uint32_t inc = up.incarnation();
     r.tag_update = wait_known(
         c, updater, [&](std::size_t i) { return c.incarnation_of(i, updater).value_or(0) >= inc; }, limit);
+    progress("tag update everywhere", c, r.tag_update);
   }
 
   // (1b) One new node joins through node 2.
   c.join(newcomer, 2);
   r.join = wait_known(
       c, newcomer, [&](std::size_t i) { return c.state_of(i, newcomer) == NodeState::alive; }, limit);
+  progress("join everywhere", c, r.join);
 
   // (2) A node crashes: the first from node 3 on that every live node sees
   // alive, so that a suspicion already under way (under loss) is not taken
@@ -197,12 +238,14 @@ ScenarioResult run_scenario(const ScenarioSpec& spec) {
         c, victim, [&](std::size_t i) { return c.state_of(i, victim) == NodeState::dead; }, limit);
     r.dead_everywhere = rest;
     if (rest.seconds) r.dead_everywhere.seconds = secs(c.now() - killed_at);
+    progress("dead everywhere", c, r.dead_everywhere);
   }
 
   // Steady state: the loss keeps running, with nothing else happening.
   const double steady_s = spec.steady_s > 0 ? spec.steady_s : (spec.quick ? 20.0 : 60.0);
   c.run_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(steady_s)));
 
+  progress("steady state", c);
   r.false_failures = c.false_failures({victim}) - false0;
   r.measured_virtual_s = secs(c.now() - t0);
   const Traffic after = traffic(c, n);

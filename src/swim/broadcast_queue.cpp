@@ -10,6 +10,12 @@ int retransmit_limit(int retransmit_mult, std::size_t n) noexcept {
   return retransmit_mult * static_cast<int>(scale);
 }
 
+bool BroadcastQueue::Order::operator()(const Item* a, const Item* b) const noexcept {
+  if (a->transmits != b->transmits) return a->transmits < b->transmits;
+  if (a->size != b->size) return a->size > b->size;
+  return a->id > b->id;
+}
+
 BroadcastQueue::~BroadcastQueue() { clear(); }
 
 void BroadcastQueue::clear() {
@@ -17,9 +23,9 @@ void BroadcastQueue::clear() {
 }
 
 void BroadcastQueue::erase(Item* item, bool finished) {
-  items_.erase(item);
+  items_.erase(item->pos);
   if (!item->key.empty()) {
-    auto it = by_key_.find(item->key);
+    auto it = by_key_.find(std::string_view(item->key));
     if (it != by_key_.end() && it->second == item) by_key_.erase(it);
   }
   Done done = std::move(item->done);
@@ -29,13 +35,13 @@ void BroadcastQueue::erase(Item* item, bool finished) {
 
 void BroadcastQueue::push(std::string key, Bytes message, Done done) {
   if (!key.empty()) {
-    auto it = by_key_.find(key);
+    auto it = by_key_.find(std::string_view(key));
     if (it != by_key_.end()) erase(it->second, false);
   }
   const std::size_t size = message.size();
-  auto* item = new Item{next_id_++, 0, size, std::move(key), std::move(message), std::move(done)};
-  items_.insert(item);
-  if (!item->key.empty()) by_key_[item->key] = item;
+  auto* item = new Item{next_id_++, 0, size, std::move(key), std::move(message), std::move(done), {}};
+  item->pos = items_.insert(item).first;
+  if (!item->key.empty()) by_key_[std::string_view(item->key)] = item;
 }
 
 void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out) {
@@ -53,7 +59,7 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
   // first one of its tier that does (sizes descend within a tier), so a full
   // datagram costs O(tiers * log n), not a walk of the whole queue. Items
   // chosen are re-tiered after the walk.
-  Item probe{~std::uint64_t{0}, 0, 0, {}, {}, {}};
+  Item probe{~std::uint64_t{0}, 0, 0, {}, {}, {}, {}};
   auto it = items_.begin();
   while (it != items_.end()) {
     if (used + overhead >= limit) break;
@@ -75,9 +81,10 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
     if (item->transmits + 1 >= transmit_limit) {
       erase(item, true);
     } else {
-      items_.erase(item);
+      // Re-tier in place: the set's node is reused, not reallocated.
+      auto node = items_.extract(item->pos);
       ++item->transmits;
-      items_.insert(item);
+      item->pos = items_.insert(std::move(node)).position;
     }
   }
 }

@@ -14,9 +14,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/bytes.hpp"
@@ -59,6 +60,12 @@ class BroadcastQueue {
   void clear();
 
  private:
+  struct Item;
+  // Order: transmits ascending, size descending, id descending (newest first).
+  struct Order {
+    bool operator()(const Item* a, const Item* b) const noexcept;
+  };
+  using Set = std::set<Item*, Order>;
   struct Item {
     std::uint64_t id;
     int transmits;
@@ -66,22 +73,17 @@ class BroadcastQueue {
     std::string key;
     Bytes message;
     Done done;
-  };
-  // Order: transmits ascending, size descending, id descending (newest first).
-  struct Order {
-    bool operator()(const Item* a, const Item* b) const noexcept {
-      if (a->transmits != b->transmits) return a->transmits < b->transmits;
-      if (a->size != b->size) return a->size > b->size;
-      return a->id > b->id;
-    }
+    Set::iterator pos;  // this item's place in items_, so erasing needs no search
   };
 
   void erase(Item* item, bool finished);
 
   int retransmit_mult_;
   std::uint64_t next_id_ = 1;
-  std::set<Item*, Order> items_;
-  std::map<std::string, Item*, std::less<>> by_key_;
+  Set items_;
+  // Keyed items by key; the view points into the item's own key, which
+  // stays put while the item lives (items are never moved).
+  std::unordered_map<std::string_view, Item*> by_key_;
 };
 
 }  // namespace wkd::swim
