@@ -409,11 +409,15 @@ void Engine::get_broadcasts(TimePoint now, const swim::NodeInfo* target, std::si
   std::size_t used = 0;
   // Serf's order: intents, then queries, then events; wkd messages last and
   // only towards a node that advertises `wkd`.
+  std::vector<SharedBytes> taken;
   auto drain = [&](swim::BroadcastQueue& q) {
     if (q.empty() || used + overhead >= limit) return;
-    const std::size_t first = out.size();
-    q.take(overhead, limit - used, n, out);
-    for (std::size_t i = first; i < out.size(); ++i) used += overhead + out[i].size();
+    taken.clear();
+    q.take(overhead, limit - used, n, taken);
+    for (const SharedBytes& m : taken) {
+      used += overhead + m->size();
+      out.push_back(*m);
+    }
   };
   drain(intents_q_);
   drain(queries_q_);

@@ -22,7 +22,7 @@ void BroadcastQueue::clear() {
   while (!items_.empty()) erase(*items_.begin(), false);
 }
 
-void BroadcastQueue::erase(Item* item, bool finished) {
+BroadcastQueue::Done BroadcastQueue::remove(Item* item) {
   items_.erase(item->pos);
   if (!item->key.empty()) {
     auto it = by_key_.find(std::string_view(item->key));
@@ -30,6 +30,11 @@ void BroadcastQueue::erase(Item* item, bool finished) {
   }
   Done done = std::move(item->done);
   delete item;
+  return done;
+}
+
+void BroadcastQueue::erase(Item* item, bool finished) {
+  Done done = remove(item);
   if (done) done(finished);
 }
 
@@ -39,21 +44,25 @@ void BroadcastQueue::push(std::string key, Bytes message, Done done) {
     if (it != by_key_.end()) erase(it->second, false);
   }
   const std::size_t size = message.size();
-  auto* item = new Item{next_id_++, 0, size, std::move(key), std::move(message), std::move(done), {}};
+  auto* item = new Item{next_id_++, 0, size, std::move(key), SharedBytes(std::move(message)), std::move(done), {}};
   item->pos = items_.insert(item).first;
   if (!item->key.empty()) by_key_[std::string_view(item->key)] = item;
 }
 
-void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out) {
+void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out) {
   take_if(overhead, limit, n, out, {});
 }
 
-void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out,
+void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
                              const std::function<bool(const Bytes&)>& filter) {
   if (items_.empty()) return;
   const int transmit_limit = retransmit_limit(retransmit_mult_, n);
   std::size_t used = 0;
+  // The scratch list is borrowed, so a Done callback that re-enters the
+  // queue finds none to clobber.
   std::vector<Item*> chosen;
+  chosen.swap(chosen_);
+  chosen.clear();
   // Walk in order: within a tier the largest first, so the first item that
   // fits is the largest that fits. When an item does not fit, seek to the
   // first one of its tier that does (sizes descend within a tier), so a full
@@ -72,14 +81,16 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
       continue;
     }
     ++it;
-    if (filter && !filter(item->message)) continue;
+    if (filter && !filter(*item->message)) continue;
     used += overhead + item->size;
     out.push_back(item->message);
     chosen.push_back(item);
   }
+  // Reports run last: one that pushes may invalidate an item still listed.
+  std::vector<Done> finished;
   for (Item* item : chosen) {
     if (item->transmits + 1 >= transmit_limit) {
-      erase(item, true);
+      if (Done done = remove(item)) finished.push_back(std::move(done));
     } else {
       // Re-tier in place: the set's node is reused, not reallocated.
       auto node = items_.extract(item->pos);
@@ -87,6 +98,9 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
       item->pos = items_.insert(std::move(node)).position;
     }
   }
+  chosen.clear();
+  if (chosen_.capacity() < chosen.capacity()) chosen_.swap(chosen);
+  for (Done& done : finished) done(true);
 }
 
 void BroadcastQueue::prune(std::size_t max_len) {

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "common/bytes.hpp"
+#include "common/shared_bytes.hpp"
 
 namespace wkd::swim {
 
@@ -44,11 +45,12 @@ class BroadcastQueue {
 
   // Appends to `out` messages for one datagram: each costs overhead + its
   // size, within `limit` bytes in total. `n` is the current cluster size
-  // (for the retransmit limit).
-  void take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out);
+  // (for the retransmit limit). The messages are shared with the queue, not
+  // copied: handing one out costs a reference count.
+  void take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out);
 
   // As take(), but only messages accepted by `filter` are considered.
-  void take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<Bytes>& out,
+  void take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
                const std::function<bool(const Bytes&)>& filter);
 
   // Keeps `max_len` messages, dropping the most transmitted first (then the
@@ -71,16 +73,20 @@ class BroadcastQueue {
     int transmits;
     std::size_t size;  // message.size(), or the size sought by a probe
     std::string key;
-    Bytes message;
+    SharedBytes message;  // never nil
     Done done;
     Set::iterator pos;  // this item's place in items_, so erasing needs no search
   };
 
+  // Takes `item` out of the queue and frees it; returns its report, not run.
+  Done remove(Item* item);
+  // remove(), then runs the report.
   void erase(Item* item, bool finished);
 
   int retransmit_mult_;
   std::uint64_t next_id_ = 1;
   Set items_;
+  std::vector<Item*> chosen_;  // take_if's scratch list, kept for its capacity
   // Keyed items by key; the view points into the item's own key, which
   // stays put while the item lives (items are never moved).
   std::unordered_map<std::string_view, Item*> by_key_;

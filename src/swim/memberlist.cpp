@@ -345,9 +345,7 @@ void Memberlist::send_user_packet(TimePoint now, const Address& to, ByteView use
   msg.reserve(user_msg.size() + 1);
   msg.push_back(static_cast<std::uint8_t>(wire::MsgType::user));
   append(msg, user_msg);
-  std::vector<Bytes> msgs;
-  msgs.push_back(std::move(msg));
-  m.send_raw(to, nullptr, std::move(msgs));
+  m.send_raw(to, nullptr, {SharedBytes(std::move(msg))});
 }
 
 std::size_t Memberlist::num_nodes() const noexcept { return impl_->nodes.size(); }

@@ -182,8 +182,8 @@ struct Memberlist::Impl {
   bool encrypt_outgoing() const { return !keyring.empty() && cfg.gossip_verify_outgoing; }
   wire::PacketBudget budget() const;
   void send_msg(const Address& to, const NodeInfo* target, Bytes msg);
-  void send_raw(const Address& to, const NodeInfo* target, std::vector<Bytes> msgs);
-  void collect_broadcasts(const NodeInfo* target, std::size_t limit, std::vector<Bytes>& out);
+  void send_raw(const Address& to, const NodeInfo* target, const std::vector<SharedBytes>& msgs);
+  void collect_broadcasts(const NodeInfo* target, std::size_t limit, std::vector<SharedBytes>& out);
   void gossip();
   // The gossip ticker. It stops while there is nothing to gossip (an idle
   // node then wakes only to probe) and restarts, on its original phase,

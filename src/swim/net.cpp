@@ -37,11 +37,12 @@ wire::PacketEncodeOptions Memberlist::Impl::packet_options(bool crc) const {
   return o;
 }
 
-void Memberlist::Impl::collect_broadcasts(const NodeInfo* target, std::size_t limit, std::vector<Bytes>& out) {
+void Memberlist::Impl::collect_broadcasts(const NodeInfo* target, std::size_t limit,
+                                          std::vector<SharedBytes>& out) {
   const std::size_t first = out.size();
   broadcasts.take(wire::kBroadcastOverhead, limit, est_num_nodes(), out);
   std::size_t used = 0;
-  for (std::size_t i = first; i < out.size(); ++i) used += out[i].size() + wire::kBroadcastOverhead;
+  for (std::size_t i = first; i < out.size(); ++i) used += out[i]->size() + wire::kBroadcastOverhead;
   stats.gossip_messages += out.size() - first;
   if (limit <= used || limit - used <= wire::kUserBroadcastOverhead) return;
   std::vector<Bytes> user;
@@ -51,18 +52,20 @@ void Memberlist::Impl::collect_broadcasts(const NodeInfo* target, std::size_t li
     framed.reserve(u.size() + 1);
     framed.push_back(static_cast<std::uint8_t>(wire::MsgType::user));
     append(framed, u);
-    out.push_back(std::move(framed));
+    out.emplace_back(std::move(framed));
   }
   stats.gossip_messages += user.size();
 }
 
 void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes msg) {
   const std::size_t avail = wire::piggyback_budget(msg.size(), budget());
-  std::vector<Bytes> msgs;
-  msgs.push_back(std::move(msg));
+  std::vector<SharedBytes> msgs;
+  msgs.emplace_back(std::move(msg));
   if (avail > 0) collect_broadcasts(target, avail, msgs);
   // Like memberlist, the "send to an address" path adds no CRC.
-  std::vector<ByteView> views(msgs.begin(), msgs.end());
+  std::vector<ByteView> views;
+  views.reserve(msgs.size());
+  for (const SharedBytes& m : msgs) views.push_back(m.view());
   auto packet = wire::encode_packet(views, packet_options(false), rng);
   if (!packet.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packet.message());
@@ -73,9 +76,11 @@ void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes
   rt.send_packet(to, *packet);
 }
 
-void Memberlist::Impl::send_raw(const Address& to, const NodeInfo* target, std::vector<Bytes> msgs) {
+void Memberlist::Impl::send_raw(const Address& to, const NodeInfo* target, const std::vector<SharedBytes>& msgs) {
   const bool crc = target != nullptr && target->vsn.pmax >= 5;
-  std::vector<ByteView> views(msgs.begin(), msgs.end());
+  std::vector<ByteView> views;
+  views.reserve(msgs.size());
+  for (const SharedBytes& m : msgs) views.push_back(m.view());
   auto packets = wire::encode_packets(views, packet_options(crc), rng);
   if (!packets.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packets.message());
@@ -103,10 +108,10 @@ void Memberlist::Impl::gossip() {
   });
   const std::size_t avail = wire::gossip_budget(budget());
   for (NodeInfo* node : targets) {
-    std::vector<Bytes> msgs;
+    std::vector<SharedBytes> msgs;
     collect_broadcasts(node, avail, msgs);
     if (msgs.empty()) return;
-    send_raw(node->addr, node, std::move(msgs));
+    send_raw(node->addr, node, msgs);
   }
 }
 

@@ -136,10 +136,10 @@ void Memberlist::Impl::probe_node(NodeInfo& node) {
     s.node = node.name;
     s.from = cfg.name;
     auto sus = wire::encode_message(s, cfg.int_style);
-    std::vector<Bytes> msgs;
-    msgs.push_back(std::move(ping).value());
-    if (sus.ok()) msgs.push_back(std::move(sus).value());
-    send_raw(node.addr, &node, std::move(msgs));
+    std::vector<SharedBytes> msgs;
+    msgs.emplace_back(std::move(ping).value());
+    if (sus.ok()) msgs.emplace_back(std::move(sus).value());
+    send_raw(node.addr, &node, msgs);
   }
 
   probe = std::move(p);

@@ -296,16 +296,16 @@ void Memberlist::Impl::verify_suspect(NodeInfo& node, TimePoint change_time) {
         });
       },
       nullptr);
-  std::vector<Bytes> msgs;
+  std::vector<SharedBytes> msgs;
   auto ping = wire::encode_message(make_ping(seq, name), cfg.int_style);
-  if (ping.ok()) msgs.push_back(std::move(ping).value());
+  if (ping.ok()) msgs.emplace_back(std::move(ping).value());
   wire::Suspect s;
   s.incarnation = node.incarnation;
   s.node = name;
   s.from = cfg.name;
   auto sus = wire::encode_message(s, cfg.int_style);
-  if (sus.ok()) msgs.push_back(std::move(sus).value());
-  send_raw(node.addr, &node, std::move(msgs));
+  if (sus.ok()) msgs.emplace_back(std::move(sus).value());
+  send_raw(node.addr, &node, msgs);
 
   send_indirect_pings(name, node.addr, seq, /*request_nacks=*/false);
   timers.schedule(now + cfg.probe_interval, [this, name, change_time, acked](TimePoint t) {
