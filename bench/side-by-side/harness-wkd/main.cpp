@@ -6,6 +6,13 @@
 // print comparable JSON.
 //
 //   wkd_compare_harness --n 128 --preset lan --window 30 [--settle 10] [--addr 127.0.0.1] [--port-base 20000]
+//                       [--loop own|shared]
+//
+// --loop own (the default, what bench/compare measures) gives each node its
+// own loop thread, as an application embedding one node has. --loop shared
+// puts all N nodes on one host libuv loop (wkd_node_create_on_loop), the
+// way a process hosting many nodes would run them: it shows how much of the
+// per-node cost is the loop thread itself (its stack, its malloc arena).
 //
 // Run it in a network namespace of its own so the loopback counters hold
 // its traffic only (bench/compare does).
@@ -27,7 +34,9 @@
 #include <thread>
 #include <vector>
 
+#include <uv.h>
 #include <wkd.h>
+#include <wkd/sys/uv.h>
 
 namespace {
 
@@ -46,6 +55,7 @@ struct Params {
   double settle_s = 10;
   std::string addr = "127.0.0.1";
   int port_base = 20000;
+  bool shared_loop = false;
 };
 
 [[noreturn]] void die(const std::string& what, const wkd_error* err = nullptr) {
@@ -96,22 +106,87 @@ Counters read_loopback() {
   return {};
 }
 
+// ---- the host loop of --loop shared ----
+
+// One libuv loop on a thread of its own; run() executes a function on it
+// and waits.
+class HostLoop {
+ public:
+  HostLoop() {
+    uv_loop_init(&loop_);
+    uv_async_init(&loop_, &wake_, [](uv_async_t* a) { static_cast<HostLoop*>(a->data)->run_jobs(); });
+    wake_.data = this;
+    thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
+  }
+  ~HostLoop() {
+    run([this] { uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr); });
+    thread_.join();
+    uv_loop_close(&loop_);
+  }
+  HostLoop(const HostLoop&) = delete;
+  HostLoop& operator=(const HostLoop&) = delete;
+
+  uv_loop_t* loop() { return &loop_; }
+
+  void run(const std::function<void()>& fn) {
+    std::atomic<bool> done{false};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back([&] {
+        fn();
+        done = true;
+      });
+    }
+    uv_async_send(&wake_);
+    while (!done) std::this_thread::sleep_for(milliseconds(1));
+  }
+
+ private:
+  void run_jobs() {
+    std::vector<std::function<void()>> batch;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      batch.swap(jobs_);
+    }
+    for (auto& j : batch) j();
+  }
+
+  uv_loop_t loop_;
+  uv_async_t wake_;
+  std::mutex mu_;
+  std::vector<std::function<void()>> jobs_;
+  std::thread thread_;
+};
+
 // ---- one node ----
 
 class Node {
  public:
-  Node(const Params& p, int index) : name_("node-" + std::to_string(index)) {
+  // On its own loop thread, or on `host` when given.
+  Node(const Params& p, int index, HostLoop* host) : name_("node-" + std::to_string(index)), host_(host) {
     wkd_error err = WKD_ERROR_INIT;
     wkd_config_t* cfg = nullptr;
     const std::string bind = p.addr + ":" + std::to_string(p.port_base + index);
     const wkd_preset preset = p.preset == "local" ? WKD_PRESET_LOCAL : WKD_PRESET_LAN;
     if (wkd_config_new(&cfg, preset, &err) != WKD_OK || wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name_.c_str(), &err) ||
-        wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind.c_str(), &err) || wkd_node_create(&node_, cfg, &err)) {
-      die("create " + name_, &err);
+        wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind.c_str(), &err)) {
+      die("configure " + name_, &err);
     }
+    wkd_status rc = WKD_OK;
+    if (host_ != nullptr) {
+      host_->run([&] { rc = wkd_node_create_on_loop(&node_, host_->loop(), cfg, &err); });
+    } else {
+      rc = wkd_node_create(&node_, cfg, &err);
+    }
+    if (rc != WKD_OK) die("create " + name_, &err);
     wkd_config_free(cfg);
     set_tag("bench", "v1");
-    if (wkd_node_start(node_, &err) != WKD_OK) die("start " + name_, &err);
+    if (host_ != nullptr) {
+      host_->run([&] { rc = wkd_node_start(node_, &err); });
+    } else {
+      rc = wkd_node_start(node_, &err);
+    }
+    if (rc != WKD_OK) die("start " + name_, &err);
   }
   ~Node() { close(); }
   Node(const Node&) = delete;
@@ -165,14 +240,36 @@ class Node {
   void leave() { wkd_node_leave(node_, 5000, nullptr); }
 
   // Stops without leaving: the peers must detect the failure.
-  void kill() { close(); }
+  void kill() {
+    if (host_ != nullptr) {
+      // On a host loop the node's handles close on that loop; the handle
+      // is freed at the end (free_closed()).
+      wkd_node_close(node_);
+      closed_ = true;
+    } else {
+      close();
+    }
+  }
 
+  // Own loop: stops and frees. Host loop: stops; free_closed() frees once
+  // the loop has run the close.
   void close() {
     if (watch_ != nullptr) {
       wkd_watch_free(watch_);
       watch_ = nullptr;
     }
-    if (node_ != nullptr) {
+    if (node_ == nullptr) return;
+    if (host_ != nullptr) {
+      wkd_node_close(node_);
+      closed_ = true;
+      return;
+    }
+    wkd_node_free(node_);
+    node_ = nullptr;
+  }
+
+  void free_closed() {
+    if (node_ != nullptr && closed_) {
       wkd_node_free(node_);
       node_ = nullptr;
     }
@@ -193,6 +290,8 @@ class Node {
   }
 
   std::string name_;
+  HostLoop* host_ = nullptr;
+  bool closed_ = false;
   wkd_node_t* node_ = nullptr;
   wkd_watch_t* watch_ = nullptr;
   std::string victim_;
@@ -335,9 +434,14 @@ Params parse(int argc, char** argv) {
       p.addr = value();
     } else if (a == "--port-base") {
       p.port_base = std::atoi(value().c_str());
+    } else if (a == "--loop") {
+      const std::string v = value();
+      if (v != "own" && v != "shared") die("--loop must be own or shared");
+      p.shared_loop = v == "shared";
     } else {
       die("unknown argument " + a +
-          " (usage: --n N --preset lan|local --window SECONDS [--settle SECONDS] [--addr IP] [--port-base PORT])");
+          " (usage: --n N --preset lan|local --window SECONDS [--settle SECONDS] [--addr IP] [--port-base PORT]"
+          " [--loop own|shared])");
     }
   }
   if (p.n < 4) die("--n must be at least 4 (a leaver, a victim and two observers)");
@@ -350,9 +454,11 @@ Params parse(int argc, char** argv) {
 
 int main(int argc, char** argv) {
   const Params p = parse(argc, argv);
+  std::unique_ptr<HostLoop> host;
+  if (p.shared_loop) host = std::make_unique<HostLoop>();
   std::vector<std::unique_ptr<Node>> nodes;
   nodes.reserve(static_cast<std::size_t>(p.n));
-  for (int i = 0; i < p.n; ++i) nodes.push_back(std::make_unique<Node>(p, i));
+  for (int i = 0; i < p.n; ++i) nodes.push_back(std::make_unique<Node>(p, i, host.get()));
   std::vector<bool> skip(nodes.size(), false);
   const int n = p.n;
 
@@ -440,15 +546,22 @@ int main(int argc, char** argv) {
 
   const double w = p.window_s;
   std::printf(
-      "{\"side\":\"wkd\",\"harness\":\"cpp\",\"preset\":\"%s\",\"n\":%d,\"converge_s\":%.6f,\"tag_all_s\":%.6f,"
+      "{\"side\":\"wkd\",\"harness\":\"cpp\",\"loop\":\"%s\",\"preset\":\"%s\",\"n\":%d,\"converge_s\":%.6f,\"tag_all_s\":%.6f,"
       "\"first_suspect_s\":%.6f,\"detect_all_s\":%.6f,\"leave_all_s\":%.6f,\"window_s\":%g,"
       "\"cpu_s_per_node_min\":%.6f,\"rss_bytes\":%lld,\"rss_per_node_bytes\":%.1f,\"bytes_per_node_s\":%.3f,"
       "\"packets_per_node_s\":%.3f,\"heap_in_use_bytes\":%zu,\"heap_arena_bytes\":%zu,\"converge_curve\":%s,\"wkd_window_per_node_s\":%s,\"settings\":%s}\n",
-      p.preset.c_str(), n, converge_s, tag_all_s, first_suspect_s, detect_all_s, leave_all_s, w,
+      p.shared_loop ? "shared" : "own", p.preset.c_str(), n, converge_s, tag_all_s, first_suspect_s, detect_all_s, leave_all_s, w,
       (cpu1 - cpu0) / n * 60 / w, rss, static_cast<double>(rss) / n,
       static_cast<double>(lo1.bytes - lo0.bytes) / n / w, static_cast<double>(lo1.packets - lo0.packets) / n / w,
       heap.uordblks + heap.hblkhd, heap.arena + heap.hblkhd, curve_json(curve).c_str(), window_stats_json(t0, t1, n, w).c_str(), settings_json(p).c_str());
   std::fflush(stdout);
+  for (auto& x : nodes) x->close();
+  if (host) {
+    host->run([] {});  // the closes have run on the loop
+    std::this_thread::sleep_for(milliseconds(200));
+    for (auto& x : nodes) x->free_closed();
+  }
   nodes.clear();
+  host.reset();
   return 0;
 }
