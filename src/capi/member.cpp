@@ -9,8 +9,8 @@ namespace wkd::capi {
 
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m) {
   std::vector<wkd_kv> v;
-  v.reserve(m.c_tags.size());
-  for (const auto& [k, val] : m.c_tags) v.push_back(wkd_kv{k, val});
+  v.reserve(m.tags.size());
+  for (const auto& [k, val] : m.tags) v.push_back(wkd_kv{k.c_str(), val.c_str()});
   return v;
 }
 

@@ -44,8 +44,6 @@ void MemberView::finish() {
   for (const auto& g : identity.groups) c_groups.push_back(g.c_str());
   c_caps.clear();
   for (const auto& c : identity.capabilities) c_caps.push_back(c.c_str());
-  c_tags.clear();
-  for (const auto& [k, v] : tags) c_tags.emplace_back(k.c_str(), v.c_str());
 }
 
 const ViewEntry* View::find(std::string_view name) const {
@@ -98,6 +96,7 @@ MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t
   v->tags.reserve(m.tags.size());
   for (const auto& [k, val] : m.tags) v->tags.emplace_back(k, val);  // already in key order
   v->identity = serf::identity_from_tags(m.tags);
+  v->identity.tags.clear();  // in v->tags already
   v->finish();
   return v;
 }

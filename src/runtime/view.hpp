@@ -39,15 +39,18 @@ struct MemberView {
   MemberState state = MemberState::alive;
   std::uint32_t incarnation = 0;
   std::vector<std::pair<std::string, std::string>> tags;  // every tag, sorted by key
-  serf::Identity identity;  // parsed from tags (health unknown for non-wkd peers)
+  // Parsed from tags (health unknown for non-wkd peers). identity.tags stays
+  // empty: the free tags are in `tags` with the others, held once.
+  serf::Identity identity;
   wire::Vsn vsn{};
   Address addr;  // IP and port as the engine holds them
   bool is_local = false;
 
-  // C views into the strings above (filled by View::finish()).
+  // C arrays of the strings above (filled by finish()); the C API hands
+  // them out as they are. Tags need no such array: wkd_kv pairs are built
+  // from `tags` when a member is read.
   std::vector<const char*> c_groups;
   std::vector<const char*> c_caps;
-  std::vector<std::pair<const char*, const char*>> c_tags;
 
   bool in_group(std::string_view g) const;
   std::string tag(std::string_view key) const;  // "" if absent

@@ -80,6 +80,10 @@ TEST_F(ViewTest, EveryMemberInNameOrderWithItsIdentity) {
   EXPECT_EQ(b.tag("db"), "mysql");
   EXPECT_EQ(v->alive, 2u);
   EXPECT_EQ(v->find("nobody"), nullptr);
+  // A free tag is held once, in `tags`; the parsed identity keeps none.
+  const MemberView& c = *v->find("c")->member;
+  EXPECT_EQ(c.tags, (std::vector<std::pair<std::string, std::string>>{{"role", "cache"}}));
+  EXPECT_TRUE(c.identity.tags.empty());
 }
 
 TEST_F(ViewTest, ARefreshSharesEveryRecordAndMovesOnlyLastSeen) {
