@@ -2,14 +2,10 @@
 // join, every node converges to the full member list, and in steady state no
 // datagram is dropped (the drop counters stay still). Every wait has a
 // deadline.
-#include <uv.h>
-
-#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <functional>
-#include <mutex>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
@@ -17,50 +13,11 @@
 #include <wkd.h>
 #include <wkd/sys/uv.h>
 
+#include "support/uv_loop_thread.hpp"
+
 namespace {
 
 constexpr int kNodes = 256;
-
-struct Host {
-  uv_loop_t loop;
-  uv_async_t wake;
-  std::mutex mu;
-  std::vector<std::function<void()>> jobs;
-  std::thread thread;
-
-  void start() {
-    uv_loop_init(&loop);
-    uv_async_init(&loop, &wake, [](uv_async_t* a) {
-      auto* h = static_cast<Host*>(a->data);
-      std::vector<std::function<void()>> batch;
-      {
-        std::lock_guard<std::mutex> lock(h->mu);
-        batch.swap(h->jobs);
-      }
-      for (auto& j : batch) j();
-    });
-    wake.data = this;
-    thread = std::thread([this] { uv_run(&loop, UV_RUN_DEFAULT); });
-  }
-  // Runs fn on the loop thread and waits for it.
-  void run(std::function<void()> fn) {
-    std::atomic<bool> done{false};
-    {
-      std::lock_guard<std::mutex> lock(mu);
-      jobs.push_back([&] {
-        fn();
-        done = true;
-      });
-    }
-    uv_async_send(&wake);
-    while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  void stop() {
-    run([this] { uv_close(reinterpret_cast<uv_handle_t*>(&wake), nullptr); });
-    thread.join();
-    uv_loop_close(&loop);
-  }
-};
 
 size_t alive_seen(wkd_node_t* n) {
   wkd_members_t* ms = nullptr;
@@ -76,11 +33,10 @@ size_t alive_seen(wkd_node_t* n) {
 
 int main() {
   int failures = 0;
-  Host host;
-  host.start();
+  auto host = std::make_unique<wkd::testsupport::UvLoopThread>();
   std::vector<wkd_node_t*> nodes(kNodes, nullptr);
   std::string error;
-  host.run([&] {
+  host->run([&] {
     for (int i = 0; i < kNodes; ++i) {
       wkd_config_t* cfg = nullptr;
       wkd_error err = WKD_ERROR_INIT;
@@ -89,7 +45,7 @@ int main() {
       wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, "127.0.0.1:0", nullptr);
       wkd_config_set_log(cfg, (i == 0 || i >= 229) && std::getenv("WKD_TEST_DEBUG") ? WKD_LOG_DEBUG : WKD_LOG_ERROR,
                          nullptr, nullptr, nullptr);
-      if (wkd_node_create_on_loop(&nodes[i], &host.loop, cfg, &err) != WKD_OK ||
+      if (wkd_node_create_on_loop(&nodes[i], host->loop(), cfg, &err) != WKD_OK ||
           wkd_node_start(nodes[i], &err) != WKD_OK) {
         error = err.message;
       }
@@ -155,10 +111,10 @@ int main() {
 
   for (auto* n : nodes) wkd_node_close(n);
   // Closing completes on the loop; free once it has run.
-  host.run([] {});
+  host->run([] {});
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   for (auto* n : nodes) wkd_node_free(n);
-  host.stop();
+  host.reset();
   if (failures == 0) std::printf("many_nodes_test: all checks passed\n");
   return failures == 0 ? 0 : 1;
 }

@@ -34,12 +34,14 @@
 #include <thread>
 #include <vector>
 
-#include <uv.h>
 #include <wkd.h>
 #include <wkd/sys/uv.h>
 
+#include "support/uv_loop_thread.hpp"
+
 namespace {
 
+using HostLoop = wkd::testsupport::UvLoopThread;
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
@@ -105,58 +107,6 @@ Counters read_loopback() {
   }
   return {};
 }
-
-// ---- the host loop of --loop shared ----
-
-// One libuv loop on a thread of its own; run() executes a function on it
-// and waits.
-class HostLoop {
- public:
-  HostLoop() {
-    uv_loop_init(&loop_);
-    uv_async_init(&loop_, &wake_, [](uv_async_t* a) { static_cast<HostLoop*>(a->data)->run_jobs(); });
-    wake_.data = this;
-    thread_ = std::thread([this] { uv_run(&loop_, UV_RUN_DEFAULT); });
-  }
-  ~HostLoop() {
-    run([this] { uv_close(reinterpret_cast<uv_handle_t*>(&wake_), nullptr); });
-    thread_.join();
-    uv_loop_close(&loop_);
-  }
-  HostLoop(const HostLoop&) = delete;
-  HostLoop& operator=(const HostLoop&) = delete;
-
-  uv_loop_t* loop() { return &loop_; }
-
-  void run(const std::function<void()>& fn) {
-    std::atomic<bool> done{false};
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      jobs_.push_back([&] {
-        fn();
-        done = true;
-      });
-    }
-    uv_async_send(&wake_);
-    while (!done) std::this_thread::sleep_for(milliseconds(1));
-  }
-
- private:
-  void run_jobs() {
-    std::vector<std::function<void()>> batch;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      batch.swap(jobs_);
-    }
-    for (auto& j : batch) j();
-  }
-
-  uv_loop_t loop_;
-  uv_async_t wake_;
-  std::mutex mu_;
-  std::vector<std::function<void()>> jobs_;
-  std::thread thread_;
-};
 
 // ---- one node ----
 
