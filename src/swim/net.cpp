@@ -19,6 +19,16 @@
 
 namespace wkd::swim {
 
+namespace {
+// The messages of one datagram, as the packet encoder takes them.
+std::vector<ByteView> views_of(const std::vector<SharedBytes>& msgs) {
+  std::vector<ByteView> views;
+  views.reserve(msgs.size());
+  for (const SharedBytes& m : msgs) views.push_back(m.view());
+  return views;
+}
+}  // namespace
+
 wire::PacketBudget Memberlist::Impl::budget() const {
   wire::PacketBudget b;
   b.label = cfg.label;
@@ -63,9 +73,7 @@ void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes
   msgs.emplace_back(std::move(msg));
   if (avail > 0) collect_broadcasts(target, avail, msgs);
   // Like memberlist, the "send to an address" path adds no CRC.
-  std::vector<ByteView> views;
-  views.reserve(msgs.size());
-  for (const SharedBytes& m : msgs) views.push_back(m.view());
+  const std::vector<ByteView> views = views_of(msgs);
   auto packet = wire::encode_packet(views, packet_options(false), rng);
   if (!packet.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packet.message());
@@ -78,9 +86,7 @@ void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes
 
 void Memberlist::Impl::send_raw(const Address& to, const NodeInfo* target, const std::vector<SharedBytes>& msgs) {
   const bool crc = target != nullptr && target->vsn.pmax >= 5;
-  std::vector<ByteView> views;
-  views.reserve(msgs.size());
-  for (const SharedBytes& m : msgs) views.push_back(m.view());
+  const std::vector<ByteView> views = views_of(msgs);
   auto packets = wire::encode_packets(views, packet_options(crc), rng);
   if (!packets.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packets.message());

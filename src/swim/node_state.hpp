@@ -33,5 +33,4 @@ struct NodeInfo {
 // largest simulation): keep it from growing unnoticed.
 static_assert(sizeof(void*) != 8 || sizeof(NodeInfo) <= 88, "NodeInfo grew past 88 bytes");
 
-
 }  // namespace wkd::swim
