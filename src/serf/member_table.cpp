@@ -59,10 +59,23 @@ wire::Tags MemberTable::decode_meta(ByteView meta) {
   return std::move(*tags);
 }
 
+// A member's clock moves past every join it stamps, so a join and a leave
+// with the same Lamport time never both come from the member itself. The
+// tie arises when a push/pull from a member that is leaving reaches a peer
+// before its leave intent: the merge replays the member's status time (the
+// leave's own time) as an artificial join. The leave wins the tie, or the
+// intent would be dropped as stale and the graceful leave taken for a
+// failure.
+bool MemberTable::intent_is_newer(wire::SerfType type, LamportTime ltime, wire::SerfType held_type,
+                                  LamportTime held_ltime) {
+  if (ltime != held_ltime) return ltime > held_ltime;
+  return type == wire::SerfType::leave && held_type != wire::SerfType::leave;
+}
+
 bool MemberTable::upsert_intent(TimePoint now, const std::string& node, wire::SerfType type,
                                 LamportTime ltime) {
   auto it = intents_.find(node);
-  if (it != intents_.end() && ltime <= it->second.ltime) return false;
+  if (it != intents_.end() && !intent_is_newer(type, ltime, it->second.type, it->second.ltime)) return false;
   intents_.insert_or_assign(node, Intent{type, now, ltime});
   return true;
 }
@@ -154,7 +167,11 @@ MemberTable::LeaveOutcome MemberTable::apply_leave(TimePoint now, const wire::Se
     return out;
   }
   Member& m = it->second;
-  if (msg.ltime <= m.status_ltime) return out;
+  const bool leave_held = m.status == MemberStatus::leaving || m.status == MemberStatus::left;
+  if (!intent_is_newer(wire::SerfType::leave, msg.ltime, leave_held ? wire::SerfType::leave : wire::SerfType::join,
+                       m.status_ltime)) {
+    return out;
+  }
 
   if (msg.node == self_ && self_alive) {
     log(LogLevel::debug, "Refuting an older leave intent");

@@ -101,6 +101,8 @@ class MemberTable {
     LamportTime ltime;
   };
 
+  static bool intent_is_newer(wire::SerfType type, LamportTime ltime, wire::SerfType held_type,
+                              LamportTime held_ltime);
   bool upsert_intent(TimePoint now, const std::string& node, wire::SerfType type, LamportTime ltime);
   std::optional<LamportTime> recent_intent(const std::string& node, wire::SerfType type) const;
   void emit(MemberEventType type, const Member& m);

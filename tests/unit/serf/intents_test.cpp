@@ -85,10 +85,32 @@ TEST_F(SerfIntents, StaleLeaveIntentIsIgnored) {
   join_intent("b", 10);
   const auto queued = intents_queued();
   leave_intent("b", 9);
-  leave_intent("b", 10);
   EXPECT_EQ(status("b"), MemberStatus::alive);
   EXPECT_EQ(engine->find("b")->status_ltime, 10u);
   EXPECT_EQ(intents_queued(), queued);
+}
+
+// A join and a leave at the same Lamport time: the leave wins, whichever
+// came first, and a repeat of either changes nothing.
+TEST_F(SerfIntents, ALeaveWinsATieWithAJoin) {
+  engine->notify_join(at(seconds(1)), node("b", 2));
+  join_intent("b", 10);
+  leave_intent("b", 10);
+  EXPECT_EQ(status("b"), MemberStatus::leaving);
+  const auto queued = intents_queued();
+  join_intent("b", 10);
+  leave_intent("b", 10);
+  EXPECT_EQ(status("b"), MemberStatus::leaving);
+  EXPECT_EQ(intents_queued(), queued);
+  engine->notify_leave(at(seconds(2)), node("b", 2));
+  EXPECT_EQ(status("b"), MemberStatus::left);
+
+  // The same for intents buffered before the member is known.
+  join_intent("c", 4);
+  leave_intent("c", 4);
+  join_intent("c", 4);
+  engine->notify_join(at(seconds(3)), node("c", 3));
+  EXPECT_EQ(status("c"), MemberStatus::leaving);
 }
 
 TEST_F(SerfIntents, NewerJoinIntentRevivesALeavingMember) {

@@ -138,6 +138,28 @@ TEST_F(SerfPushPullEngine, MergeReplaysIntentsAndEvents) {
   EXPECT_EQ(engine->stats().event_queue, 0u);
 }
 
+// A member that is leaving still lists itself as a plain member, stamped
+// with its leave's time. When that push/pull lands before the leave intent,
+// the intent must still count, or the member ends failed instead of left.
+TEST_F(SerfPushPullEngine, APushPullFromALeavingMemberDoesNotHideItsLeave) {
+  engine->notify_join(at(seconds(1)), node("b", 2));
+  wire::SerfPushPull from_b;
+  from_b.ltime = 9;
+  from_b.status_ltimes = {{"a", 0}, {"b", 8}, {"c", 5}};
+  engine->merge_remote_state(at(seconds(2)), *encode_push_pull_state(PushPullState{from_b, std::nullopt}), false,
+                             nullptr);
+  ASSERT_EQ(engine->find("b")->status, MemberStatus::alive);
+  ASSERT_EQ(engine->find("b")->status_ltime, 8u);
+  // c is not known here yet: its artificial join is buffered.
+  engine->notify_msg(at(seconds(2)), encode(wire::SerfLeave{8, "b", false}));
+  engine->notify_msg(at(seconds(2)), encode(wire::SerfLeave{5, "c", false}));
+  EXPECT_EQ(engine->find("b")->status, MemberStatus::leaving);
+  engine->notify_leave(at(seconds(3)), node("b", 2));
+  EXPECT_EQ(engine->find("b")->status, MemberStatus::left);
+  engine->notify_join(at(seconds(3)), node("c", 3));
+  EXPECT_EQ(engine->find("c")->status, MemberStatus::leaving);
+}
+
 TEST_F(SerfPushPullEngine, JoinWithIgnoreOldSkipsHistoricEvents) {
   engine->join(at(seconds(1)), {addr_of(2)}, {}, /*ignore_old=*/true);
   ASSERT_EQ(host.joins.size(), 1u);
