@@ -37,21 +37,25 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
   Json tags = Json::object();
   for (const auto& [k, v] : m.tags) tags[k] = v;
   const std::int64_t seen = m.is_local ? now_ms : e.last_seen_unix_ms;
-  const serf::Identity& id = m.identity;
+  auto list = [](const char* const* items, std::size_t n) {
+    Json arr = Json::array();
+    for (std::size_t i = 0; i < n; ++i) arr.push_back(items[i]);
+    return arr;
+  };
   return Json{{"name", m.name},
               {"address", m.address},
               {"port", m.addr.port},
               {"state", api_state(m.state)},
               {"incarnation", m.incarnation},
               {"tags", tags},
-              {"groups", id.groups},
-              {"databaseType", id.database_type},
-              {"wireProtocol", id.wire_protocol},
-              {"endpoint", id.endpoint},
-              {"capabilities", id.capabilities},
-              {"health", serf::health_name(id.health)},
+              {"groups", list(m.c_groups(), m.n_groups())},
+              {"databaseType", std::string(m.database_type)},
+              {"wireProtocol", std::string(m.wire_protocol)},
+              {"endpoint", std::string(m.endpoint)},
+              {"capabilities", list(m.c_caps(), m.n_caps())},
+              {"health", serf::health_name(m.health)},
               {"lastSeen", seen > 0 ? Json(rfc3339(seen)) : Json(nullptr)},
-              {"wkd", id.wkd_version.empty() ? Json(nullptr) : Json(id.wkd_version)},
+              {"wkd", m.wkd_version.empty() ? Json(nullptr) : Json(std::string(m.wkd_version))},
               {"local", m.is_local}};
 }
 
@@ -105,8 +109,8 @@ std::string parse_filters(const Request& req, Filters* f) {
 bool matches(const runtime::MemberView& m, const Filters& f) {
   if (f.state && *f.state != api_state(m.state)) return false;
   if (f.group && !m.in_group(*f.group)) return false;
-  if (f.database_type && m.identity.database_type != *f.database_type) return false;
-  if (f.wire_protocol && m.identity.wire_protocol != *f.wire_protocol) return false;
+  if (f.database_type && m.database_type != *f.database_type) return false;
+  if (f.wire_protocol && m.wire_protocol != *f.wire_protocol) return false;
   for (const auto& [k, v] : f.tags) {
     if (!m.has_tag(k) || m.tag(k) != v) return false;
   }
@@ -199,7 +203,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     std::map<std::string, std::vector<std::string>> groups;
     if (auto v = backend_.view()) {
       for (const auto& e : v->members) {
-        for (const auto& g : e.member->identity.groups) groups[g].push_back(e.member->name);
+        const runtime::MemberView& m = *e.member;
+        for (std::size_t i = 0; i < m.n_groups(); ++i) groups[m.c_groups()[i]].push_back(m.name);
       }
     }
     Json obj = Json::object();
@@ -241,7 +246,7 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
         const runtime::MemberView& m = *e.member;
         ++total;
         counts[api_state(m.state)] = counts[api_state(m.state)].get<int>() + 1;
-        if (m.identity.is_wkd()) ++wkd_nodes;
+        if (m.is_wkd()) ++wkd_nodes;
         if (m.is_local) self = member_object(e, now);
         if (m.state == runtime::MemberState::alive || m.state == runtime::MemberState::suspect) {
           pmin = std::min<int>(pmin, m.vsn.pcur);

@@ -14,6 +14,10 @@ std::vector<wkd_kv> kv_array(const runtime::MemberView& m) {
   return v;
 }
 
+// A record's identity strings view whole tag values (NUL-terminated) or
+// are empty.
+static const char* c_string(std::string_view s) { return s.empty() ? "" : s.data(); }
+
 void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
                  const std::vector<wkd_kv>& kvs) {
   wkd_member_info full{};
@@ -25,14 +29,14 @@ void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_
   full.incarnation = m.incarnation;
   full.tags = kvs.data();
   full.n_tags = kvs.size();
-  full.groups = m.c_groups.data();
-  full.n_groups = m.c_groups.size();
-  full.database_type = m.identity.database_type.c_str();
-  full.wire_protocol = m.identity.wire_protocol.c_str();
-  full.endpoint = m.identity.endpoint.c_str();
-  full.capabilities = m.c_caps.data();
-  full.n_capabilities = m.c_caps.size();
-  switch (m.identity.health) {
+  full.groups = m.c_groups();
+  full.n_groups = m.n_groups();
+  full.database_type = c_string(m.database_type);
+  full.wire_protocol = c_string(m.wire_protocol);
+  full.endpoint = c_string(m.endpoint);
+  full.capabilities = m.c_caps();
+  full.n_capabilities = m.n_caps();
+  switch (m.health) {
     case serf::Health::passing:
       full.health = WKD_HEALTH_PASSING;
       break;
@@ -47,7 +51,7 @@ void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_
       break;
   }
   full.last_seen_unix_ms = last_seen_unix_ms;
-  full.wkd_version = m.identity.wkd_version.c_str();
+  full.wkd_version = c_string(m.wkd_version);
   full.protocol_min = m.vsn.pmin;
   full.protocol_max = m.vsn.pmax;
   full.protocol_cur = m.vsn.pcur;
@@ -64,9 +68,9 @@ namespace {
 bool matches(const runtime::MemberView& m, const wkd_member_filter& f) {
   if (f.states != 0 && (f.states & (1u << static_cast<unsigned>(m.state))) == 0) return false;
   if (f.group != nullptr && f.group[0] != '\0' && !m.in_group(f.group)) return false;
-  if (f.database_type != nullptr && f.database_type[0] != '\0' && m.identity.database_type != f.database_type)
+  if (f.database_type != nullptr && f.database_type[0] != '\0' && m.database_type != f.database_type)
     return false;
-  if (f.wire_protocol != nullptr && f.wire_protocol[0] != '\0' && m.identity.wire_protocol != f.wire_protocol)
+  if (f.wire_protocol != nullptr && f.wire_protocol[0] != '\0' && m.wire_protocol != f.wire_protocol)
     return false;
   if (f.tag_key != nullptr && f.tag_key[0] != '\0') {
     if (!m.has_tag(f.tag_key)) return false;

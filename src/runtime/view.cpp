@@ -21,29 +21,52 @@ const char* member_state_name(MemberState s) noexcept {
 }
 
 bool MemberView::in_group(std::string_view g) const {
-  return std::find(identity.groups.begin(), identity.groups.end(), g) != identity.groups.end();
+  return std::any_of(c_groups(), c_groups() + n_groups(), [&](const char* x) { return g == x; });
 }
 
 std::string MemberView::tag(std::string_view key) const {
-  for (const auto& [k, v] : tags) {
-    if (k == key) return v;
-  }
-  return "";
+  auto it = tags->find(std::string(key));
+  return it != tags.end() ? it->second : std::string();
 }
 
-bool MemberView::has_tag(std::string_view key) const {
-  return std::any_of(tags.begin(), tags.end(), [&](const auto& kv) { return kv.first == key; });
-}
+bool MemberView::has_tag(std::string_view key) const { return tags->count(std::string(key)) != 0; }
 
 bool MemberView::same_content(const MemberView& o) const {
   return state == o.state && tags == o.tags && addr == o.addr;
 }
 
 void MemberView::finish() {
-  c_groups.clear();
-  for (const auto& g : identity.groups) c_groups.push_back(g.c_str());
-  c_caps.clear();
-  for (const auto& c : identity.capabilities) c_caps.push_back(c.c_str());
+  // serf::identity_from_tags holds the rules (which keys, a peer without
+  // `wkd` has no identity); the record keeps views into its own tags.
+  const serf::Identity id = serf::identity_from_tags(*tags);
+  health = id.health;
+  auto value_of = [&](std::string_view key, const std::string& parsed) -> std::string_view {
+    if (parsed.empty()) return {};
+    auto it = tags->find(std::string(key));
+    return it != tags.end() ? std::string_view(it->second) : std::string_view();
+  };
+  wkd_version = value_of(serf::kTagWkd, id.wkd_version);
+  database_type = value_of(serf::kTagDb, id.database_type);
+  wire_protocol = value_of(serf::kTagWire, id.wire_protocol);
+  endpoint = value_of(serf::kTagEndpoint, id.endpoint);
+  std::size_t bytes = 0;
+  for (const auto& g : id.groups) bytes += g.size() + 1;
+  for (const auto& c : id.capabilities) bytes += c.size() + 1;
+  lists_.clear();
+  lists_.reserve(bytes);  // no reallocation below: the pointers stay valid
+  std::vector<std::size_t> offsets;
+  offsets.reserve(id.groups.size() + id.capabilities.size());
+  auto add = [&](const std::string& item) {
+    offsets.push_back(lists_.size());
+    lists_.append(item);
+    lists_.push_back('\0');
+  };
+  for (const auto& g : id.groups) add(g);
+  for (const auto& c : id.capabilities) add(c);
+  n_groups_ = id.groups.size();
+  c_lists_.clear();
+  c_lists_.reserve(offsets.size());
+  for (std::size_t off : offsets) c_lists_.push_back(lists_.data() + off);
 }
 
 const ViewEntry* View::find(std::string_view name) const {
@@ -72,16 +95,11 @@ MemberState state_of(const serf::Member& m, const swim::NodeInfo* node) {
 // Whether record `r` still describes `m` as the engine holds it: compared
 // field by field, with no allocation (both tag lists are in key order).
 bool still_matches(const MemberView& r, const serf::Member& m, MemberState state, std::uint32_t incarnation) {
-  if (r.state != state || r.incarnation != incarnation || !(r.addr == m.addr) || !(r.vsn == m.vsn) ||
-      r.tags.size() != m.tags.size()) {
-    return false;
-  }
-  auto it = m.tags.begin();
-  for (const auto& [k, v] : r.tags) {
-    if (it->first != k || it->second != v) return false;
-    ++it;
-  }
-  return true;
+  // The member table replaces its map only when the tags change: holding
+  // the same map means the same tags (and a record never keeps an old map
+  // alive beside the new one).
+  return r.state == state && r.incarnation == incarnation && r.addr == m.addr && r.vsn == m.vsn &&
+         r.tags.same_object(m.tags);
 }
 
 MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t incarnation, bool is_local) {
@@ -93,10 +111,7 @@ MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t
   v->is_local = is_local;
   v->incarnation = incarnation;
   v->state = state;
-  v->tags.reserve(m.tags.size());
-  for (const auto& [k, val] : m.tags) v->tags.emplace_back(k, val);  // already in key order
-  v->identity = serf::identity_from_tags(m.tags);
-  v->identity.tags.clear();  // in v->tags already
+  v->tags = m.tags;  // shared with the member table
   v->finish();
   return v;
 }

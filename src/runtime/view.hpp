@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -27,6 +28,7 @@
 #include "common/time.hpp"
 #include "serf/identity.hpp"
 #include "serf/serf.hpp"
+#include "serf/shared_tags.hpp"
 
 namespace wkd::runtime {
 
@@ -38,28 +40,39 @@ struct MemberView {
   std::string address;  // IP as text (of addr)
   MemberState state = MemberState::alive;
   std::uint32_t incarnation = 0;
-  std::vector<std::pair<std::string, std::string>> tags;  // every tag, sorted by key
-  // Parsed from tags (health unknown for non-wkd peers). identity.tags stays
-  // empty: the free tags are in `tags` with the others, held once.
-  serf::Identity identity;
+  // Every tag, in key order: the map the engine decoded, shared, not copied.
+  serf::SharedTags tags;
   wire::Vsn vsn{};
   Address addr;  // IP and port as the engine holds them
   bool is_local = false;
+  serf::Health health = serf::Health::unknown;  // unknown for non-wkd peers
 
-  // C arrays of the strings above (filled by finish()); the C API hands
-  // them out as they are. Tags need no such array: wkd_kv pairs are built
-  // from `tags` when a member is read.
-  std::vector<const char*> c_groups;
-  std::vector<const char*> c_caps;
+  // The identity read from the tags (serf/identity.hpp; all empty for a
+  // peer without the `wkd` tag). Each views a whole tag value held by
+  // `tags`, so data() is NUL-terminated, or a static "" when absent.
+  std::string_view wkd_version, database_type, wire_protocol, endpoint;
+  bool is_wkd() const noexcept { return !wkd_version.empty(); }
+
+  // Groups, then capabilities, as C strings: the C API hands these arrays
+  // out as they are. Filled by finish().
+  const char* const* c_groups() const noexcept { return c_lists_.data(); }
+  std::size_t n_groups() const noexcept { return n_groups_; }
+  const char* const* c_caps() const noexcept { return c_lists_.data() + n_groups_; }
+  std::size_t n_caps() const noexcept { return c_lists_.size() - n_groups_; }
 
   bool in_group(std::string_view g) const;
   std::string tag(std::string_view key) const;  // "" if absent
   bool has_tag(std::string_view key) const;
   // Same identity, tags and state (last_seen and incarnation ignored).
   bool same_content(const MemberView& o) const;
-  // Fills the C pointer arrays; called once, before the record is shared
-  // (its strings must not move afterwards).
+  // Reads the identity from `tags` and fills the C arrays; called once,
+  // before the record is shared (nothing may move afterwards).
   void finish();
+
+ private:
+  std::string lists_;                 // each group and capability, NUL-terminated
+  std::vector<const char*> c_lists_;  // into lists_: n_groups_ groups, then capabilities
+  std::size_t n_groups_ = 0;
 };
 
 using MemberRecord = std::shared_ptr<const MemberView>;

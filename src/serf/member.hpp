@@ -15,6 +15,7 @@
 #include "common/address.hpp"
 #include "common/time.hpp"
 #include "serf/lamport.hpp"
+#include "serf/shared_tags.hpp"
 #include "wire/tags.hpp"
 #include "wire/vsn.hpp"
 
@@ -29,7 +30,7 @@ const char* member_status_name(MemberStatus s) noexcept;
 struct Member {
   std::string name;
   Address addr;                 // memberlist address (IP and port)
-  wire::Tags tags;
+  SharedTags tags;              // decoded once, shared with snapshot records
   MemberStatus status = MemberStatus::none;
   wire::Vsn vsn{};              // [PMin, PMax, PCur, DMin, DMax, DCur]
   LamportTime status_ltime = 0;

@@ -107,7 +107,7 @@ void MemberTable::on_join(TimePoint now, const swim::NodeInfo& n) {
   }
   Member& m = it->second;
   m.addr = n.addr;
-  m.tags = decode_meta(n.meta.view());
+  m.tags = SharedTags(decode_meta(n.meta.view()));
   m.vsn = n.vsn;
   m.last_seen = n.last_seen;
   if (old_status == MemberStatus::failed || old_status == MemberStatus::left) {
@@ -151,7 +151,9 @@ void MemberTable::on_update(TimePoint, const swim::NodeInfo& n) {
   if (it == members_.end()) return;
   Member& m = it->second;
   m.addr = n.addr;
-  m.tags = decode_meta(n.meta.view());
+  // An update that leaves the tags as they were (a new address or version)
+  // keeps the map the snapshot records already share.
+  if (wire::Tags tags = decode_meta(n.meta.view()); !(m.tags == tags)) m.tags = SharedTags(std::move(tags));
   m.vsn = n.vsn;
   m.last_seen = n.last_seen;
   log(LogLevel::info, "EventMemberUpdate: " + m.name);
@@ -254,7 +256,7 @@ std::vector<Member> MemberTable::reap(TimePoint now, Duration reconnect_timeout,
 }
 
 void MemberTable::set_local_tags(const wire::Tags& tags) {
-  if (auto it = members_.find(self_); it != members_.end()) it->second.tags = tags;
+  if (auto it = members_.find(self_); it != members_.end()) it->second.tags = SharedTags(tags);
 }
 
 const Member* MemberTable::find(std::string_view name) const {

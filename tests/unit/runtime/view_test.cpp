@@ -73,17 +73,50 @@ TEST_F(ViewTest, EveryMemberInNameOrderWithItsIdentity) {
   EXPECT_EQ(v->members[2].member->name, "c");
   EXPECT_TRUE(v->members[0].member->is_local);
   const MemberView& b = *v->find("b")->member;
-  EXPECT_EQ(b.identity.database_type, "mysql");
-  ASSERT_EQ(b.c_groups.size(), 2u);
-  EXPECT_STREQ(b.c_groups[1], "users");
+  EXPECT_EQ(b.database_type, "mysql");
+  EXPECT_EQ(b.wkd_version, "0.1.0");
+  EXPECT_EQ(b.health, serf::Health::unknown);  // b advertises no health tag
+  ASSERT_EQ(b.n_groups(), 2u);
+  EXPECT_STREQ(b.c_groups()[0], "orders");
+  EXPECT_STREQ(b.c_groups()[1], "users");
+  EXPECT_EQ(b.n_caps(), 0u);
   EXPECT_EQ(b.address, addr_of(2).ip_string());
   EXPECT_EQ(b.tag("db"), "mysql");
   EXPECT_EQ(v->alive, 2u);
   EXPECT_EQ(v->find("nobody"), nullptr);
-  // A free tag is held once, in `tags`; the parsed identity keeps none.
+  // A peer without the `wkd` tag has no identity: its tags are all free.
   const MemberView& c = *v->find("c")->member;
-  EXPECT_EQ(c.tags, (std::vector<std::pair<std::string, std::string>>{{"role", "cache"}}));
-  EXPECT_TRUE(c.identity.tags.empty());
+  EXPECT_EQ(c.tags, (wire::Tags{{"role", "cache"}}));
+  EXPECT_FALSE(c.is_wkd());
+  EXPECT_TRUE(c.database_type.empty());
+  EXPECT_EQ(c.health, serf::Health::unknown);
+}
+
+TEST_F(ViewTest, ARecordSharesTheTagsTheMemberTableDecoded) {
+  auto v = build(nullptr);
+  for (const char* name : {"a", "b", "c"}) {
+    const std::optional<serf::Member> m = serf->find(name);
+    ASSERT_TRUE(m.has_value()) << name;
+    EXPECT_TRUE(v->find(name)->member->tags.same_object(m->tags)) << name << ": the record copied its tags";
+  }
+  // The identity strings view the shared values (no copy, NUL-terminated).
+  const MemberView& b = *v->find("b")->member;
+  EXPECT_EQ(b.database_type.data(), b.tags.at("db").c_str());
+  EXPECT_EQ(b.wkd_version.data(), b.tags.at("wkd").c_str());
+  // Capabilities follow groups in the one C array.
+  alive("b", 2, 2, {{"wkd", "0.1.0"}, {"groups", "g1"}, {"caps", "read,write"}}, seconds(3));
+  auto v2 = build(v.get(), seconds(4));
+  const MemberView& b2 = *v2->find("b")->member;
+  ASSERT_EQ(b2.n_groups(), 1u);
+  ASSERT_EQ(b2.n_caps(), 2u);
+  EXPECT_STREQ(b2.c_groups()[0], "g1");
+  EXPECT_STREQ(b2.c_caps()[0], "read");
+  EXPECT_STREQ(b2.c_caps()[1], "write");
+  EXPECT_TRUE(b2.database_type.empty());
+  // An update that keeps the tags (a new incarnation only) keeps the map.
+  const serf::SharedTags before = serf->find("b")->tags;
+  alive("b", 2, 3, {{"wkd", "0.1.0"}, {"groups", "g1"}, {"caps", "read,write"}}, seconds(5));
+  EXPECT_TRUE(serf->find("b")->tags.same_object(before));
 }
 
 TEST_F(ViewTest, ARefreshSharesEveryRecordAndMovesOnlyLastSeen) {
