@@ -35,7 +35,7 @@ const char* api_state(runtime::MemberState s) {
 Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
   const runtime::MemberView& m = *e.member;
   Json tags = Json::object();
-  for (const auto& [k, v] : m.tags) tags[k] = v;
+  for (const auto& [k, v] : m.tags) tags[std::string(k)] = std::string(v);
   const std::int64_t seen = m.is_local ? now_ms : e.last_seen_unix_ms;
   auto list = [](const char* const* items, std::size_t n) {
     Json arr = Json::array();

@@ -10,7 +10,7 @@ namespace wkd::capi {
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m) {
   std::vector<wkd_kv> v;
   v.reserve(m.tags.size());
-  for (const auto& [k, val] : m.tags) v.push_back(wkd_kv{k.c_str(), val.c_str()});
+  for (const auto& [k, val] : m.tags) v.push_back(wkd_kv{k.data(), val.data()});  // NUL-terminated
   return v;
 }
 

@@ -25,11 +25,11 @@ bool MemberView::in_group(std::string_view g) const {
 }
 
 std::string MemberView::tag(std::string_view key) const {
-  auto it = tags->find(std::string(key));
-  return it != tags.end() ? it->second : std::string();
+  auto it = tags.find(key);
+  return it != tags.end() ? std::string((*it).second) : std::string();
 }
 
-bool MemberView::has_tag(std::string_view key) const { return tags->count(std::string(key)) != 0; }
+bool MemberView::has_tag(std::string_view key) const { return tags.count(key) != 0; }
 
 bool MemberView::same_content(const MemberView& o) const {
   return state == o.state && tags == o.tags && addr == o.addr;
@@ -38,12 +38,12 @@ bool MemberView::same_content(const MemberView& o) const {
 void MemberView::finish() {
   // serf::identity_from_tags holds the rules (which keys, a peer without
   // `wkd` has no identity); the record keeps views into its own tags.
-  const serf::Identity id = serf::identity_from_tags(*tags);
+  const serf::Identity id = serf::identity_from_tags(tags.to_map());
   health = id.health;
   auto value_of = [&](std::string_view key, const std::string& parsed) -> std::string_view {
     if (parsed.empty()) return {};
-    auto it = tags->find(std::string(key));
-    return it != tags.end() ? std::string_view(it->second) : std::string_view();
+    auto it = tags.find(key);
+    return it != tags.end() ? (*it).second : std::string_view();
   };
   wkd_version = value_of(serf::kTagWkd, id.wkd_version);
   database_type = value_of(serf::kTagDb, id.database_type);

@@ -45,7 +45,7 @@ wire::SerfMember to_wire_member(const Member& m) {
   out.name = m.name;
   out.addr = Bytes(m.addr.ip_bytes().begin(), m.addr.ip_bytes().end());
   out.port = m.addr.port;
-  out.tags = m.tags.get();
+  out.tags = m.tags.to_map();
   out.status = static_cast<wire::SerfMemberStatus>(m.status);
   out.protocol_min = m.vsn.pmin;
   out.protocol_max = m.vsn.pmax;

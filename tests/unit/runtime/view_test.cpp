@@ -101,8 +101,8 @@ TEST_F(ViewTest, ARecordSharesTheTagsTheMemberTableDecoded) {
   }
   // The identity strings view the shared values (no copy, NUL-terminated).
   const MemberView& b = *v->find("b")->member;
-  EXPECT_EQ(b.database_type.data(), b.tags.at("db").c_str());
-  EXPECT_EQ(b.wkd_version.data(), b.tags.at("wkd").c_str());
+  EXPECT_EQ(b.database_type.data(), b.tags.at("db").data());
+  EXPECT_EQ(b.wkd_version.data(), b.tags.at("wkd").data());
   // Capabilities follow groups in the one C array.
   alive("b", 2, 2, {{"wkd", "0.1.0"}, {"groups", "g1"}, {"caps", "read,write"}}, seconds(3));
   auto v2 = build(v.get(), seconds(4));
