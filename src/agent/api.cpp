@@ -36,7 +36,7 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
   const runtime::MemberView& m = *e.member;
   Json tags = Json::object();
   for (const auto& [k, v] : m.tags) tags[std::string(k)] = std::string(v);
-  const std::int64_t seen = m.is_local ? now_ms : e.last_seen_unix_ms;
+  const std::int64_t seen = m.is_local ? now_ms : e.last_seen_unix_ms();
   auto list = [](const char* const* items, std::size_t n) {
     Json arr = Json::array();
     for (std::size_t i = 0; i < n; ++i) arr.push_back(items[i]);

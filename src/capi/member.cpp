@@ -123,7 +123,7 @@ WKD_API wkd_status wkd_members_at(wkd_member_info* out, const wkd_members_t* mem
                   "index " + std::to_string(index) + " out of range (" + std::to_string(members->items.size()) + " members)");
     }
     const runtime::ViewEntry& e = *members->items[index];
-    fill_member(out, *e.member, e.last_seen_unix_ms, members->kvs[index]);
+    fill_member(out, *e.member, e.last_seen_unix_ms(), members->kvs[index]);
     return WKD_OK;
   });
 }
@@ -137,7 +137,7 @@ WKD_API wkd_status wkd_members_find(wkd_member_info* out, const wkd_members_t* m
     for (size_t i = 0; i < members->items.size(); ++i) {
       const runtime::ViewEntry& e = *members->items[i];
       if (e.member->name == name) {
-        fill_member(out, *e.member, e.last_seen_unix_ms, members->kvs[i]);
+        fill_member(out, *e.member, e.last_seen_unix_ms(), members->kvs[i]);
         return WKD_OK;
       }
     }

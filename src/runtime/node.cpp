@@ -24,11 +24,12 @@ std::uint64_t os_seed() {
   return (static_cast<std::uint64_t>(rd()) << 32) ^ rd() ^ static_cast<std::uint64_t>(uv_hrtime());
 }
 
-// How often the published view is refreshed when nothing else publishes
-// it: last_seen moves without any change, and a few counters change
-// outside engine calls. Every engine call publishes the counters and, when
-// the member table changed, the view; so an idle node wakes for this only
-// once per period (records are shared, so a refresh copies pointers).
+// How often last_seen is brought up to date in the published view when
+// nothing else changed. Every engine call (a node with peers has several a
+// second: its probe timer, pings and acks) publishes the counters and, when
+// the member table changed, a new view; otherwise, once this period has
+// passed, it moves last_seen in place (refresh_last_seen: no allocation,
+// no new view). A node never wakes for this on its own.
 constexpr std::int64_t kViewRefreshMs = 5000;
 // The shortest interval between two published snapshots.
 constexpr std::int64_t kMinPublishMs = 50;
@@ -119,14 +120,6 @@ Status Node::start() {
     async_ = new uv_async_t;
     uv_async_init(loop_, async_, [](uv_async_t* a) { static_cast<Node*>(a->data)->drain_commands(); });
     async_->data = this;
-    refresh_ = new uv_timer_t;
-    uv_timer_init(loop_, refresh_);
-    refresh_->data = this;
-    uv_timer_start(refresh_, [](uv_timer_t* t) {
-      auto* n = static_cast<Node*>(t->data);
-      if (!n->uv_ || !n->uv_->started() || n->closed_) return;
-      n->publish(true);
-    }, kViewRefreshMs, kViewRefreshMs);
     publish_timer_ = new uv_timer_t;
     uv_timer_init(loop_, publish_timer_);
     publish_timer_->data = this;
@@ -488,9 +481,15 @@ void Node::publish(bool force) {
   // and serf's (statuses such as leaving that memberlist does not have).
   const std::uint64_t changes = serf.memberlist().change_counter() + serf.member_changes();
   const std::int64_t now_ms = unix_now_ms();
-  const bool changed = dirty_ || changes != seen_changes_;
-  const bool due = now_ms - last_publish_ms_ >= kViewRefreshMs;
-  if (!force && !changed && !due) {
+  // view_ is only ever replaced on this thread: reading it here needs no
+  // lock (other threads copy it under state_mu_).
+  const bool changed = dirty_ || changes != seen_changes_ || !view_;
+  if (!changed) {
+    // Nothing but last_seen moved: bring it up to date in place when due.
+    if (now_ms - last_seen_ms_ >= kViewRefreshMs) {
+      refresh_last_seen(serf, *view_, transport::mono_now(), now_ms);
+      last_seen_ms_ = now_ms;
+    }
     publish_stats();  // counters: cheap, kept current after every engine call
     return;
   }
@@ -517,6 +516,7 @@ void Node::publish(bool force) {
   seen_changes_ = changes;
   dirty_ = false;
   last_publish_ms_ = now_ms;
+  last_seen_ms_ = now_ms;
   std::shared_ptr<const View> before;
   {
     std::lock_guard<std::mutex> lock(state_mu_);
@@ -563,7 +563,7 @@ void Node::dispatch(const std::vector<Change>& changes) {
         break;
     }
     ev->member = c.entry->member;
-    ev->last_seen_unix_ms = c.entry->last_seen_unix_ms;
+    ev->last_seen_unix_ms = c.entry->last_seen_unix_ms();
     const ViewEntry* old = c.previous;
     const MemberView& m = *ev->member;
     EventPtr shared = std::move(ev);
@@ -669,7 +669,7 @@ Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wn
         auto ev = std::make_shared<Event>();
         ev->type = EventType::member_joined;
         ev->member = e.member;
-        ev->last_seen_unix_ms = e.last_seen_unix_ms;
+        ev->last_seen_unix_ms = e.last_seen_unix_ms();
         w->deliver(ev);
       }
     }
@@ -717,11 +717,6 @@ void Node::shutdown_on_loop() {
     uv_close(reinterpret_cast<uv_handle_t*>(publish_timer_),
              [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
     publish_timer_ = nullptr;
-  }
-  if (refresh_ != nullptr) {
-    uv_timer_stop(refresh_);
-    uv_close(reinterpret_cast<uv_handle_t*>(refresh_), [](uv_handle_t* h) { delete reinterpret_cast<uv_timer_t*>(h); });
-    refresh_ = nullptr;
   }
   auto finish = [this] {
     uv_async_t* a = nullptr;

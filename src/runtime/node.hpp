@@ -180,7 +180,6 @@ class Node : public std::enable_shared_from_this<Node> {
   std::thread thread_;
   std::atomic<std::thread::id> loop_thread_id_{};
   uv_async_t* async_ = nullptr;
-  uv_timer_t* refresh_ = nullptr;
   uv_timer_t* publish_timer_ = nullptr;
   bool publish_pending_ = false;
 
@@ -202,7 +201,8 @@ class Node : public std::enable_shared_from_this<Node> {
   std::uint64_t seen_changes_ = ~std::uint64_t{0};
   bool dirty_ = true;
   std::uint64_t view_version_ = 0;
-  std::int64_t last_publish_ms_ = 0;
+  std::int64_t last_publish_ms_ = 0;  // the latest new View
+  std::int64_t last_seen_ms_ = 0;     // the latest last_seen update (new View or in place)
 
   std::shared_ptr<Node> keepalive_;  // host-loop nodes: until the last handle closes
   std::atomic<bool> started_{false};

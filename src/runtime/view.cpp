@@ -102,6 +102,14 @@ bool still_matches(const MemberView& r, const serf::Member& m, MemberState state
          r.tags.same_object(m.tags);
 }
 
+// Wall-clock last_seen of `m` (the local node is seen now).
+std::int64_t seen_unix_ms(const serf::Member& m, const swim::NodeInfo* node, bool is_local, TimePoint mono_now,
+                          std::int64_t unix_now_ms) {
+  TimePoint seen = node != nullptr ? node->last_seen : m.last_seen;
+  if (is_local) seen = mono_now;
+  return seen != TimePoint{} ? unix_now_ms - to_ms(mono_now - seen) : 0;
+}
+
 MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t incarnation, bool is_local) {
   auto v = std::make_shared<MemberView>();
   v->name = m.name;
@@ -140,10 +148,7 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
       }
     }
     if (!record) record = make_record(m, state, incarnation, is_local);
-    TimePoint seen = node != nullptr ? node->last_seen : m.last_seen;
-    if (is_local) seen = mono_now;
-    const std::int64_t seen_ms = seen != TimePoint{} ? unix_now_ms - to_ms(mono_now - seen) : 0;
-    view->members.push_back(ViewEntry{std::move(record), seen_ms});
+    view->members.emplace_back(std::move(record), seen_unix_ms(m, node, is_local, mono_now, unix_now_ms));
   });
   for (const ViewEntry& e : view->members) {
     if (e.member->is_local) continue;
@@ -164,6 +169,16 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
     }
   }
   return view;
+}
+
+void refresh_last_seen(const serf::Serf& serf, const View& view, TimePoint mono_now, std::int64_t unix_now_ms) {
+  std::size_t p = 0;  // cursor into view.members; both are in name order
+  serf.for_each_member([&](const serf::Member& m, const swim::NodeInfo* node) {
+    while (p < view.members.size() && view.members[p].member->name < m.name) ++p;
+    if (p == view.members.size() || view.members[p].member->name != m.name) return;
+    const ViewEntry& e = view.members[p];
+    e.set_last_seen_unix_ms(seen_unix_ms(m, node, e.member->is_local, mono_now, unix_now_ms));
+  });
 }
 
 std::vector<Change> diff_views(const View* before, const View& after) {

@@ -17,6 +17,7 @@
 // one, so an event always agrees with the snapshot published with it.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -78,9 +79,35 @@ struct MemberView {
 using MemberRecord = std::shared_ptr<const MemberView>;
 
 // One member of a View: its shared record and when it was last seen.
+//
+// last_seen is the one live value of a View: refresh_last_seen() moves it
+// forward in place on the loop thread while readers on other threads hold
+// the View, so an idle cluster costs no new View to keep it current.
 struct ViewEntry {
   MemberRecord member;
-  std::int64_t last_seen_unix_ms = 0;  // wall clock; 0 = never
+
+  ViewEntry(MemberRecord m, std::int64_t seen_ms) : member(std::move(m)), seen_(seen_ms) {}
+  // Copies and moves take last_seen's value as it is at that moment.
+  ViewEntry(const ViewEntry& o) : member(o.member), seen_(o.last_seen_unix_ms()) {}
+  ViewEntry(ViewEntry&& o) noexcept : member(std::move(o.member)), seen_(o.last_seen_unix_ms()) {}
+  ViewEntry& operator=(const ViewEntry& o) {
+    member = o.member;
+    seen_.store(o.last_seen_unix_ms(), std::memory_order_relaxed);
+    return *this;
+  }
+  ViewEntry& operator=(ViewEntry&& o) noexcept {
+    member = std::move(o.member);
+    seen_.store(o.last_seen_unix_ms(), std::memory_order_relaxed);
+    return *this;
+  }
+  ~ViewEntry() = default;
+
+  // Wall clock milliseconds; 0 = never.
+  std::int64_t last_seen_unix_ms() const noexcept { return seen_.load(std::memory_order_relaxed); }
+  void set_last_seen_unix_ms(std::int64_t ms) const noexcept { seen_.store(ms, std::memory_order_relaxed); }
+
+ private:
+  mutable std::atomic<std::int64_t> seen_;
 };
 
 struct View {
@@ -96,6 +123,12 @@ struct View {
 // Records of `previous` (may be null) are reused for unchanged members.
 std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std::int64_t unix_now_ms,
                                  std::uint64_t version, const View* previous);
+
+// Moves every entry's last_seen of `view` to what the engine holds now,
+// in place: no allocation, records untouched. For a View built from the
+// same member table (the caller checks that nothing changed since); a
+// member the engine no longer has keeps its value.
+void refresh_last_seen(const serf::Serf& serf, const View& view, TimePoint mono_now, std::int64_t unix_now_ms);
 
 enum class MemberChange : std::uint8_t { joined, updated, suspect, failed, left, reaped };
 

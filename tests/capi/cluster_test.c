@@ -227,6 +227,26 @@ int main(void) {
     CHECK(ok);
   }
 
+  /* In a cluster where nothing changes, last_seen still moves: a's view of
+     b is brought up to date every 5 s from b's acks, without a new view.
+     Read twice, at least 2 s apart on b's side, within 30 s. */
+  {
+    int64_t first = 0, latest = 0;
+    double end = now_s() + 30;
+    while (now_s() < end) {
+      wkd_members_t* ms = NULL;
+      wkd_member_info m = WKD_MEMBER_INFO_INIT;
+      if (wkd_node_members(&ms, a, NULL, NULL) == WKD_OK && wkd_members_find(&m, ms, "b", NULL) == WKD_OK)
+        latest = m.last_seen_unix_ms;
+      wkd_members_free(ms);
+      if (first == 0) first = latest;
+      if (first > 0 && latest >= first + 2000) break;
+      sleep_ms(100);
+    }
+    CHECK(first > 0);
+    CHECK(latest >= first + 2000);
+  }
+
   /* b leaves gracefully: a sees it as left, not failed. */
   CHECK_OK(wkd_node_leave(b, 5000, NULL));
   CHECK(wait_state(a, "b", WKD_MEMBER_LEFT, 10));

@@ -127,9 +127,28 @@ TEST_F(ViewTest, ARefreshSharesEveryRecordAndMovesOnlyLastSeen) {
     EXPECT_EQ(v2->members[i].member, v1->members[i].member) << v1->members[i].member->name;
   }
   // The local node is seen now; a peer last seen at 1 s is 5 s older in v2.
-  EXPECT_EQ(v2->find("a")->last_seen_unix_ms, kUnixMs);
-  EXPECT_EQ(v1->find("b")->last_seen_unix_ms - v2->find("b")->last_seen_unix_ms, 5000);
+  EXPECT_EQ(v2->find("a")->last_seen_unix_ms(), kUnixMs);
+  EXPECT_EQ(v1->find("b")->last_seen_unix_ms() - v2->find("b")->last_seen_unix_ms(), 5000);
   EXPECT_TRUE(diff_views(v1.get(), *v2).empty());
+}
+
+TEST_F(ViewTest, LastSeenMovesInPlaceWithoutANewView) {
+  auto v = build(nullptr, seconds(2));
+  std::vector<MemberRecord> records;
+  for (const ViewEntry& e : v->members) records.push_back(e.member);
+  EXPECT_EQ(v->find("b")->last_seen_unix_ms(), kUnixMs - 1000);  // seen at 1 s, read at 2 s
+  // b is heard from again at 6 s; the view is brought up to date at 7 s,
+  // when the wall clock reads kUnixMs + 5000.
+  alive("b", 2, 2, {{"wkd", "0.1.0"}, {"db", "mysql"}, {"groups", "orders,users"}}, seconds(6));
+  refresh_last_seen(*serf, *v, at(seconds(7)), kUnixMs + 5000);
+  EXPECT_EQ(v->find("a")->last_seen_unix_ms(), kUnixMs + 5000);  // the local node: now
+  EXPECT_EQ(v->find("b")->last_seen_unix_ms(), kUnixMs + 4000);  // 1 s before
+  EXPECT_EQ(v->find("c")->last_seen_unix_ms(), kUnixMs - 1000);  // still 1 s on the engine's clock
+  // The records are those the view was built with (b's new incarnation
+  // waits for the next View).
+  ASSERT_EQ(v->members.size(), records.size());
+  for (std::size_t i = 0; i < records.size(); ++i) EXPECT_EQ(v->members[i].member, records[i]);
+  EXPECT_EQ(v->find("b")->member->incarnation, 1u);
 }
 
 TEST_F(ViewTest, ATagChangeRebuildsThatMemberOnly) {
