@@ -40,14 +40,18 @@ double magnitude(const std::vector<double>& v) {
   return std::sqrt(sum);
 }
 
-std::vector<double> diff(const std::vector<double>& a, const std::vector<double>& b) {
-  std::vector<double> out(a.size());
-  for (std::size_t i = 0; i < a.size(); ++i) out[i] = a[i] - b[i];
-  return out;
+// |a - b|, summed in the order magnitude() sums, without a temporary.
+double distance_between(const std::vector<double>& a, const std::vector<double>& b) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double d = a[i] - b[i];
+    sum += d * d;
+  }
+  return std::sqrt(sum);
 }
 
 double raw_distance(const wire::Coordinate& a, const wire::Coordinate& b) {
-  return magnitude(diff(a.vec, b.vec)) + a.height + b.height;
+  return distance_between(a.vec, b.vec) + a.height + b.height;
 }
 
 wire::Coordinate fresh(const VivaldiConfig& cfg) {
@@ -102,19 +106,24 @@ void CoordinateClient::forget_node(std::string_view node) {
 
 double CoordinateClient::latency_filter(std::string_view node, double rtt_seconds) {
   auto it = latency_samples_.find(node);
-  if (it == latency_samples_.end()) it = latency_samples_.emplace(std::string(node), std::vector<double>{}).first;
+  if (it == latency_samples_.end()) {
+    it = latency_samples_.emplace(std::string(node), std::vector<double>{}).first;
+    it->second.reserve(cfg_.latency_filter_size + 1);
+  }
   auto& samples = it->second;
   samples.push_back(rtt_seconds);
   if (samples.size() > cfg_.latency_filter_size) samples.erase(samples.begin());
-  std::vector<double> sorted = samples;
-  std::sort(sorted.begin(), sorted.end());
-  return sorted[sorted.size() / 2];
+  // The median, sorted in a buffer kept between calls (no allocation once
+  // it has grown to the filter's size).
+  scratch_.assign(samples.begin(), samples.end());
+  std::sort(scratch_.begin(), scratch_.end());
+  return scratch_[scratch_.size() / 2];
 }
 
-wire::Coordinate CoordinateClient::apply_force(const wire::Coordinate& c, double force,
-                                               const wire::Coordinate& other) {
-  wire::Coordinate out = c;
-  std::vector<double> unit = diff(c.vec, other.vec);
+void CoordinateClient::apply_force(wire::Coordinate& out, double force, const wire::Coordinate& other) {
+  std::vector<double>& unit = scratch_;  // reused: no allocation per update
+  unit.resize(out.vec.size());
+  for (std::size_t i = 0; i < unit.size(); ++i) unit[i] = out.vec[i] - other.vec[i];
   double mag = magnitude(unit);
   if (mag > kZeroThreshold) {
     for (double& x : unit) x /= mag;
@@ -135,7 +144,6 @@ wire::Coordinate CoordinateClient::apply_force(const wire::Coordinate& c, double
     out.height = (out.height + other.height) * force / mag + out.height;
     out.height = std::max(out.height, cfg_.height_min);
   }
-  return out;
 }
 
 void CoordinateClient::update_vivaldi(const wire::Coordinate& other, double rtt_seconds) {
@@ -151,7 +159,7 @@ void CoordinateClient::update_vivaldi(const wire::Coordinate& other, double rtt_
   coord_.error = std::min(coord_.error, cfg_.vivaldi_error_max);
 
   const double force = cfg_.vivaldi_cc * weight * (rtt_seconds - dist);
-  coord_ = apply_force(coord_, force, other);
+  apply_force(coord_, force, other);
 }
 
 void CoordinateClient::update_adjustment(const wire::Coordinate& other, double rtt_seconds) {
@@ -166,7 +174,7 @@ void CoordinateClient::update_adjustment(const wire::Coordinate& other, double r
 void CoordinateClient::update_gravity() {
   const double dist = distance_seconds(origin_, coord_);
   const double force = -1.0 * std::pow(dist / cfg_.gravity_rho, 2.0);
-  coord_ = apply_force(coord_, force, origin_);
+  apply_force(coord_, force, origin_);
 }
 
 bool CoordinateClient::update(std::string_view node, const wire::Coordinate& other, Duration rtt,

@@ -83,9 +83,8 @@ class CoordinateClient {
   void update_vivaldi(const wire::Coordinate& other, double rtt_seconds);
   void update_adjustment(const wire::Coordinate& other, double rtt_seconds);
   void update_gravity();
-  // Moves `c` by `force` along the unit vector from `other` to `c`.
-  wire::Coordinate apply_force(const wire::Coordinate& c, double force,
-                               const wire::Coordinate& other);
+  // Moves `out` in place by `force` along the unit vector from `other` to it.
+  void apply_force(wire::Coordinate& out, double force, const wire::Coordinate& other);
 
   VivaldiConfig cfg_;
   Rng& rng_;
@@ -95,6 +94,7 @@ class CoordinateClient {
   std::vector<double> adjustment_samples_;
   std::map<std::string, std::vector<double>, std::less<>> latency_samples_;
   std::size_t resets_ = 0;
+  std::vector<double> scratch_;  // apply_force's unit vector, latency_filter's sort
 };
 
 }  // namespace wkd::serf

@@ -54,6 +54,9 @@ void write_vsn(Writer& w, const Vsn& v) {
 template <class T>
 Result<Bytes> encode_with_type(MsgType type, const T& m, IntStyle style) {
   Bytes out;
+  // Pings, acks with a coordinate, suspicions and most alives fit: one
+  // allocation instead of a doubling from one byte up.
+  out.reserve(128);
   out.push_back(static_cast<std::uint8_t>(type));
   Writer w(out, style);
   if (auto st = encode_body(m, w); !st) return std::move(st).failure();
