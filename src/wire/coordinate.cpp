@@ -73,6 +73,7 @@ Status encode_coordinate_body(const Coordinate& c, msgpack::Writer& w) {
 Result<Bytes> encode_coordinate_payload(const Coordinate& c, std::size_t dimensions) {
   if (auto st = check_coordinate(c, dimensions); !st) return std::move(st).failure();
   Bytes out;
+  out.reserve(16 + 9 * c.vec.size() + 3 * 9 + 48);  // version, map and keys, float64s: one allocation
   out.push_back(kPingPayloadVersion);
   msgpack::Writer w(out);
   if (auto st = encode_coordinate_body(c, w); !st) return std::move(st).failure();
