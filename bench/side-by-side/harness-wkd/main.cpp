@@ -2,7 +2,7 @@
 // the public C API only, and measures what bench/compare reports: join
 // convergence, failure detection, a graceful leave, a tag update, and the
 // steady-state cost per node. The scenario, its order and its ways of
-// reading are those of bench/compare/harness-go (scenario.go), so the two
+// reading are those of bench/side-by-side/harness-go (scenario.go), so the two
 // print comparable JSON.
 //
 //   wkd_compare_harness --n 128 --preset lan --window 30 [--settle 10] [--addr 127.0.0.1] [--port-base 20000]
