@@ -53,20 +53,17 @@ void MemberView::finish() {
   for (const auto& g : id.groups) bytes += g.size() + 1;
   for (const auto& c : id.capabilities) bytes += c.size() + 1;
   lists_.clear();
-  lists_.reserve(bytes);  // no reallocation below: the pointers stay valid
-  std::vector<std::size_t> offsets;
-  offsets.reserve(id.groups.size() + id.capabilities.size());
+  lists_.reserve(bytes);  // never reallocated below: the pointers taken stay valid
+  c_lists_.clear();
+  c_lists_.reserve(id.groups.size() + id.capabilities.size());
   auto add = [&](const std::string& item) {
-    offsets.push_back(lists_.size());
+    c_lists_.push_back(lists_.data() + lists_.size());
     lists_.append(item);
     lists_.push_back('\0');
   };
   for (const auto& g : id.groups) add(g);
   for (const auto& c : id.capabilities) add(c);
   n_groups_ = id.groups.size();
-  c_lists_.clear();
-  c_lists_.reserve(offsets.size());
-  for (std::size_t off : offsets) c_lists_.push_back(lists_.data() + off);
 }
 
 const ViewEntry* View::find(std::string_view name) const {
@@ -93,7 +90,7 @@ MemberState state_of(const serf::Member& m, const swim::NodeInfo* node) {
 }
 
 // Whether record `r` still describes `m` as the engine holds it: compared
-// field by field, with no allocation (both tag lists are in key order).
+// field by field, with no allocation.
 bool still_matches(const MemberView& r, const serf::Member& m, MemberState state, std::uint32_t incarnation) {
   // The member table replaces its map only when the tags change: holding
   // the same map means the same tags (and a record never keeps an old map

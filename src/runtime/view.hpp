@@ -41,7 +41,8 @@ struct MemberView {
   std::string address;  // IP as text (of addr)
   MemberState state = MemberState::alive;
   std::uint32_t incarnation = 0;
-  // Every tag, in key order: the map the engine decoded, shared, not copied.
+  // Every tag, in key order: the block the member table decoded, shared,
+  // not copied.
   serf::SharedTags tags;
   wire::Vsn vsn{};
   Address addr;  // IP and port as the engine holds them
@@ -50,7 +51,8 @@ struct MemberView {
 
   // The identity read from the tags (serf/identity.hpp; all empty for a
   // peer without the `wkd` tag). Each views a whole tag value held by
-  // `tags`, so data() is NUL-terminated, or a static "" when absent.
+  // `tags`, so data() is NUL-terminated; absent, it is empty with a null
+  // data().
   std::string_view wkd_version, database_type, wire_protocol, endpoint;
   bool is_wkd() const noexcept { return !wkd_version.empty(); }
 
@@ -100,7 +102,6 @@ struct ViewEntry {
     seen_.store(o.last_seen_unix_ms(), std::memory_order_relaxed);
     return *this;
   }
-  ~ViewEntry() = default;
 
   // Wall clock milliseconds; 0 = never.
   std::int64_t last_seen_unix_ms() const noexcept { return seen_.load(std::memory_order_relaxed); }

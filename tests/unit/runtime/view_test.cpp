@@ -1,8 +1,8 @@
 // Snapshots of the member table (runtime/view.hpp) built from a real Serf
 // fed by alive and suspect messages: unchanged members keep their record
-// from one View to the next (the periodic last_seen refresh copies
-// pointers), a change builds a new record for that member only, and the
-// diff between two Views names exactly what changed.
+// from one View to the next, last_seen moves in place without a new View,
+// a change builds a new record for that member only, and the diff between
+// two Views names exactly what changed.
 #include "runtime/view.hpp"
 
 #include <gtest/gtest.h>
