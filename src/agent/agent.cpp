@@ -340,7 +340,7 @@ void Agent::close_handles() {
 void Agent::on_tick() {
   if (finished_) return;
   if (!peer_answered_) {
-    if (auto v = view(); v && v->alive > 0) peer_answered_ = true;
+    if (auto v = view(); v && v->alive + v->leaving > 0) peer_answered_ = true;
   }
   // The member list is saved when it changed; the clocks every ten ticks.
   constexpr int kClockEvery = 10;

@@ -125,6 +125,21 @@ std::string no_params(const Request& req) {
 
 }  // namespace
 
+ApiMemberCounts api_member_counts(const runtime::View& view, bool with_local) {
+  ApiMemberCounts c;
+  for (const runtime::ViewEntry& e : view.members) {
+    if (e.member->is_local && !with_local) continue;
+    switch (e.member->state) {
+      case runtime::MemberState::alive: ++c.alive; break;
+      case runtime::MemberState::suspect: ++c.suspect; break;
+      case runtime::MemberState::failed: ++c.failed; break;
+      case runtime::MemberState::left:
+      case runtime::MemberState::leaving: ++c.left; break;
+    }
+  }
+  return c;
+}
+
 std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms) {
   return dump(member_object(e, now_unix_ms));
 }
@@ -153,10 +168,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     const HealthInputs in = backend_.health_inputs();
     const HealthReport rep = evaluate_health(in);
     auto v = backend_.view();
-    Json members = {{"alive", v ? v->alive : 0},
-                    {"suspect", v ? v->suspect : 0},
-                    {"failed", v ? v->failed : 0},
-                    {"left", v ? v->left : 0}};
+    const ApiMemberCounts c = v ? api_member_counts(*v, false) : ApiMemberCounts{};
+    Json members = {{"alive", c.alive}, {"suspect", c.suspect}, {"failed", c.failed}, {"left", c.left}};
     reply(json_response(agent_health_http_status(rep.status),
                         Json{{"node", backend_.node_name()},
                              {"status", agent_health_name(rep.status)},
@@ -235,7 +248,8 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
   if (path == "/v1/cluster/state") {
     if (!only("GET") || bad_params(no_params(req))) return;
     auto v = backend_.view();
-    Json counts = {{"alive", 0}, {"suspect", 0}, {"failed", 0}, {"left", 0}};
+    const ApiMemberCounts c = v ? api_member_counts(*v, true) : ApiMemberCounts{};
+    Json counts = {{"alive", c.alive}, {"suspect", c.suspect}, {"failed", c.failed}, {"left", c.left}};
     Json self = nullptr;
     // Protocol versions spoken now (min and max of the members' current
     // version) and the highest every member understands (min of their max).
@@ -245,7 +259,6 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
       for (const auto& e : v->members) {
         const runtime::MemberView& m = *e.member;
         ++total;
-        counts[api_state(m.state)] = counts[api_state(m.state)].get<int>() + 1;
         if (m.is_wkd()) ++wkd_nodes;
         if (m.is_local) self = member_object(e, now);
         if (m.state == runtime::MemberState::alive || m.state == runtime::MemberState::suspect) {

@@ -46,6 +46,13 @@ class ApiBackend {
   virtual std::uint64_t http_connections() const = 0;
 };
 
+// Members by the state the API reports: a member that announced its leave
+// counts as left, as /v1/cluster/members shows it.
+struct ApiMemberCounts {
+  std::uint32_t alive = 0, suspect = 0, failed = 0, left = 0;
+};
+ApiMemberCounts api_member_counts(const runtime::View& view, bool with_local);
+
 // The JSON object of one member.
 std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms);
 

@@ -87,7 +87,8 @@ std::string prometheus_text(const MetricsInputs& in) {
   w.one("wkd_gossip_messages_total", "counter", "Gossip messages sent.", s.gossip_messages);
 
   w.family("wkd_members", "gauge", "Other members by state, as this node sees them.");
-  w.sample("wkd_members", "state=\"alive\"", s.members_alive);
+  w.sample("wkd_members", "state=\"alive\"", s.members_alive - s.members_leaving);
+  w.sample("wkd_members", "state=\"leaving\"", s.members_leaving);
   w.sample("wkd_members", "state=\"suspect\"", s.members_suspect);
   w.sample("wkd_members", "state=\"failed\"", s.members_failed);
   w.sample("wkd_members", "state=\"left\"", s.members_left);

@@ -629,7 +629,8 @@ void Node::publish_stats() {
   s.incarnation = serf.memberlist().local_node().incarnation;
   std::lock_guard<std::mutex> lock(state_mu_);
   if (view_) {
-    s.members_alive = view_->alive;
+    s.members_alive = view_->alive + view_->leaving;
+    s.members_leaving = view_->leaving;
     s.members_suspect = view_->suspect;
     s.members_failed = view_->failed;
     s.members_left = view_->left;

@@ -151,8 +151,10 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
     if (e.member->is_local) continue;
     switch (e.member->state) {
       case MemberState::alive:
-      case MemberState::leaving:
         ++view->alive;
+        break;
+      case MemberState::leaving:
+        ++view->leaving;
         break;
       case MemberState::suspect:
         ++view->suspect;

@@ -114,8 +114,9 @@ struct ViewEntry {
 struct View {
   std::vector<ViewEntry> members;  // sorted by name
   std::uint64_t version = 0;
-  // Other members by state (the local node not counted).
-  std::uint32_t alive = 0, suspect = 0, failed = 0, left = 0;
+  // Other members by state (the local node not counted); a member that
+  // announced its leave and has not gone yet counts as leaving only.
+  std::uint32_t alive = 0, leaving = 0, suspect = 0, failed = 0, left = 0;
   const ViewEntry* find(std::string_view name) const;
 };
 

@@ -1,5 +1,5 @@
-// The agent's pure parts: health rules, Prometheus text, snapshot files and
-// log lines.
+// The agent's pure parts: health rules, member counts, Prometheus text,
+// snapshot files and log lines.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -7,6 +7,7 @@
 #include <fstream>
 #include <string>
 
+#include "agent/api.hpp"
 #include "agent/health.hpp"
 #include "agent/log.hpp"
 #include "agent/metrics.hpp"
@@ -59,17 +60,47 @@ TEST(AgentHealth, ReasonsListCriticalFirst) {
   EXPECT_NE(r.reasons[1].find("awareness is 1 of 8"), std::string::npos);
 }
 
+// /v1/health and /v1/cluster/state count members as /v1/cluster/members
+// shows them: a member that announced its leave is left, not alive.
+TEST(AgentApi, MemberCountsFollowTheStatesTheApiShows) {
+  runtime::View view;
+  auto add = [&](const char* name, runtime::MemberState state, bool local) {
+    auto m = std::make_shared<runtime::MemberView>();
+    m->name = name;
+    m->state = state;
+    m->is_local = local;
+    m->finish();
+    view.members.emplace_back(std::move(m), 0);
+  };
+  add("a", runtime::MemberState::alive, true);
+  add("b", runtime::MemberState::leaving, false);
+  add("c", runtime::MemberState::left, false);
+  add("d", runtime::MemberState::failed, false);
+  add("e", runtime::MemberState::suspect, false);
+  add("f", runtime::MemberState::alive, false);
+  const ApiMemberCounts peers = api_member_counts(view, false);
+  EXPECT_EQ(peers.alive, 1u);
+  EXPECT_EQ(peers.suspect, 1u);
+  EXPECT_EQ(peers.failed, 1u);
+  EXPECT_EQ(peers.left, 2u);
+  const ApiMemberCounts all = api_member_counts(view, true);
+  EXPECT_EQ(all.alive, 2u);
+  EXPECT_EQ(all.left, 2u);
+}
+
 TEST(AgentMetrics, FamiliesHaveHelpTypeAndSamples) {
   MetricsInputs in;
   in.node = "db\"1";
   in.version = "0.1.0";
   in.stats.packets_in = 12;
-  in.stats.members_alive = 3;
+  in.stats.members_alive = 3;  // alive or leaving, as the C API counts them
+  in.stats.members_leaving = 1;
   in.stats.drops_decrypt = 2;
   const std::string t = prometheus_text(in);
   EXPECT_NE(t.find("# HELP wkd_packets_received_total "), std::string::npos);
   EXPECT_NE(t.find("# TYPE wkd_packets_received_total counter\nwkd_packets_received_total 12\n"), std::string::npos);
-  EXPECT_NE(t.find("wkd_members{state=\"alive\"} 3\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_members{state=\"alive\"} 2\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_members{state=\"leaving\"} 1\n"), std::string::npos);
   EXPECT_NE(t.find("wkd_dropped_total{reason=\"decrypt\"} 2\n"), std::string::npos);
   EXPECT_NE(t.find("wkd_agent_info{node=\"db\\\"1\",version=\"0.1.0\"} 1\n"), std::string::npos);
   // Every line is a comment or "name[{labels}] value".

@@ -188,6 +188,20 @@ TEST_F(ViewTest, SuspicionIsANewStateAndRefutationAnUpdate) {
   EXPECT_EQ(changes[0].type, MemberChange::updated);
 }
 
+TEST_F(ViewTest, ALeavingMemberIsCountedAsLeavingNotAlive) {
+  // b gossips its leave intent (a memberlist user message carrying Serf's
+  // leave): it is leaving until memberlist hears it is gone.
+  Bytes packet{static_cast<std::uint8_t>(wire::MsgType::user)};
+  const Bytes leave = serf::testing::encode(wire::SerfLeave{10, "b", false});
+  packet.insert(packet.end(), leave.begin(), leave.end());
+  serf->on_packet(at(seconds(2)), addr_of(2), packet);
+  auto v = build(nullptr, seconds(2));
+  ASSERT_EQ(v->find("b")->member->state, MemberState::leaving);
+  EXPECT_EQ(v->alive, 1u);  // c
+  EXPECT_EQ(v->leaving, 1u);
+  EXPECT_EQ(v->suspect + v->failed + v->left, 0u);
+}
+
 TEST_F(ViewTest, FromNothingEveryMemberJoinsAndAMissingOneIsReaped) {
   auto v1 = build(nullptr);
   auto changes = diff_views(nullptr, *v1);
