@@ -133,20 +133,20 @@ void Memberlist::start(TimePoint now) {
   m.schedule_periodic();
 }
 
+void Memberlist::Impl::arm_probe(TimePoint at) {
+  // Captures one pointer, which std::function keeps without allocating.
+  timers.schedule(at, [this](TimePoint t) {
+    now = t;
+    on_probe_tick();
+    arm_probe(t + cfg.probe_interval);
+  });
+}
+
 void Memberlist::Impl::schedule_periodic() {
   // Probe and gossip tickers, each with a random phase so that nodes started
   // together do not synchronise (memberlist triggerFunc's stagger).
   auto probe_stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.probe_interval.count())));
-  struct Ticker {
-    static void arm(Impl* m, TimePoint at, Duration every, void (Impl::*fn)()) {
-      m->timers.schedule(at, [m, every, fn](TimePoint t) {
-        m->now = t;
-        (m->*fn)();
-        arm(m, t + every, every, fn);
-      });
-    }
-  };
-  Ticker::arm(this, now + probe_stagger, cfg.probe_interval, &Impl::on_probe_tick);
+  arm_probe(now + probe_stagger);
   if (cfg.gossip_interval > Duration::zero() && cfg.gossip_nodes > 0) {
     auto gossip_stagger = Duration(static_cast<Duration::rep>(rng.below(cfg.gossip_interval.count())));
     gossip_enabled = true;

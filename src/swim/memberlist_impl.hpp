@@ -73,7 +73,11 @@ struct Memberlist::Impl {
     std::function<void()> on_nack;
     TimerQueue::Id expiry = 0;
   };
-  std::unordered_map<std::uint32_t, AckHandler> ack_handlers;
+  // A few at a time (the probe in progress and the indirect pings this node
+  // relays): a vector searched in place, which allocates nothing once warm.
+  std::vector<std::pair<std::uint32_t, AckHandler>> ack_handlers;
+  AckHandler* find_ack_handler(std::uint32_t seq);
+  void erase_ack_handler(std::uint32_t seq);
 
   // The probe in progress.
   struct Probe {
@@ -161,6 +165,7 @@ struct Memberlist::Impl {
 
   // ---- probe.cpp ----
   void on_probe_tick();
+  void arm_probe(TimePoint at);  // the probe ticker: fires every probe_interval from `at`
   void probe_next();
   void probe_node(NodeInfo& node);
   void probe_timeout_elapsed();

@@ -69,12 +69,19 @@ void Memberlist::Impl::collect_broadcasts(const NodeInfo* target, std::size_t li
 
 void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes msg) {
   const std::size_t avail = wire::piggyback_budget(msg.size(), budget());
-  std::vector<SharedBytes> msgs;
-  msgs.emplace_back(std::move(msg));
-  if (avail > 0) collect_broadcasts(target, avail, msgs);
+  std::vector<SharedBytes> extra;  // allocates only when something is queued
+  if (avail > 0) collect_broadcasts(target, avail, extra);
   // Like memberlist, the "send to an address" path adds no CRC.
-  const std::vector<ByteView> views = views_of(msgs);
-  auto packet = wire::encode_packet(views, packet_options(false), rng);
+  auto packet = [&] {
+    // Nothing to piggyback (an idle cluster's pings and acks): the message
+    // is the datagram's payload, with no copy.
+    if (extra.empty()) return wire::encode_single_packet(std::move(msg), packet_options(false), rng);
+    std::vector<ByteView> views;
+    views.reserve(extra.size() + 1);
+    views.emplace_back(msg);
+    for (const SharedBytes& m : extra) views.push_back(m.view());
+    return wire::encode_packet(views, packet_options(false), rng);
+  }();
   if (!packet.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packet.message());
     return;

@@ -43,9 +43,30 @@ void Memberlist::Impl::set_ack_handler(std::uint32_t seq, Duration timeout,
   h.on_nack = std::move(on_nack);
   h.expiry = timers.schedule(now + timeout, [this, seq](TimePoint t) {
     now = t;
-    ack_handlers.erase(seq);
+    erase_ack_handler(seq);
   });
-  ack_handlers.insert_or_assign(seq, std::move(h));
+  if (AckHandler* old = find_ack_handler(seq)) {
+    timers.cancel(old->expiry);
+    *old = std::move(h);
+  } else {
+    ack_handlers.emplace_back(seq, std::move(h));
+  }
+}
+
+Memberlist::Impl::AckHandler* Memberlist::Impl::find_ack_handler(std::uint32_t seq) {
+  for (auto& [s, h] : ack_handlers) {
+    if (s == seq) return &h;
+  }
+  return nullptr;
+}
+
+void Memberlist::Impl::erase_ack_handler(std::uint32_t seq) {
+  for (std::size_t i = 0; i < ack_handlers.size(); ++i) {
+    if (ack_handlers[i].first != seq) continue;
+    if (i + 1 != ack_handlers.size()) ack_handlers[i] = std::move(ack_handlers.back());
+    ack_handlers.pop_back();
+    return;
+  }
 }
 
 void Memberlist::Impl::on_probe_tick() {
@@ -302,13 +323,13 @@ void Memberlist::Impl::handle_indirect_ping(const Address& from, wire::IndirectP
 }
 
 void Memberlist::Impl::handle_ack(const Address& from, const wire::Ack& a) {
-  auto it = ack_handlers.find(a.seq_no);
-  if (it == ack_handlers.end()) {
+  AckHandler* found = find_ack_handler(a.seq_no);
+  if (found == nullptr) {
     ++stats.drops_unknown_node_ack;
     return;
   }
-  AckHandler h = std::move(it->second);
-  ack_handlers.erase(it);
+  AckHandler h = std::move(*found);
+  erase_ack_handler(a.seq_no);
   timers.cancel(h.expiry);
   (void)from;
   const Bytes empty;
@@ -316,10 +337,10 @@ void Memberlist::Impl::handle_ack(const Address& from, const wire::Ack& a) {
 }
 
 void Memberlist::Impl::handle_nack(const wire::Nack& n) {
-  auto it = ack_handlers.find(n.seq_no);
-  if (it == ack_handlers.end()) return;
+  AckHandler* h = find_ack_handler(n.seq_no);
+  if (h == nullptr) return;
   ++stats.nacks_received;
-  if (it->second.on_nack) it->second.on_nack();
+  if (h->on_nack) h->on_nack();
 }
 
 }  // namespace wkd::swim

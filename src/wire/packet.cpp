@@ -125,23 +125,11 @@ std::size_t gossip_budget(const PacketBudget& b) noexcept {
   return saturating_sub(b.udp_buffer_size, kCompoundHeaderOverhead + packet_overhead(b));
 }
 
-Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEncodeOptions& opts,
-                            Rng& rng) {
-  if (auto st = check_messages(messages); !st) return std::move(st).failure();
-  if (auto st = validate_label(opts.label); !st) return std::move(st).failure();
-  const bool encrypting = opts.keyring != nullptr;
-  if (encrypting && opts.keyring->empty()) {
-    return fail(Err::key_not_installed, "encryption requested with an empty keyring");
-  }
+namespace {
 
-  Bytes payload;
-  if (messages.size() == 1) {
-    payload.assign(messages[0].begin(), messages[0].end());
-  } else {
-    auto compound = encode_compound(messages);
-    if (!compound) return compound;
-    payload = std::move(compound).value();
-  }
+// Compression, CRC, encryption and label around a datagram's payload (its
+// one message or its compound), in memberlist's order.
+Result<Bytes> wrap_payload(Bytes payload, const PacketEncodeOptions& opts, Rng& rng) {
   if (opts.compress && payload.size() >= opts.compress_min_size) {
     auto packed = compress_message(payload);
     if (!packed) return packed;
@@ -152,7 +140,7 @@ Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEnco
     if (!with_crc) return with_crc;
     payload = std::move(with_crc).value();
   }
-  if (encrypting) {
+  if (opts.keyring != nullptr) {
     auto blob = encrypt(*opts.keyring, opts.encryption_version, rng, payload, as_bytes(opts.label));
     if (!blob) return blob;
     payload = std::move(blob).value();
@@ -167,6 +155,33 @@ Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEnco
                                     " bytes exceeds the UDP limit");
   }
   return payload;
+}
+
+Status check_options(const PacketEncodeOptions& opts) {
+  if (auto st = validate_label(opts.label); !st) return st;
+  if (opts.keyring != nullptr && opts.keyring->empty()) {
+    return fail(Err::key_not_installed, "encryption requested with an empty keyring");
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEncodeOptions& opts,
+                            Rng& rng) {
+  if (auto st = check_messages(messages); !st) return std::move(st).failure();
+  if (auto st = check_options(opts); !st) return std::move(st).failure();
+  if (messages.size() == 1) return wrap_payload(Bytes(messages[0].begin(), messages[0].end()), opts, rng);
+  auto compound = encode_compound(messages);
+  if (!compound) return compound;
+  return wrap_payload(std::move(compound).value(), opts, rng);
+}
+
+Result<Bytes> encode_single_packet(Bytes message, const PacketEncodeOptions& opts, Rng& rng) {
+  const ByteView one(message);
+  if (auto st = check_messages(std::span<const ByteView>(&one, 1)); !st) return std::move(st).failure();
+  if (auto st = check_options(opts); !st) return std::move(st).failure();
+  return wrap_payload(std::move(message), opts, rng);
 }
 
 Result<std::vector<Bytes>> encode_packets(std::span<const ByteView> messages,

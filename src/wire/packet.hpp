@@ -111,6 +111,9 @@ struct PacketEncodeOptions {
 // encryption (Err::key_not_installed).
 Result<Bytes> encode_packet(std::span<const ByteView> messages, const PacketEncodeOptions& opts,
                             Rng& rng);
+// As encode_packet for one message, taking it: with no compression, CRC,
+// encryption or label, the message's own buffer becomes the datagram.
+Result<Bytes> encode_single_packet(Bytes message, const PacketEncodeOptions& opts, Rng& rng);
 
 // As encode_packet, for any number of messages: one datagram per group of up
 // to 255, in order.

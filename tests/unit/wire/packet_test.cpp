@@ -197,6 +197,35 @@ TEST(WirePacket, CompressesOnlyWhenStrictlyShorter) {
   EXPECT_EQ(to_hex(*out), kNack);  // compressing 9 bytes only makes them longer
 }
 
+// The single-message encoder that takes its message gives the bytes of
+// encode_packet under every layer, and refuses what it refuses.
+TEST(WirePacket, SinglePacketEncoderMatchesEncodePacket) {
+  const Keyring ring = ring_with(test_key());
+  const Bytes ack = hex(kAck);
+  const std::vector<ByteView> one{ack};
+  for (int layers = 0; layers < 16; ++layers) {
+    PacketEncodeOptions opts;
+    opts.compress = (layers & 1) != 0;
+    opts.crc = (layers & 2) != 0;
+    opts.keyring = (layers & 4) != 0 ? &ring : nullptr;
+    opts.label = (layers & 8) != 0 ? "dc1" : "";
+    Rng r1(5), r2(5);  // the same nonce when encrypting
+    auto want = encode_packet(one, opts, r1);
+    auto got = encode_single_packet(ack, opts, r2);
+    ASSERT_TRUE(want && got) << layers;
+    EXPECT_EQ(to_hex(*got), to_hex(*want)) << layers;
+  }
+  Rng rng(1);
+  EXPECT_EQ(to_hex(*encode_single_packet(ack, {}, rng)), kAck);  // no layers: the message itself
+  EXPECT_EQ(encode_single_packet(Bytes{}, {}, rng).code(), Err::empty_part);
+  EXPECT_EQ(encode_single_packet(Bytes{12, 0, 0}, {}, rng).code(), Err::unknown_type);
+  Keyring empty_ring;
+  PacketEncodeOptions enc;
+  enc.keyring = &empty_ring;
+  EXPECT_EQ(encode_single_packet(ack, enc, rng).code(), Err::key_not_installed);
+  EXPECT_EQ(encode_single_packet(Bytes(70000, 8), {}, rng).code(), Err::oversized);
+}
+
 TEST(WirePacket, LayersAreAppliedInMemberlistOrder) {
   Rng rng(77);
   const Keyring ring = ring_with(test_key());
