@@ -100,24 +100,43 @@ bool CoordinateClient::set_coordinate(const wire::Coordinate& c, std::string* wh
   return true;
 }
 
+const wire::Coordinate* CoordinateClient::peer_coordinate(std::string_view node) const {
+  auto it = peers_.find(node);
+  return it == peers_.end() || it->second.coord.vec.empty() ? nullptr : &it->second.coord;
+}
+
 void CoordinateClient::forget_node(std::string_view node) {
-  if (auto it = latency_samples_.find(node); it != latency_samples_.end()) latency_samples_.erase(it);
+  if (auto it = peers_.find(node); it != peers_.end()) peers_.erase(it);
 }
 
 double CoordinateClient::latency_filter(std::string_view node, double rtt_seconds) {
-  auto it = latency_samples_.find(node);
-  if (it == latency_samples_.end()) {
-    it = latency_samples_.emplace(std::string(node), std::vector<double>{}).first;
-    it->second.reserve(cfg_.latency_filter_size + 1);
+  auto it = peers_.find(node);
+  if (it == peers_.end()) it = peers_.emplace(std::string(node), Peer{}).first;
+  Peer& p = it->second;
+  // The newest sample replaces the oldest once the filter is full.
+  const std::size_t size = std::clamp<std::size_t>(cfg_.latency_filter_size, 1, kMaxLatencyFilter);
+  p.rtts[p.next_rtt] = rtt_seconds;
+  p.next_rtt = static_cast<std::uint8_t>((p.next_rtt + 1) % size);
+  if (p.n_rtts < size) ++p.n_rtts;
+  return median(p);
+}
+
+double CoordinateClient::median(const Peer& p) {
+  // The median does not depend on the order the samples were taken in.
+  // At most kMaxLatencyFilter of them: an insertion sort.
+  std::array<double, kMaxLatencyFilter> sorted{};
+  for (std::size_t i = 0; i < p.n_rtts; ++i) {
+    std::size_t j = i;
+    for (; j > 0 && sorted[j - 1] > p.rtts[i]; --j) sorted[j] = sorted[j - 1];
+    sorted[j] = p.rtts[i];
   }
-  auto& samples = it->second;
-  samples.push_back(rtt_seconds);
-  if (samples.size() > cfg_.latency_filter_size) samples.erase(samples.begin());
-  // The median, sorted in a buffer kept between calls (no allocation once
-  // it has grown to the filter's size).
-  scratch_.assign(samples.begin(), samples.end());
-  std::sort(scratch_.begin(), scratch_.end());
-  return scratch_[scratch_.size() / 2];
+  return sorted[p.n_rtts / 2];
+}
+
+std::optional<double> CoordinateClient::filtered_rtt(std::string_view node) const {
+  auto it = peers_.find(node);
+  if (it == peers_.end() || it->second.n_rtts == 0) return std::nullopt;
+  return median(it->second);
 }
 
 void CoordinateClient::apply_force(wire::Coordinate& out, double force, const wire::Coordinate& other) {
@@ -195,6 +214,7 @@ bool CoordinateClient::update(std::string_view node, const wire::Coordinate& oth
     ++resets_;
     coord_ = fresh(cfg_);
   }
+  peers_.find(node)->second.coord = other;  // latency_filter made the entry
   return true;
 }
 

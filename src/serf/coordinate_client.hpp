@@ -11,7 +11,7 @@
 // point with one spring-relaxation step:
 //
 //  1. latency filter: the RTT used is the median of the last 3 samples for
-//     that peer (damps outliers);
+//     that peer (damps outliers; at most kMaxLatencyFilter are kept);
 //  2. Vivaldi: the relative prediction error |dist - rtt| / rtt updates the
 //     node's own error estimate, weighted by how confident it is compared to
 //     the peer (w = e_local / (e_local + e_remote)); the point then moves
@@ -28,8 +28,11 @@
 // coincide the direction is random, drawn from the injected Rng.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,9 +50,11 @@ struct VivaldiConfig {
   double vivaldi_cc = 0.25;
   std::size_t adjustment_window_size = 20;
   double height_min = wire::kHeightMin;                      // 1e-5
-  std::size_t latency_filter_size = 3;
+  std::size_t latency_filter_size = 3;  // clamped to [1, kMaxLatencyFilter]
   double gravity_rho = 150.0;
 };
+
+inline constexpr std::size_t kMaxLatencyFilter = 4;
 
 // Distance between two coordinates in seconds, as serf's DistanceTo
 // (adjusted when that stays positive, truncated to whole nanoseconds).
@@ -72,7 +77,15 @@ class CoordinateClient {
   bool update(std::string_view node, const wire::Coordinate& other, Duration rtt,
               std::string* why = nullptr);
 
-  // Drops the latency samples of a node that left.
+  // The coordinate `node` sent in its last accepted update (serf's
+  // coordinate cache); null before the first.
+  const wire::Coordinate* peer_coordinate(std::string_view node) const;
+
+  // The RTT in seconds the latency filter gives for `node` now: the median
+  // of its kept samples; nullopt before the first.
+  std::optional<double> filtered_rtt(std::string_view node) const;
+
+  // Drops the latency samples and the coordinate of a node that left.
   void forget_node(std::string_view node);
 
   std::size_t resets() const noexcept { return resets_; }
@@ -92,9 +105,17 @@ class CoordinateClient {
   wire::Coordinate origin_;
   std::size_t adjustment_index_ = 0;
   std::vector<double> adjustment_samples_;
-  std::map<std::string, std::vector<double>, std::less<>> latency_samples_;
+  // Everything kept of one peer, in one map entry: its last RTTs (a ring)
+  // and its last accepted coordinate (no components until then).
+  struct Peer {
+    wire::Coordinate coord;
+    std::array<double, kMaxLatencyFilter> rtts{};
+    std::uint8_t n_rtts = 0, next_rtt = 0;
+  };
+  static double median(const Peer& p);
+  std::map<std::string, Peer, std::less<>> peers_;
   std::size_t resets_ = 0;
-  std::vector<double> scratch_;  // apply_force's unit vector, latency_filter's sort
+  std::vector<double> scratch_;  // apply_force's unit vector
 };
 
 }  // namespace wkd::serf

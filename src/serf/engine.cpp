@@ -113,7 +113,6 @@ Status Engine::start(TimePoint now) {
   reap_at_ = now + cfg_.reap_interval;
   reconnect_at_ = now + cfg_.reconnect_interval;
   queue_check_at_ = now + cfg_.queue_check_interval;
-  if (!cfg_.disable_coordinates) coord_cache_[name()] = coord_client_.coordinate();
   return {};
 }
 
@@ -300,7 +299,6 @@ void Engine::prune_member(TimePoint now, const std::string& node) {
 void Engine::erase_member(TimePoint now, const std::string& node) {
   if (!members_.erase(node)) return;
   coord_client_.forget_node(node);
-  if (auto it = coord_cache_.find(node); it != coord_cache_.end()) coord_cache_.erase(it);
   host_.remove_node(now, node);
 }
 
@@ -535,14 +533,14 @@ void Engine::notify_ping_complete(TimePoint now, const swim::NodeInfo& node, Dur
     log(LogLevel::debug, "Rejected coordinate from " + node.name + ": " + why);
     return;
   }
-  coord_cache_[node.name] = std::move(*coord);
-  coord_cache_[name()] = coord_client_.coordinate();
 }
 
 std::optional<wire::Coordinate> Engine::cached_coordinate(std::string_view node) const {
-  auto it = coord_cache_.find(node);
-  if (it == coord_cache_.end()) return std::nullopt;
-  return it->second;
+  if (cfg_.disable_coordinates) return std::nullopt;
+  if (node == name()) return coord_client_.coordinate();
+  const wire::Coordinate* c = coord_client_.peer_coordinate(node);
+  if (c == nullptr) return std::nullopt;
+  return *c;
 }
 
 // ---------------------------------------------------------------- timers
@@ -604,7 +602,6 @@ void Engine::reap(TimePoint now) {
   auto reaped = members_.reap(now, cfg_.reconnect_timeout, cfg_.tombstone_timeout, cfg_.recent_intent_timeout);
   for (const auto& m : reaped) {
     coord_client_.forget_node(m.name);
-    if (auto it = coord_cache_.find(m.name); it != coord_cache_.end()) coord_cache_.erase(it);
     host_.remove_node(now, m.name);
   }
   std::erase_if(responders_, [&](const auto& r) { return r.second < now; });

@@ -253,8 +253,7 @@ class Engine {
   // Serf's three gossip queues and wkd's (memberlist TransmitLimitedQueue
   // semantics; no keys, serf broadcasts never invalidate each other).
   swim::BroadcastQueue intents_q_, events_q_, queries_q_, wkd_q_;
-  CoordinateClient coord_client_;
-  std::map<std::string, wire::Coordinate, std::less<>> coord_cache_;
+  CoordinateClient coord_client_;  // also serf's coordinate cache (peer_coordinate)
 
   int ignore_old_joins_ = 0;
   // The time of the queue operation in progress, for finished callbacks.

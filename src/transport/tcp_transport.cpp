@@ -6,10 +6,11 @@ namespace wkd::transport {
 
 namespace {
 // Shared by every connection of the loop's thread (reads are consumed in
-// their callback). Push/pull messages are a few KiB to some tens of KiB:
-// larger ones take several reads, and the area stays small, as it is
-// resident in every loop thread.
-constexpr std::size_t kReadArea = 16384;
+// their callback, which appends them to the connection's decoder). It is
+// resident in every loop thread, so it is small: a push/pull of some tens
+// of KiB, every half minute or more, takes a few more reads (memberlist
+// reads its streams through a 4 KiB buffer too).
+constexpr std::size_t kReadArea = 4096;
 
 char* read_area() {
   thread_local std::unique_ptr<char[]> area(new char[kReadArea]);

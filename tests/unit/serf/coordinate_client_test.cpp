@@ -83,6 +83,50 @@ TEST(SerfVivaldi, LatencyFilterTakesTheMedianOfThree) {
   EXPECT_EQ(steady.coordinate(), spiky.coordinate());
 }
 
+TEST(SerfVivaldi, LatencyFilterKeepsTheLastThreeSamples) {
+  Rng rng(7);
+  CoordinateClient c(VivaldiConfig{}, rng);
+  const auto peer = at_x(0.01);
+  EXPECT_FALSE(c.filtered_rtt("b").has_value());
+  auto rtt_after = [&](int ms) {
+    EXPECT_TRUE(c.update("b", peer, milliseconds(ms)));
+    return *c.filtered_rtt("b");
+  };
+  EXPECT_DOUBLE_EQ(rtt_after(10), 0.010);
+  EXPECT_DOUBLE_EQ(rtt_after(30), 0.030);  // {10, 30}: the upper middle, as serf
+  EXPECT_DOUBLE_EQ(rtt_after(20), 0.020);  // {10, 30, 20}
+  EXPECT_DOUBLE_EQ(rtt_after(40), 0.030);  // 10 goes: {30, 20, 40}
+  EXPECT_DOUBLE_EQ(rtt_after(5), 0.020);   // 30 goes: {20, 40, 5}
+  EXPECT_DOUBLE_EQ(rtt_after(6), 0.006);   // 20 goes: {40, 5, 6}
+  // A rejected update adds no sample and caches nothing.
+  EXPECT_FALSE(c.update("b", peer, seconds(11)));
+  EXPECT_DOUBLE_EQ(*c.filtered_rtt("b"), 0.006);
+  EXPECT_FALSE(c.update("c", peer, seconds(11)));
+  EXPECT_FALSE(c.filtered_rtt("c").has_value());
+  EXPECT_EQ(c.peer_coordinate("c"), nullptr);
+}
+
+TEST(SerfVivaldi, ThePeersLastAcceptedCoordinateIsCachedUntilItIsForgotten) {
+  Rng rng(7);
+  CoordinateClient c(VivaldiConfig{}, rng);
+  EXPECT_EQ(c.peer_coordinate("b"), nullptr);
+  ASSERT_TRUE(c.update("b", at_x(0.01), milliseconds(20)));
+  ASSERT_NE(c.peer_coordinate("b"), nullptr);
+  EXPECT_EQ(*c.peer_coordinate("b"), at_x(0.01));
+  wire::Coordinate bad = at_x(0.02);
+  bad.vec.pop_back();
+  EXPECT_FALSE(c.update("b", bad, milliseconds(20)));
+  EXPECT_EQ(*c.peer_coordinate("b"), at_x(0.01));  // the rejected one is not kept
+  ASSERT_TRUE(c.update("b", at_x(0.03), milliseconds(20)));
+  EXPECT_EQ(*c.peer_coordinate("b"), at_x(0.03));
+  c.forget_node("b");
+  EXPECT_EQ(c.peer_coordinate("b"), nullptr);
+  EXPECT_FALSE(c.filtered_rtt("b").has_value());
+  // Samples start again from nothing.
+  ASSERT_TRUE(c.update("b", at_x(0.01), milliseconds(50)));
+  EXPECT_DOUBLE_EQ(*c.filtered_rtt("b"), 0.050);
+}
+
 TEST(SerfVivaldi, RejectsWrongDimensionality) {
   Rng rng(1);
   CoordinateClient c(VivaldiConfig{}, rng);
