@@ -196,8 +196,8 @@ bool Agent::start() {
     snapshot_dirty_ = true;
     if (!ev.member->is_local && ev.type == runtime::EventType::member_joined) peer_answered_ = true;
     log_.write(LogLevel::info, cfg_.node_name,
-               std::string("member ") + change_text(ev.type) + ": " + ev.member->name + " " + ev.member->address +
-                   ":" + std::to_string(ev.member->addr.port));
+               std::string("member ") + change_text(ev.type) + ": " + ev.member->name + " " +
+                   std::string(ev.member->address) + ":" + std::to_string(ev.member->addr.port));
   });
   if (w.ok()) watch_ = std::move(*w);
   auto u = node_->watch(runtime::WatchKind::user_events, "", 0, 0, [this](const runtime::Event& ev) {

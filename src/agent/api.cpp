@@ -43,7 +43,7 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
     return arr;
   };
   return Json{{"name", m.name},
-              {"address", m.address},
+              {"address", std::string(m.address)},
               {"port", m.addr.port},
               {"state", api_state(m.state)},
               {"incarnation", m.incarnation},

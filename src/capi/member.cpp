@@ -23,7 +23,7 @@ void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_
   wkd_member_info full{};
   full.struct_size = sizeof(full);
   full.name = m.name.c_str();
-  full.address = m.address.c_str();
+  full.address = m.address.data();  // NUL-terminated
   full.port = m.addr.port;
   full.state = static_cast<wkd_member_state>(m.state);
   full.incarnation = m.incarnation;

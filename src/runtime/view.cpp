@@ -49,21 +49,26 @@ void MemberView::finish() {
   database_type = value_of(serf::kTagDb, id.database_type);
   wire_protocol = value_of(serf::kTagWire, id.wire_protocol);
   endpoint = value_of(serf::kTagEndpoint, id.endpoint);
-  std::size_t bytes = 0;
-  for (const auto& g : id.groups) bytes += g.size() + 1;
-  for (const auto& c : id.capabilities) bytes += c.size() + 1;
-  lists_.clear();
-  lists_.reserve(bytes);  // never reallocated below: the pointers taken stay valid
-  c_lists_.clear();
-  c_lists_.reserve(id.groups.size() + id.capabilities.size());
-  auto add = [&](const std::string& item) {
-    c_lists_.push_back(lists_.data() + lists_.size());
-    lists_.append(item);
-    lists_.push_back('\0');
+  const std::string ip = addr.ip_string();
+  const std::size_t n_items = id.groups.size() + id.capabilities.size();
+  std::size_t text = ip.size() + 1;
+  for (const auto& g : id.groups) text += g.size() + 1;
+  for (const auto& c : id.capabilities) text += c.size() + 1;
+  block_ = std::make_unique<std::byte[]>(n_items * sizeof(const char*) + text);
+  auto** ptrs = reinterpret_cast<const char**>(block_.get());
+  char* out = reinterpret_cast<char*>(block_.get() + n_items * sizeof(const char*));
+  auto put = [&](std::string_view item) {
+    const char* at = out;
+    out = std::copy(item.begin(), item.end(), out);
+    *out++ = '\0';
+    return at;
   };
-  for (const auto& g : id.groups) add(g);
-  for (const auto& c : id.capabilities) add(c);
-  n_groups_ = id.groups.size();
+  address = std::string_view(put(ip), ip.size());
+  std::size_t i = 0;
+  for (const auto& g : id.groups) ptrs[i++] = put(g);
+  for (const auto& c : id.capabilities) ptrs[i++] = put(c);
+  n_groups_ = static_cast<std::uint32_t>(id.groups.size());
+  n_caps_ = static_cast<std::uint32_t>(id.capabilities.size());
 }
 
 const ViewEntry* View::find(std::string_view name) const {
@@ -110,7 +115,6 @@ std::int64_t seen_unix_ms(const serf::Member& m, const swim::NodeInfo* node, boo
 MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t incarnation, bool is_local) {
   auto v = std::make_shared<MemberView>();
   v->name = m.name;
-  v->address = m.addr.ip_string();
   v->addr = m.addr;
   v->vsn = m.vsn;
   v->is_local = is_local;

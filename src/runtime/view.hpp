@@ -18,6 +18,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,7 +39,9 @@ const char* member_state_name(MemberState s) noexcept;
 
 struct MemberView {
   std::string name;
-  std::string address;  // IP as text (of addr)
+  // IP as text (of addr), NUL-terminated, held by the record. Filled by
+  // finish().
+  std::string_view address;
   MemberState state = MemberState::alive;
   std::uint32_t incarnation = 0;
   // Every tag, in key order: the block the member table decoded, shared,
@@ -58,24 +61,27 @@ struct MemberView {
 
   // Groups, then capabilities, as C strings: the C API hands these arrays
   // out as they are. Filled by finish().
-  const char* const* c_groups() const noexcept { return c_lists_.data(); }
+  const char* const* c_groups() const noexcept { return lists(); }
   std::size_t n_groups() const noexcept { return n_groups_; }
-  const char* const* c_caps() const noexcept { return c_lists_.data() + n_groups_; }
-  std::size_t n_caps() const noexcept { return c_lists_.size() - n_groups_; }
+  const char* const* c_caps() const noexcept { return lists() + n_groups_; }
+  std::size_t n_caps() const noexcept { return n_caps_; }
 
   bool in_group(std::string_view g) const;
   std::string tag(std::string_view key) const;  // "" if absent
   bool has_tag(std::string_view key) const;
   // Same identity, tags and state (last_seen and incarnation ignored).
   bool same_content(const MemberView& o) const;
-  // Reads the identity from `tags` and fills the C arrays; called once,
-  // before the record is shared (nothing may move afterwards).
+  // Reads the identity from `tags`, writes the address text and fills the
+  // C arrays; called once, before the record is shared.
   void finish();
 
  private:
-  std::string lists_;                 // each group and capability, NUL-terminated
-  std::vector<const char*> c_lists_;  // into lists_: n_groups_ groups, then capabilities
-  std::size_t n_groups_ = 0;
+  const char* const* lists() const noexcept { return reinterpret_cast<const char* const*>(block_.get()); }
+  // One allocation: the C-string pointers (n_groups_ groups, then n_caps_
+  // capabilities), then the address and each group and capability,
+  // NUL-terminated.
+  std::unique_ptr<std::byte[]> block_;
+  std::uint32_t n_groups_ = 0, n_caps_ = 0;
 };
 
 using MemberRecord = std::shared_ptr<const MemberView>;

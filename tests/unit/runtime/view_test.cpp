@@ -81,6 +81,8 @@ TEST_F(ViewTest, EveryMemberInNameOrderWithItsIdentity) {
   EXPECT_STREQ(b.c_groups()[1], "users");
   EXPECT_EQ(b.n_caps(), 0u);
   EXPECT_EQ(b.address, addr_of(2).ip_string());
+  EXPECT_EQ(b.address.data()[b.address.size()], '\0');  // the C API hands it out as a C string
+  EXPECT_STREQ(b.c_groups()[1] + 5, "");                 // and so is each group
   EXPECT_EQ(b.tag("db"), "mysql");
   EXPECT_EQ(v->alive, 2u);
   EXPECT_EQ(v->find("nobody"), nullptr);
