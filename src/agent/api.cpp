@@ -129,13 +129,9 @@ ApiMemberCounts api_member_counts(const runtime::View& view, bool with_local) {
   ApiMemberCounts c;
   for (const runtime::ViewEntry& e : view.members) {
     if (e.member->is_local && !with_local) continue;
-    switch (e.member->state) {
-      case runtime::MemberState::alive: ++c.alive; break;
-      case runtime::MemberState::suspect: ++c.suspect; break;
-      case runtime::MemberState::failed: ++c.failed; break;
-      case runtime::MemberState::left:
-      case runtime::MemberState::leaving: ++c.left; break;
-    }
+    // api_state holds the mapping (leaving counts as left).
+    const std::string_view s = api_state(e.member->state);
+    ++(s == "alive" ? c.alive : s == "suspect" ? c.suspect : s == "failed" ? c.failed : c.left);
   }
   return c;
 }

@@ -109,10 +109,13 @@ void CoordinateClient::forget_node(std::string_view node) {
   if (auto it = peers_.find(node); it != peers_.end()) peers_.erase(it);
 }
 
-double CoordinateClient::latency_filter(std::string_view node, double rtt_seconds) {
+CoordinateClient::Peer& CoordinateClient::peer(std::string_view node) {
   auto it = peers_.find(node);
   if (it == peers_.end()) it = peers_.emplace(std::string(node), Peer{}).first;
-  Peer& p = it->second;
+  return it->second;
+}
+
+double CoordinateClient::latency_filter(Peer& p, double rtt_seconds) {
   // The newest sample replaces the oldest once the filter is full.
   const std::size_t size = std::clamp<std::size_t>(cfg_.latency_filter_size, 1, kMaxLatencyFilter);
   p.rtts[p.next_rtt] = rtt_seconds;
@@ -206,7 +209,8 @@ bool CoordinateClient::update(std::string_view node, const wire::Coordinate& oth
     }
     return false;
   }
-  const double rtt_seconds = latency_filter(node, duration_seconds(rtt.count()));
+  Peer& p = peer(node);
+  const double rtt_seconds = latency_filter(p, duration_seconds(rtt.count()));
   update_vivaldi(other, rtt_seconds);
   update_adjustment(other, rtt_seconds);
   update_gravity();
@@ -214,7 +218,7 @@ bool CoordinateClient::update(std::string_view node, const wire::Coordinate& oth
     ++resets_;
     coord_ = fresh(cfg_);
   }
-  peers_.find(node)->second.coord = other;  // latency_filter made the entry
+  p.coord = other;
   return true;
 }
 

@@ -92,7 +92,6 @@ class CoordinateClient {
 
  private:
   bool check(const wire::Coordinate& c, std::string* why) const;
-  double latency_filter(std::string_view node, double rtt_seconds);
   void update_vivaldi(const wire::Coordinate& other, double rtt_seconds);
   void update_adjustment(const wire::Coordinate& other, double rtt_seconds);
   void update_gravity();
@@ -112,6 +111,9 @@ class CoordinateClient {
     std::array<double, kMaxLatencyFilter> rtts{};
     std::uint8_t n_rtts = 0, next_rtt = 0;
   };
+  Peer& peer(std::string_view node);  // found, or made empty
+  // Adds a sample to p's filter and returns the filtered RTT.
+  double latency_filter(Peer& p, double rtt_seconds);
   static double median(const Peer& p);
   std::map<std::string, Peer, std::less<>> peers_;
   std::size_t resets_ = 0;

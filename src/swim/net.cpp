@@ -20,10 +20,12 @@
 namespace wkd::swim {
 
 namespace {
-// The messages of one datagram, as the packet encoder takes them.
-std::vector<ByteView> views_of(const std::vector<SharedBytes>& msgs) {
+// The messages of one datagram, as the packet encoder takes them: `first`
+// unless it is empty (no message is), then msgs.
+std::vector<ByteView> views_of(const std::vector<SharedBytes>& msgs, ByteView first = {}) {
   std::vector<ByteView> views;
-  views.reserve(msgs.size());
+  views.reserve(msgs.size() + 1);
+  if (!first.empty()) views.push_back(first);
   for (const SharedBytes& m : msgs) views.push_back(m.view());
   return views;
 }
@@ -76,11 +78,7 @@ void Memberlist::Impl::send_msg(const Address& to, const NodeInfo* target, Bytes
     // Nothing to piggyback (an idle cluster's pings and acks): the message
     // is the datagram's payload, with no copy.
     if (extra.empty()) return wire::encode_single_packet(std::move(msg), packet_options(false), rng);
-    std::vector<ByteView> views;
-    views.reserve(extra.size() + 1);
-    views.emplace_back(msg);
-    for (const SharedBytes& m : extra) views.push_back(m.view());
-    return wire::encode_packet(views, packet_options(false), rng);
+    return wire::encode_packet(views_of(extra, msg), packet_options(false), rng);
   }();
   if (!packet.ok()) {
     log(LogLevel::error, "memberlist: failed to encode a packet for " + to.to_string() + ": " + packet.message());
