@@ -408,10 +408,14 @@ void Engine::get_broadcasts(TimePoint now, const swim::NodeInfo* target, std::si
   // Serf's order: intents, then queries, then events; wkd messages last and
   // only towards a node that advertises `wkd`.
   std::vector<SharedBytes> taken;
+  // A member believed dead still gets the news, uncounted (see
+  // broadcast_queue.hpp): a leave intent sent its full count to a dead
+  // member alone would let the one live peer take the leave for a failure.
+  const auto tally = swim::tally_for(target);
   auto drain = [&](swim::BroadcastQueue& q) {
     if (q.empty() || used + overhead >= limit) return;
     taken.clear();
-    q.take(overhead, limit - used, n, taken);
+    q.take(overhead, limit - used, n, taken, tally);
     for (const SharedBytes& m : taken) {
       used += overhead + m->size();
       out.push_back(*m);

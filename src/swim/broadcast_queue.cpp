@@ -3,11 +3,18 @@
 #include <cmath>
 #include <iterator>
 
+#include "swim/node_state.hpp"
+
 namespace wkd::swim {
 
 int retransmit_limit(int retransmit_mult, std::size_t n) noexcept {
   const double scale = std::ceil(std::log10(static_cast<double>(n) + 1.0));
   return retransmit_mult * static_cast<int>(scale);
+}
+
+BroadcastQueue::Tally tally_for(const NodeInfo* target) noexcept {
+  return target != nullptr && target->dead_or_left() ? BroadcastQueue::Tally::uncounted
+                                                     : BroadcastQueue::Tally::counted;
 }
 
 bool BroadcastQueue::Order::operator()(const Item* a, const Item* b) const noexcept {
@@ -49,12 +56,13 @@ void BroadcastQueue::push(std::string key, Bytes message, Done done) {
   if (!item->key.empty()) by_key_[std::string_view(item->key)] = item;
 }
 
-void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out) {
-  take_if(overhead, limit, n, out, {});
+void BroadcastQueue::take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
+                          Tally tally) {
+  take_if(overhead, limit, n, out, {}, tally);
 }
 
 void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
-                             const std::function<bool(const Bytes&)>& filter) {
+                             const std::function<bool(const Bytes&)>& filter, Tally tally) {
   if (items_.empty()) return;
   const int transmit_limit = retransmit_limit(retransmit_mult_, n);
   std::size_t used = 0;
@@ -84,7 +92,7 @@ void BroadcastQueue::take_if(std::size_t overhead, std::size_t limit, std::size_
     if (filter && !filter(*item->message)) continue;
     used += overhead + item->size;
     out.push_back(item->message);
-    chosen.push_back(item);
+    if (tally == Tally::counted) chosen.push_back(item);
   }
   // Reports run last: one that pushes may invalidate an item still listed.
   std::vector<Done> finished;

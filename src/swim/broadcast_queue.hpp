@@ -9,6 +9,14 @@
 // datagrams fill up. A message may carry a key (memberlist: the node name);
 // queuing another message with the same key invalidates the older one (a
 // newer alive about X replaces a queued suspect about X).
+//
+// A datagram to a member believed dead carries the queue's messages (so a
+// node wrongly declared dead learns of it and refutes) but does not count
+// towards their limit: nobody may be there to hear them, and in a small
+// cluster with a fresh failure the whole allowance could otherwise go to
+// the dead node (three members, RetransmitMult 2: two transmissions, and a
+// leave intent that both sent to the dead member never reaches the one
+// live peer, which then takes the graceful leave for a failure).
 #pragma once
 
 #include <cstddef>
@@ -24,6 +32,8 @@
 #include "common/shared_bytes.hpp"
 
 namespace wkd::swim {
+
+struct NodeInfo;
 
 // RetransmitMult * ceil(log10(n + 1)).
 int retransmit_limit(int retransmit_mult, std::size_t n) noexcept;
@@ -43,15 +53,20 @@ class BroadcastQueue {
   // same key.
   void push(std::string key, Bytes message, Done done = {});
 
+  // Whether handing messages out uses up one of their transmissions.
+  enum class Tally : std::uint8_t { counted, uncounted };
+
   // Appends to `out` messages for one datagram: each costs overhead + its
   // size, within `limit` bytes in total. `n` is the current cluster size
   // (for the retransmit limit). The messages are shared with the queue, not
-  // copied: handing one out costs a reference count.
-  void take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out);
+  // copied: handing one out costs a reference count. With Tally::uncounted
+  // (a datagram to a member believed dead) the messages stay as they were.
+  void take(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
+            Tally tally = Tally::counted);
 
   // As take(), but only messages accepted by `filter` are considered.
   void take_if(std::size_t overhead, std::size_t limit, std::size_t n, std::vector<SharedBytes>& out,
-               const std::function<bool(const Bytes&)>& filter);
+               const std::function<bool(const Bytes&)>& filter, Tally tally = Tally::counted);
 
   // Keeps `max_len` messages, dropping the most transmitted first (then the
   // smallest, then the oldest), as memberlist's Prune; their Done gets false.
@@ -91,5 +106,9 @@ class BroadcastQueue {
   // stays put while the item lives (items are never moved).
   std::unordered_map<std::string_view, Item*> by_key_;
 };
+
+// How a datagram to `target` (nullptr: not a known member) counts: not at
+// all when the member is believed dead or gone.
+BroadcastQueue::Tally tally_for(const NodeInfo* target) noexcept;
 
 }  // namespace wkd::swim

@@ -52,7 +52,7 @@ wire::PacketEncodeOptions Memberlist::Impl::packet_options(bool crc) const {
 void Memberlist::Impl::collect_broadcasts(const NodeInfo* target, std::size_t limit,
                                           std::vector<SharedBytes>& out) {
   const std::size_t first = out.size();
-  broadcasts.take(wire::kBroadcastOverhead, limit, est_num_nodes(), out);
+  broadcasts.take(wire::kBroadcastOverhead, limit, est_num_nodes(), out, tally_for(target));
   std::size_t used = 0;
   for (std::size_t i = first; i < out.size(); ++i) used += out[i]->size() + wire::kBroadcastOverhead;
   stats.gossip_messages += out.size() - first;
@@ -121,7 +121,9 @@ void Memberlist::Impl::gossip() {
   for (NodeInfo* node : targets) {
     std::vector<SharedBytes> msgs;
     collect_broadcasts(node, avail, msgs);
-    if (msgs.empty()) return;
+    // What a node gets depends on it (the delegate may keep some news for
+    // some peers), so an empty datagram for one says nothing of the next.
+    if (msgs.empty()) continue;
     send_raw(node->addr, node, msgs);
   }
 }

@@ -42,7 +42,9 @@ Bytes MemberlistNode::node_meta(std::size_t limit) {
 
 void MemberlistNode::notify_msg(ByteView) { ++user_messages; }
 
-void MemberlistNode::get_broadcasts(const swim::NodeInfo*, std::size_t, std::size_t, std::vector<Bytes>&) {}
+void MemberlistNode::get_broadcasts(const swim::NodeInfo* target, std::size_t, std::size_t, std::vector<Bytes>& out) {
+  if (broadcasts) broadcasts(target, out);
+}
 
 Bytes MemberlistNode::local_state(bool, const swim::NodeInfo*) { return {}; }
 

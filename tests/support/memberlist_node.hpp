@@ -7,7 +7,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/rng.hpp"
 #include "support/sim_log.hpp"
@@ -54,8 +56,10 @@ class MemberlistNode final : public SimMember, private swim::Delegate {
   SimRuntime& runtime() noexcept { return rt_; }
   const SimLog& log() const noexcept { return log_; }
 
-  // What the delegate advertises and has seen.
+  // What the delegate advertises and has seen. `broadcasts`, when set,
+  // gives the user messages to piggyback on a datagram to `target`.
   Bytes meta;
+  std::function<void(const swim::NodeInfo* target, std::vector<Bytes>& out)> broadcasts;
   std::uint64_t user_messages = 0;
   std::uint64_t conflicts = 0;
 

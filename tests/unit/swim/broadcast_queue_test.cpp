@@ -1,5 +1,7 @@
 #include "swim/broadcast_queue.hpp"
 
+#include "swim/node_state.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -38,6 +40,43 @@ TEST(BroadcastQueue, SendsEachMessageUpToTheLimitThenFinishes) {
   std::vector<SharedBytes> out;
   q.take(2, 1400, 3, out);
   EXPECT_TRUE(out.empty());
+}
+
+TEST(BroadcastQueue, UncountedTakesLeaveTheAllowanceWhole) {
+  int finished = 0;
+  BroadcastQueue q(2);
+  q.push("a", msg(10, 1), [&](bool f) { finished += f ? 1 : 100; });
+  q.push("b", msg(20, 2));
+  // Any number of datagrams to dead members: every one carries both
+  // messages, none uses a transmission up.
+  for (int i = 0; i < 5; ++i) {
+    std::vector<SharedBytes> out;
+    q.take(2, 1400, 3, out, BroadcastQueue::Tally::uncounted);
+    ASSERT_EQ(bytes_of(out), (std::vector<Bytes>{msg(20, 2), msg(10, 1)}));
+  }
+  EXPECT_EQ(finished, 0);
+  EXPECT_EQ(q.size(), 2u);
+  // The limit (2) is still there in full for live members.
+  for (int i = 0; i < 2; ++i) {
+    std::vector<SharedBytes> out;
+    q.take(2, 1400, 3, out);
+    ASSERT_EQ(out.size(), 2u);
+  }
+  EXPECT_EQ(finished, 1);
+  EXPECT_TRUE(q.empty());
+}
+
+TEST(BroadcastQueue, DatagramsToDeadOrDepartedMembersAreUncounted) {
+  EXPECT_EQ(tally_for(nullptr), BroadcastQueue::Tally::counted);
+  NodeInfo n;
+  for (NodeState st : {NodeState::alive, NodeState::suspect}) {
+    n.state = st;
+    EXPECT_EQ(tally_for(&n), BroadcastQueue::Tally::counted);
+  }
+  for (NodeState st : {NodeState::dead, NodeState::left}) {
+    n.state = st;
+    EXPECT_EQ(tally_for(&n), BroadcastQueue::Tally::uncounted);
+  }
 }
 
 TEST(BroadcastQueue, SameKeyInvalidatesOlderMessage) {
