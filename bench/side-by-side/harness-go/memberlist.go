@@ -51,6 +51,9 @@ func (c *memberlistCluster) Settings() map[string]any {
 		"udp_buffer_size":            cfg.UDPBufferSize,
 		"enable_compression":         cfg.EnableCompression,
 		"encryption":                 false,
+		// memberlist declares a suspect dead when its timeout ends,
+		// without probing it once more.
+		"verify_before_dead": false,
 	}
 }
 

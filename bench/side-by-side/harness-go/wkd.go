@@ -42,7 +42,7 @@ func (c *wkdCluster) Settings() map[string]any {
 	for _, k := range []string{"probe_interval_ms", "probe_timeout_ms", "indirect_checks", "suspicion_mult",
 		"suspicion_max_timeout_mult", "gossip_interval_ms", "gossip_nodes", "gossip_to_the_dead_ms",
 		"retransmit_mult", "push_pull_interval_ms", "tcp_timeout_ms", "awareness_max_multiplier",
-		"udp_buffer_size", "enable_compression"} {
+		"udp_buffer_size", "enable_compression", "verify_before_dead"} {
 		if v, err := cfg.Get(k); err == nil {
 			out[k] = v
 		}

@@ -359,7 +359,10 @@ std::string settings_json(const Params& p) {
   }
   bool compress = false;
   wkd_config_get_bool(&compress, cfg, WKD_OPT_ENABLE_COMPRESSION, nullptr);
-  o << ",\"enable_compression\":" << (compress ? "true" : "false") << ",\"encryption\":false}";
+  bool verify = false;
+  wkd_config_get_bool(&verify, cfg, WKD_OPT_VERIFY_BEFORE_DEAD, nullptr);
+  o << ",\"enable_compression\":" << (compress ? "true" : "false") << ",\"encryption\":false"
+    << ",\"verify_before_dead\":" << (verify ? "true" : "false") << '}';
   wkd_config_free(cfg);
   return o.str();
 }
