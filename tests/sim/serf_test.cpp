@@ -138,8 +138,9 @@ TEST(SimSerf, SerfLeaveIsSeenAsLeftEverywhere) {
 // and gossip still goes to a member dead for less than GossipToTheDeadTime;
 // were datagrams to the dead n2 counted, both sends could go there, and n0,
 // with no live peer left to push/pull with, would keep n1 `failed` for
-// good (the agent's API test saw it: 2 of seeds 1..400 here). Sends to a
-// member believed dead do not count, so n0 hears the intent in every run.
+// good (the agent's API test saw it, and so did 2 of these 400 seeds).
+// Sends to a member believed dead do not count, so n0 hears the intent in
+// every run.
 TEST(SimSerf, GracefulLeaveBesideAFreshCrashIsALeave) {
   for (std::uint64_t seed : sim_seeds(400)) {
     ClusterOptions o = serf_options();

@@ -1,10 +1,10 @@
 #include "swim/broadcast_queue.hpp"
 
-#include "swim/node_state.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "swim/node_state.hpp"
 
 namespace wkd::swim {
 namespace {
