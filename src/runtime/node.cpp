@@ -117,9 +117,10 @@ Status Node::start() {
 
   auto waiter = std::make_shared<Waiter>();
   auto begin = [this, waiter] {
-    async_ = new uv_async_t;
-    uv_async_init(loop_, async_, [](uv_async_t* a) { static_cast<Node*>(a->data)->drain_commands(); });
-    async_->data = this;
+    auto* async = new uv_async_t;
+    uv_async_init(loop_, async, [](uv_async_t* a) { static_cast<Node*>(a->data)->drain_commands(); });
+    async->data = this;
+    async_ = async;
     publish_timer_ = new uv_timer_t;
     uv_timer_init(loop_, publish_timer_);
     publish_timer_->data = this;
@@ -190,7 +191,7 @@ bool Node::post(std::function<void()> fn) {
   std::lock_guard<std::mutex> lock(cmd_mu_);
   if (closed_ || async_ == nullptr) return false;
   commands_.push_back(std::move(fn));
-  uv_async_send(async_);
+  uv_async_send(async_.load());
   return true;
 }
 
@@ -675,13 +676,18 @@ Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wn
       }
     }
   };
-  if (!started_ || async_ == nullptr) {
+  {
+    // Until the first view is published, the watch joins the list here and
+    // that publication reports every member to it. Once there is a view, add
+    // runs on the loop thread so the snapshot comes before any later change.
     std::lock_guard<std::mutex> lock(state_mu_);
-    if (closed_) w->cancel();
-    watches_.push_back(w);  // the first publication reports every member
-  } else if (!post(add)) {
-    return Result<std::shared_ptr<Watch>>::fail(Err::closed, "node is closed");
+    if (!view_) {
+      if (closed_) w->cancel();
+      watches_.push_back(w);
+      return w;
+    }
   }
+  if (!post(add)) return Result<std::shared_ptr<Watch>>::fail(Err::closed, "node is closed");
   return w;
 }
 
@@ -705,7 +711,7 @@ void Node::close() {
     std::lock_guard<std::mutex> lock(cmd_mu_);
     if (async_ == nullptr) return;  // never started, or already shut down
     commands_.push_back(stop);
-    uv_async_send(async_);
+    uv_async_send(async_.load());
   }
   // From another thread of an own-loop node: wait for the loop to end. From
   // the loop thread (a callback), the shutdown runs after it returns.
@@ -723,8 +729,7 @@ void Node::shutdown_on_loop() {
     uv_async_t* a = nullptr;
     {
       std::lock_guard<std::mutex> lock(cmd_mu_);
-      a = async_;
-      async_ = nullptr;
+      a = async_.exchange(nullptr);
       commands_.clear();
     }
     if (a == nullptr) return;

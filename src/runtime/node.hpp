@@ -181,7 +181,9 @@ class Node : public std::enable_shared_from_this<Node> {
   std::unique_ptr<uv_loop_t> own_loop_;
   std::thread thread_;
   std::atomic<std::thread::id> loop_thread_id_{};
-  uv_async_t* async_ = nullptr;
+  // Set on the loop thread at start and cleared there at shutdown; read from
+  // any thread to tell whether commands can still be posted.
+  std::atomic<uv_async_t*> async_{nullptr};
   uv_timer_t* publish_timer_ = nullptr;
   bool publish_pending_ = false;
 

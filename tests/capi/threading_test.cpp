@@ -1,5 +1,7 @@
 // Four threads call the API on two live nodes while a watch callback
-// closes one of them from the loop thread. Run under ThreadSanitizer in CI
+// closes one of them from the loop thread; before that, threads call the
+// API on single nodes that the main thread closes. Run under
+// ThreadSanitizer in CI
 // (WKD_SANITIZE=thread); it must finish with no report, no crash and no
 // hang, and every call must return either success or a clean error.
 #include <atomic>
@@ -60,9 +62,64 @@ void close_from_callback(const wkd_event_t* ev, void* user_data) {
   wkd_node_close(c->node);
 }
 
+// Threads create watches, register, read stats and members, fire events
+// and set health on one node while the main thread closes it, over many rounds: every call returns success or
+// WKD_E_CLOSED, and under ThreadSanitizer no access to the node's loop
+// handles may race with their teardown.
+void calls_racing_close(int rounds) {
+  for (int r = 0; r < rounds; ++r) {
+    wkd_node_t* n = make_node("race-" + std::to_string(r), "127.0.0.1:0");
+    if (n == nullptr) {
+      check(false, "racing node created");
+      return;
+    }
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&, t] {
+        while (!stop) {
+          if (t == 0) {
+            wkd_watch_t* w = nullptr;
+            wkd_watch_spec sp = WKD_WATCH_SPEC_INIT;
+            wkd_status st = wkd_watch(&w, n, &sp, nullptr, nullptr, nullptr);
+            check(st == WKD_OK || st == WKD_E_CLOSED, "racing watch");
+            wkd_watch_free(w);
+          } else if (t == 1) {
+            const char* groups[] = {"g1"};
+            wkd_registration reg = WKD_REGISTRATION_INIT;
+            reg.groups = groups;
+            reg.n_groups = 1;
+            wkd_status st = wkd_register(n, &reg, nullptr);
+            check(st == WKD_OK || st == WKD_E_CLOSED, "racing register");
+          } else if (t == 2) {
+            wkd_stats s = WKD_STATS_INIT;
+            check(wkd_node_stats(&s, n, nullptr) == WKD_OK, "racing stats");
+            wkd_members_t* ms = nullptr;
+            wkd_status st = wkd_node_members(&ms, n, nullptr, nullptr);
+            check(st == WKD_OK || st == WKD_E_CLOSED, "racing members");
+            wkd_members_free(ms);
+          } else {
+            wkd_status st = wkd_node_fire_event(n, "tick", nullptr, 0, false, nullptr);
+            check(st == WKD_OK || st == WKD_E_CLOSED, "racing fire_event");
+            st = wkd_node_set_health(n, WKD_HEALTH_PASSING, nullptr, nullptr);
+            check(st == WKD_OK || st == WKD_E_CLOSED, "racing set_health");
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + r % 7));
+    wkd_node_close(n);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    stop = true;
+    for (auto& th : threads) th.join();
+    wkd_node_free(n);
+  }
+}
+
 }  // namespace
 
 int main() {
+  calls_racing_close(40);
   const unsigned base = 10 + static_cast<unsigned>(
                                  std::chrono::steady_clock::now().time_since_epoch().count() / 1000000 % 200);
   wkd_node_t* a = make_node("a", "127.0.0.1:0");
