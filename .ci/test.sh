@@ -13,7 +13,8 @@
 #   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi, agent and fuzz-replay suites
 #              (less the two load tests, 256 nodes and 200 nodes x 600 s, too slow at -O0, and the
 #              agent's 60 s HTTP limits test); an agent that leaks or misbehaves fails its exit check
-#   tsan       ThreadSanitizer build of the C API threading and cluster tests
+#   tsan       ThreadSanitizer build (build-tsan/): the C API threading and cluster tests, then the
+#              agent suites (less the HTTP limits test) against a TSan-built agent; any report fails it
 #   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,9 +51,21 @@ stage_end
 
 stage_begin tsan
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWKD_SANITIZE=thread >/dev/null
-cmake --build build-tsan -j"$(nproc)" --target capi_threading_test capi_cluster_test
+cmake --build build-tsan -j"$(nproc)" --target capi_threading_test capi_cluster_test wkd_cli
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_threading_test
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_cluster_test
+# The agent runs its node's loop thread beside its own threads. Its tests
+# start many agent and CLI processes, so each report goes to a file of its
+# own, and any file written fails the stage.
+TSAN_REPORTS="$PWD/build-tsan/tsan-reports"
+rm -rf "$TSAN_REPORTS" && mkdir -p "$TSAN_REPORTS"
+(cd build-tsan && TSAN_OPTIONS="log_path=$TSAN_REPORTS/report" \
+  ctest -j2 --output-on-failure --timeout 400 -L agent -E agent.limits)
+if compgen -G "$TSAN_REPORTS/report*" >/dev/null; then
+  cat "$TSAN_REPORTS"/report*
+  echo "ThreadSanitizer reported the above in agent processes" >&2
+  exit 1
+fi
 stage_end
 
 stage_begin fuzz
