@@ -127,6 +127,20 @@ WKD_API wkd_status wkd_members_find(wkd_member_info* out, const wkd_members_t* m
 /** Releases a snapshot; NULL is allowed. @since 0.1 */
 WKD_API void wkd_members_free(wkd_members_t* members);
 
+/**
+ * The version of the view a snapshot was taken from; 0 for NULL.
+ *
+ * Versions only grow, across restarts of the node too: each view takes the
+ * larger of the previous version + 1 and the wall-clock milliseconds when
+ * it was published, starting from the node's start time. Every event
+ * carries the version of the view it belongs to (wkd_event_version), so a
+ * consumer that resynchronises from a snapshot after WKD_EVENT_OVERFLOW
+ * skips the queued events whose version is not above the snapshot's.
+ * @threadsafety Any thread.
+ * @since 0.2
+ */
+WKD_API uint64_t wkd_members_version(const wkd_members_t* members);
+
 /** "alive", "suspect", "failed", "left", "leaving"; "unknown" otherwise. @since 0.1 */
 WKD_API const char* wkd_member_state_name(wkd_member_state state);
 

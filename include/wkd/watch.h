@@ -146,6 +146,16 @@ WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev,
 WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload_out, size_t* len_out,
                                   uint64_t* ltime_out, const wkd_event_t* ev, wkd_error* err);
 
+/**
+ * The version of the view an event belongs to (see wkd_members_version): a
+ * member event's change is in that view and in no older one; a user event
+ * arrived after every change of that view; an overflow event carries the
+ * version of the event that overflowed the queue. Events of one watch come
+ * in the order they happened, so their versions never decrease. 0 for NULL.
+ * @since 0.2
+ */
+WKD_API uint64_t wkd_event_version(const wkd_event_t* ev);
+
 /** "member-joined", "member-failed", "user", ... . @since 0.1 */
 WKD_API const char* wkd_event_type_name(wkd_event_type type);
 

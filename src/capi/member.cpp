@@ -151,6 +151,11 @@ WKD_API void wkd_members_free(wkd_members_t* members) {
   delete members;
 }
 
+WKD_API uint64_t wkd_members_version(const wkd_members_t* members) {
+  if (members == nullptr || members->tag != kLiveTag || !members->view) return 0;
+  return members->view->version;
+}
+
 WKD_API const char* wkd_member_state_name(wkd_member_state state) {
   switch (state) {
     case WKD_MEMBER_ALIVE:

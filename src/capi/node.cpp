@@ -12,7 +12,7 @@ using namespace wkd::capi;
 
 namespace {
 
-wkd_status create_node(wkd_node_t** out, uv_loop_t* loop, const wkd_config_t* cfg, wkd_error* err) {
+wkd_status create_node(wkd_node_t** out, uv_loop_s* loop, const wkd_config_t* cfg, wkd_error* err) {
   if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
   *out = nullptr;
   if (cfg == nullptr || cfg->tag != kConfigTag) return fail(err, WKD_E_INVAL, "cfg is not a configuration");

@@ -113,6 +113,11 @@ WKD_API wkd_event_type wkd_event_get_type(const wkd_event_t* ev) {
   return static_cast<wkd_event_type>(ev->ev->type);
 }
 
+WKD_API uint64_t wkd_event_version(const wkd_event_t* ev) {
+  if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return 0;
+  return ev->ev->version;
+}
+
 WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev, wkd_error* err) {
   return guard(err, [&]() -> wkd_status {
     if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");

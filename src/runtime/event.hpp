@@ -25,6 +25,11 @@ enum class EventType : std::uint8_t {
 
 struct Event {
   EventType type = EventType::member_joined;
+  // The version of the View this event belongs to: a member event's change
+  // is in that View and in no older one; a user event came after every
+  // change of that View. A consumer that resynchronises from a snapshot
+  // skips the queued events whose version the snapshot already holds.
+  std::uint64_t version = 0;
   // Member events: the member's record as it is after the change (as it
   // was, for reaped) and when it was last seen.
   MemberRecord member;

@@ -1,17 +1,14 @@
-// runtime::Node — a thread-safe wkd node: the composition root behind the
-// C API.
+// runtime::Node — a thread-safe wkd node: the facade behind the C API.
 //
-// A Node runs its engine (serf::Serf on a transport::UvNode) on one loop:
-// its own thread's, or a host's. Every other thread talks to it through a
-// command queue woken by uv_async_send; calls that need an answer wait for
-// it, with a timeout, and refuse to wait on the loop thread itself
-// (Err::loop_thread) rather than deadlock. Reads never wait: after every
-// engine call that changed the member table, the loop publishes an
-// immutable View and the member events between it and the previous one,
-// which it hands to the watches. Statistics are published the same way.
+// A Node runs on one loop (transport::LoopThread: its own thread's, or a
+// host's). Its loop side is a Stack (stack.hpp: the I/O driver, the pure
+// core and the publisher wired together); this class only carries calls
+// there from any thread. Calls that need an answer wait for it, with a
+// timeout, and refuse to wait on the loop thread itself (Err::loop_thread)
+// rather than deadlock. Reads never wait: the publisher (publisher.hpp)
+// keeps an immutable, versioned View and the counters current, and hands
+// every change to the watches in order.
 #pragma once
-
-#include <uv.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -20,43 +17,31 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "common/log.hpp"
 #include "common/result.hpp"
+#include "core/core.hpp"
+#include "runtime/errors.hpp"
 #include "runtime/event.hpp"
+#include "runtime/logger.hpp"
+#include "runtime/publisher.hpp"
+#include "runtime/stats.hpp"
 #include "runtime/view.hpp"
 #include "runtime/watch.hpp"
 #include "serf/config.hpp"
 #include "serf/identity.hpp"
 #include "wire/keyring.hpp"
 
+struct uv_loop_s;
+
 namespace wkd::transport {
-class UvNode;
+class LoopThread;
 }
 
 namespace wkd::runtime {
 
-enum class Err : std::uint8_t {
-  invalid,      // bad argument
-  state,        // wrong lifecycle state
-  closed,
-  timeout,
-  io,           // sockets, resolution, every seed failed
-  addr_in_use,
-  loop_thread,  // a wait requested on the loop thread
-  not_found,
-  too_big,
-  not_supported,
-  internal,
-};
-
-using Status = wkd::Status<Err>;
-template <class T>
-using Result = wkd::Result<T, Err>;
-
-using LogFn = std::function<void(LogLevel, const std::string& node, const std::string& line)>;
+class Stack;
 
 struct NodeOptions {
   serf::Config serf;          // memberlist.name must be set
@@ -70,25 +55,11 @@ struct NodeOptions {
   LogFn log;                  // null = stderr
 };
 
-// Counters, published by the loop (see wkd_stats).
-struct NodeStats {
-  std::uint64_t packets_in = 0, packets_out = 0, bytes_in = 0, bytes_out = 0;
-  std::uint64_t streams_in = 0, streams_out = 0;
-  std::uint64_t drops_total = 0, drops_malformed = 0, drops_decrypt = 0, drops_checksum = 0, drops_label = 0,
-                drops_unknown_type = 0, drops_oversized = 0, drops_queue_full = 0, drops_socket = 0;
-  std::uint64_t probes = 0, probe_failures = 0, indirect_probes = 0, suspicions = 0, refutations = 0,
-                push_pulls = 0, gossip_messages = 0;
-  // Other members by state; members_alive counts the leaving ones too (as
-  // the C API's wkd_node_stats does), members_leaving those alone.
-  std::uint32_t members_alive = 0, members_leaving = 0, members_suspect = 0, members_failed = 0, members_left = 0;
-  std::uint32_t health_score = 0, incarnation = 0;
-};
-
 class Node : public std::enable_shared_from_this<Node> {
  public:
   // Checks the options; nothing runs yet. With host_loop, the node runs on
   // that loop (create must then be called on the loop's thread).
-  static Result<std::shared_ptr<Node>> create(NodeOptions opts, uv_loop_t* host_loop = nullptr);
+  static Result<std::shared_ptr<Node>> create(NodeOptions opts, uv_loop_s* host_loop = nullptr);
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
@@ -111,19 +82,9 @@ class Node : public std::enable_shared_from_this<Node> {
   // leave() without waiting: `done` runs on the loop thread. Any thread.
   void leave_async(std::function<void(Status)> done);
 
-  // What a restart needs to rejoin (the agent's snapshot): the members
-  // known alive or suspect (the local node left out), the three Lamport
-  // clocks and the keyring (primary first). Any thread; inline on the loop.
-  struct Persisted {
-    struct Peer {
-      std::string name;
-      Address address;
-    };
-    std::vector<Peer> peers;
-    std::uint64_t member_clock = 0, event_clock = 0, query_clock = 0;
-    std::vector<Bytes> keys;
-    bool leaving = false;  // a graceful leave started
-  };
+  // What a restart needs to rejoin (the agent's snapshot). Any thread;
+  // inline on the loop.
+  using Persisted = core::Persisted;
   Result<Persisted> persisted();
 
   // Stops everything; idempotent; any thread, a watch callback included.
@@ -148,8 +109,8 @@ class Node : public std::enable_shared_from_this<Node> {
   Status keyring_remove(Bytes key);
   Result<std::vector<Bytes>> keyring_list();
 
-  std::shared_ptr<const View> view() const;
-  NodeStats stats() const;
+  std::shared_ptr<const View> view() const { return publisher_.view(); }
+  NodeStats stats() const { return publisher_.stats(); }
   const std::string& name() const noexcept { return opts_.serf.memberlist.name; }
   // The bound address (after start).
   Address local_address() const;
@@ -157,61 +118,35 @@ class Node : public std::enable_shared_from_this<Node> {
   bool started() const noexcept { return started_.load(); }
 
  private:
-  explicit Node(NodeOptions opts, uv_loop_t* host_loop);
+  Node(NodeOptions opts, uv_loop_s* host_loop);
 
-  class Sinks;
   struct Waiter;
 
   // Runs fn on the loop (at once when already on it). False when closed.
   bool post(std::function<void()> fn);
-  // Runs fn on the loop and waits for it; Err::loop_thread never happens
-  // (on the loop thread fn runs inline).
-  Status run_sync(const std::function<Status()>& fn, Duration timeout);
+  // Runs fn on the loop with the running stack and waits for it (inline on
+  // the loop thread).
+  Status run_sync(const std::function<Status(Stack&)>& fn, Duration timeout);
   Status wait(const std::shared_ptr<Waiter>& w, Duration timeout);
-  void drain_commands();
-  void publish(bool force);
-  void publish_stats();
-  void dispatch(const std::vector<Change>& changes);
-  void deliver_user_event(const std::string& name, const Bytes& payload, std::uint64_t ltime, bool coalesce);
+  void finish(const std::shared_ptr<Waiter>& w, Status st, int joined = 0);
+  void begin_on_loop(const std::shared_ptr<Waiter>& w);
   void shutdown_on_loop();
-  void log(LogLevel level, const std::string& line);
+  void log(LogLevel level, const std::string& line) { logger_.log(level, line); }
 
   NodeOptions opts_;
-  uv_loop_t* loop_;
-  std::unique_ptr<uv_loop_t> own_loop_;
-  std::thread thread_;
-  std::atomic<std::thread::id> loop_thread_id_{};
-  // Set on the loop thread at start and cleared there at shutdown; read from
-  // any thread to tell whether commands can still be posted.
-  std::atomic<uv_async_t*> async_{nullptr};
-  uv_timer_t* publish_timer_ = nullptr;
-  bool publish_pending_ = false;
+  Logger logger_;
+  Publisher publisher_;
+  std::unique_ptr<transport::LoopThread> loop_;
+  std::unique_ptr<Stack> stack_;  // loop thread only
 
-  std::unique_ptr<Sinks> sinks_;
-  std::unique_ptr<transport::UvNode> uv_;
-
-  mutable std::mutex cmd_mu_;
-  std::vector<std::function<void()>> commands_;
-
-  mutable std::mutex state_mu_;  // guards view_, stats_, identity_, watches_, bound_
-  std::condition_variable state_cv_;
-  std::shared_ptr<const View> view_;
-  NodeStats stats_;
+  mutable std::mutex mu_;  // guards identity_, bound_ and the waiters
+  std::condition_variable cv_;
   serf::Identity identity_;
-  std::vector<std::shared_ptr<Watch>> watches_;
   Address bound_;
-
-  // Loop-thread state.
-  std::uint64_t seen_changes_ = ~std::uint64_t{0};
-  bool dirty_ = true;
-  std::uint64_t view_version_ = 0;
-  std::int64_t last_publish_ms_ = 0;  // the latest new View
-  std::int64_t last_seen_ms_ = 0;     // the latest last_seen update (new View or in place)
 
   std::shared_ptr<Node> keepalive_;  // host-loop nodes: until the last handle closes
   std::atomic<bool> started_{false};
   std::atomic<bool> closed_{false};
-  std::atomic<bool> loop_done_{false};
 };
 
 }  // namespace wkd::runtime

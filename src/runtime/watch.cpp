@@ -66,6 +66,9 @@ void Watch::deliver(const EventPtr& ev) {
     if (!overflow_pending_) {
       auto marker = std::make_shared<Event>();
       marker->type = EventType::overflow;
+      // The version of the event that overflowed the queue: a snapshot
+      // taken after this marker is at least as new.
+      marker->version = ev->version;
       queue_.push_front(std::move(marker));
       overflow_pending_ = true;
       if (queue_.size() >= capacity_) drop_oldest();

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <memory>
 
+#include <uv.h>
+
 #include "transport/uv_util.hpp"
 
 namespace wkd::transport {
@@ -42,7 +44,7 @@ struct Lookup {
 
 }  // namespace
 
-void resolve_seeds(uv_loop_t* loop, const std::vector<std::string>& seeds, std::uint16_t default_port, int family,
+void resolve_seeds(uv_loop_s* loop, const std::vector<std::string>& seeds, std::uint16_t default_port, int family,
                    std::function<void(Resolved)> done) {
   auto batch = std::make_shared<Batch>();
   batch->seeds = seeds;

@@ -3,14 +3,14 @@
 // so a seed whose address changes is found again.
 #pragma once
 
-#include <uv.h>
-
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "common/address.hpp"
+
+struct uv_loop_s;
 
 namespace wkd::transport {
 
@@ -22,7 +22,7 @@ struct Resolved {
 // Calls `done` on the loop once every seed is resolved or failed. IP
 // literals complete at once (still from the loop, never re-entrantly).
 // `family` is AF_INET, AF_INET6 or AF_UNSPEC (the node's bind family).
-void resolve_seeds(uv_loop_t* loop, const std::vector<std::string>& seeds, std::uint16_t default_port, int family,
+void resolve_seeds(uv_loop_s* loop, const std::vector<std::string>& seeds, std::uint16_t default_port, int family,
                    std::function<void(Resolved)> done);
 
 }  // namespace wkd::transport

@@ -1,5 +1,5 @@
 // Small helpers between libuv and the pure layers: socket addresses to and
-// from wkd::Address, libuv error text, and the monotonic clock.
+// from wkd::Address and libuv error text (the clock is clock.hpp).
 #pragma once
 
 #include <uv.h>
@@ -9,6 +9,7 @@
 
 #include "common/address.hpp"
 #include "common/time.hpp"
+#include "transport/clock.hpp"
 
 namespace wkd::transport {
 
@@ -21,7 +22,5 @@ std::optional<Address> from_sockaddr(const sockaddr* sa) noexcept;
 // "name: text" for a libuv error code.
 std::string uv_error(int code);
 
-// The monotonic clock the engines run on (uv_hrtime).
-inline TimePoint mono_now() noexcept { return TimePoint(Duration(static_cast<Duration::rep>(uv_hrtime()))); }
 
 }  // namespace wkd::transport

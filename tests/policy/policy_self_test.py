@@ -18,6 +18,9 @@ CASES = {
     "thread": ("src/swim/x.cpp", "#include <thread>\n"),
     "uv": ("src/wire/x.hpp", "#include <uv.h>\n"),
     "layering": ("src/wire/x.cpp", '#include "swim/engine.hpp"\n'),
+    "uv_in_runtime": ("src/runtime/x.hpp", "#include <uv.h>\n"),
+    "transport_names_serf": ("src/transport/x.cpp", '#include "serf/serf.hpp"\n'),
+    "core_is_pure": ("src/core/x.cpp", "auto t = std::chrono::system_clock::now();\n"),
     "wildcard": ("tests/x_test.cpp", f'const char* a = "{WILD}:7946";\n'),
     "private": ("bench/run.sh", f"ping {PRIV}\n"),
 }

@@ -17,6 +17,9 @@
 #ifdef WKD_SIM_HAVE_SERF
 #include "support/serf_node.hpp"
 #endif
+#ifdef WKD_SIM_HAVE_CORE
+#include "support/core_node.hpp"
+#endif
 
 namespace wkd::sim {
 
@@ -82,6 +85,18 @@ SimCluster::SimCluster(std::size_t n, std::uint64_t seed, ClusterOptions opts)
         break;
 #else
         throw std::invalid_argument("SimCluster: built without the serf layer");
+#endif
+      }
+      case Engine::core: {
+#ifdef WKD_SIM_HAVE_CORE
+        serf::Config sc;
+        sc.memberlist = std::move(cfg);
+        if (opts_.configure_serf) opts_.configure_serf(i, sc);
+        if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
+        m = std::make_unique<CoreNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
+        break;
+#else
+        throw std::invalid_argument("SimCluster: built without the core");
 #endif
       }
     }

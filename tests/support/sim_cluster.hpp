@@ -61,7 +61,8 @@ class MemberlistNode;
 enum class Preset : std::uint8_t { lan, wan, local };
 
 // The engine each node runs.
-enum class Engine : std::uint8_t { memberlist, serf };
+// core: the whole pure core of a wkd node (core::Core), as libwkd runs it.
+enum class Engine : std::uint8_t { memberlist, serf, core };
 
 struct ClusterOptions {
   Preset preset = Preset::lan;
@@ -70,7 +71,7 @@ struct ClusterOptions {
   // Per-node adjustment of the memberlist configuration (after the preset,
   // name, address and label are set).
   std::function<void(std::size_t, swim::Config&)> configure;
-  // Engine::serf only: adjustment of the serf configuration, whose
+  // Engine::serf and Engine::core: adjustment of the serf configuration, whose
   // `memberlist` member is already set as above.
   std::function<void(std::size_t, serf::Config&)> configure_serf;
   std::string label;        // cluster label for every node

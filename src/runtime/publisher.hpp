@@ -1,0 +1,97 @@
+// The publisher of one node: the versioned View every thread reads, the
+// change list between two Views, and the one ordered path by which member
+// changes and user events reach the watches.
+//
+// On the loop thread, after every settled entry into the core, the
+// publisher brings the View up to date: a new View when the member tables
+// changed (at most one per kMinPublish: a burst of gossip costs one View),
+// the counters always. Each new View carries a version that only grows,
+// across restarts too: it starts from the wall-clock milliseconds of the
+// node's start and each View takes max(previous + 1, now in ms), so an
+// index a client kept from before a restart never looks newer than the
+// restarted node's Views.
+//
+// Order. The member changes of a View are dispatched, in the View's order,
+// when it is published. A user event first publishes any member change
+// still pending, so it never overtakes a change that happened before it;
+// it carries the version of the View current when it arrived.
+//
+// Watches are added either before the first View (they then hear every
+// member from that View) or on the loop thread, where the snapshot they
+// start with (WKD_WATCH_INITIAL) comes before any later change.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "core/core.hpp"
+#include "runtime/event.hpp"
+#include "runtime/stats.hpp"
+#include "runtime/view.hpp"
+#include "runtime/watch.hpp"
+#include "transport/driver.hpp"
+#include "transport/timer.hpp"
+
+struct uv_loop_s;
+
+namespace wkd::runtime {
+
+class Publisher {
+ public:
+  Publisher() = default;
+  Publisher(const Publisher&) = delete;
+  Publisher& operator=(const Publisher&) = delete;
+
+  // ---- any thread ----
+  std::shared_ptr<const View> view() const;
+  NodeStats stats() const;
+
+  enum class Added : std::uint8_t { now, on_loop, closed };
+  // Adds w at once while no View exists yet (Added::now); otherwise the
+  // caller must run add_on_loop(w) on the loop thread (Added::on_loop).
+  // Added::closed: the publisher is closed and w is cancelled.
+  Added try_add(const std::shared_ptr<Watch>& w);
+  void remove(const std::shared_ptr<Watch>& w);
+  // Cancels every watch; watches added later are cancelled at once.
+  void close();
+
+  // ---- loop thread ----
+  // Starts publishing the tables of `core` with the counters of `driver`.
+  void open(uv_loop_s* loop, const core::Core& core, const transport::Driver& driver, std::int64_t unix_now_ms);
+  // Stops the timer and forgets core and driver (before they go).
+  void shutdown();
+  // The watch's snapshot of the current View, then later changes.
+  void add_on_loop(const std::shared_ptr<Watch>& w);
+  // After each settled entry into the core; `force` skips the coalescing.
+  void settle(bool force);
+  // A member table changed (the core reported a member event).
+  void member_changed() noexcept { dirty_ = true; }
+  void user_event(const serf::UserEvent& e);
+
+ private:
+  void publish_view(std::int64_t now_ms);
+  void publish_stats();
+  void dispatch(const std::vector<Change>& changes, std::uint64_t version);
+  std::vector<std::shared_ptr<Watch>> watches() const;
+  bool pending(std::uint64_t* counters) const;
+
+  mutable std::mutex mu_;  // guards view_, stats_, watches_, closed_
+  std::shared_ptr<const View> view_;
+  NodeStats stats_;
+  std::vector<std::shared_ptr<Watch>> watches_;
+  bool closed_ = false;
+
+  // Loop-thread state.
+  const core::Core* core_ = nullptr;
+  const transport::Driver* driver_ = nullptr;
+  std::unique_ptr<transport::Timer> timer_;  // the end of a coalescing window
+  std::uint64_t seen_changes_ = ~std::uint64_t{0};
+  bool dirty_ = true;
+  std::uint64_t version_ = 0;
+  std::int64_t last_publish_ms_ = 0;  // the latest new View
+  std::int64_t last_seen_ms_ = 0;     // the latest last_seen update (new View or in place)
+};
+
+}  // namespace wkd::runtime

@@ -1,0 +1,65 @@
+#include "runtime/stack.hpp"
+
+#include <chrono>
+
+#include "transport/clock.hpp"
+
+namespace wkd::runtime {
+
+Stack::Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed)
+    : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop) {}
+
+Stack::~Stack() {
+  // The core's destructor may still report events: nothing may reach the
+  // publisher or the driver from it.
+  closing_ = true;
+  core_.reset();
+}
+
+Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise) {
+  if (core_) return Status::fail(Err::state, "node already started");
+  transport::BindError why = transport::BindError::none;
+  if (std::string err = driver_.bind(bind, &why); !err.empty()) {
+    return Status::fail(why == transport::BindError::in_use    ? Err::addr_in_use
+                        : why == transport::BindError::invalid ? Err::invalid
+                                                               : Err::io,
+                        err);
+  }
+  Address adv = advertise.is_set() ? advertise : driver_.bound();
+  if (adv.port == 0) adv.port = driver_.bound().port;
+  cfg.memberlist.advertise = adv;
+  if (auto err = serf::validate(cfg); !err.empty()) return Status::fail(Err::invalid, err);
+
+  core_ = std::make_unique<core::Core>(std::move(cfg), driver_, rng_, log_, static_cast<core::Observer&>(*this),
+                                      std::move(keyring));
+  driver_.attach(*core_);
+  const auto unix_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  publisher_.open(loop_, *core_, driver_, unix_ms.count());
+  if (auto st = core_->start(transport::mono_now()); !st.ok()) return Status::fail(Err::invalid, st.message());
+  publisher_.settle(true);
+  return {};
+}
+
+void Stack::close(std::function<void()> closed) {
+  if (closing_) return;
+  closing_ = true;
+  publisher_.shutdown();
+  driver_.close(std::move(closed));
+}
+
+void Stack::on_member_event(const serf::MemberEvent&) {
+  if (!closing_) publisher_.member_changed();
+}
+
+void Stack::on_user_event(const serf::UserEvent& e) {
+  if (!closing_) publisher_.user_event(e);
+}
+
+void Stack::on_settled(TimePoint next) {
+  if (closing_) return;
+  driver_.rearm(next);
+  publisher_.settle(false);
+}
+
+}  // namespace wkd::runtime

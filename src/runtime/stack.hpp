@@ -1,0 +1,67 @@
+// The loop side of one node: its I/O driver, its pure core and its
+// publisher, wired together. Everything here runs on the node's loop
+// thread; runtime::Node marshals calls from other threads.
+//
+// The wiring is the whole point: the driver drives the core (datagrams,
+// streams, the timer), the core reports its events and settles through the
+// Stack (core::Observer), and the Stack re-arms the driver's timer at the
+// core's next deadline and lets the publisher bring the View up to date.
+// An operation called on core() needs nothing after it.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "common/address.hpp"
+#include "common/rng.hpp"
+#include "core/core.hpp"
+#include "runtime/errors.hpp"
+#include "runtime/logger.hpp"
+#include "runtime/publisher.hpp"
+#include "serf/config.hpp"
+#include "transport/driver.hpp"
+#include "wire/keyring.hpp"
+
+struct uv_loop_s;
+
+namespace wkd::runtime {
+
+class Stack final : private core::Observer {
+ public:
+  Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed);
+  ~Stack() override;
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // Binds the sockets, builds the core with `cfg` (advertising `advertise`,
+  // or the bound address where it is unset) and starts it, then publishes
+  // the first View.
+  Status start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise);
+
+  // The core, between a successful start() and close().
+  bool running() const noexcept { return core_ != nullptr && !closing_; }
+  core::Core& core() noexcept { return *core_; }
+  Address bound() const { return driver_.bound(); }
+
+  // Stops publishing and closes the sockets and the timer; `closed` runs on
+  // the loop once libuv has released them. The core is not told anything
+  // (leave first for a graceful exit) and lives until the Stack goes.
+  void close(std::function<void()> closed);
+
+ private:
+  // core::Observer
+  void on_member_event(const serf::MemberEvent& e) override;
+  void on_user_event(const serf::UserEvent& e) override;
+  void on_settled(TimePoint next) override;
+
+  uv_loop_s* loop_;
+  Publisher& publisher_;
+  Logger& log_;
+  Rng rng_;
+  transport::Driver driver_;
+  std::unique_ptr<core::Core> core_;
+  bool closing_ = false;
+};
+
+}  // namespace wkd::runtime
