@@ -429,7 +429,7 @@ TEST(WireCaptures, EncryptedCaptureWithAnyOtherKeyFailsEveryDatagram) {
 }
 
 TEST(WireCaptures, IndependentNodeCaptureDecodes) {
-  // py/: a Python node built from PROTOCOL.md talking to serf.
+  // py/: a Python node built from the docs/wire.md layouts talking to serf.
   const Capture c = load("py");
   std::set<std::uint8_t> types;
   for (std::size_t i = 0; i < c.udp.size(); ++i) {
