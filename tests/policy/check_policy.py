@@ -11,7 +11,7 @@
    network-namespace helper (a file whose name contains "netns").
 4. The repository is whole on its own: no source, test, benchmark, script,
    CMake file or document names the team directory beside the checkout
-   (`../shared`), its protocol notes or its capture directory; the wire facts
+   (one level up), its protocol notes or its capture directory; the wire facts
    live in docs/wire.md and the captures in tests/data/captures. Every
    `docs/wire.md §N` citation names a section that docs/wire.md has.
 
