@@ -1,5 +1,5 @@
 // Configuration of the Serf layer: serf's defaults (SERF094 config.go,
-// PROTOCOL.md §11.7) around the memberlist configuration it runs on.
+// docs/wire.md §11.7) around the memberlist configuration it runs on.
 //
 // The serf protocol version is not a separate knob: it is the delegate
 // version wkd advertises in memberlist's Vsn (memberlist.vsn.dcur, 5 as the

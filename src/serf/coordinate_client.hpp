@@ -2,7 +2,7 @@
 // Network Coordinate System", SIGCOMM 2004; with the height vectors of
 // §5.4 and the refinements of Ledlie et al., "Network Coordinates in the
 // Wild", NSDI 2007), as serf's coordinate/ package computes them so a wkd
-// node's coordinate means the same to a serf node (PROTOCOL.md §11.9).
+// node's coordinate means the same to a serf node (docs/wire.md §11.9).
 //
 // Each node holds a point in 8-dimensional Euclidean space plus a "height"
 // (access-link latency) and an adjustment term; the predicted RTT between

@@ -1,6 +1,6 @@
 // The Serf protocol engine: everything serf does above memberlist, as a pure
 // state machine (serf serf.go, delegate.go, query.go, internal_query.go,
-// ping_delegate.go; PROTOCOL.md §11).
+// ping_delegate.go; docs/wire.md §11).
 //
 // The engine receives memberlist's delegate hooks (user messages, broadcasts
 // to piggyback, push/pull user state, join/leave/update/conflict

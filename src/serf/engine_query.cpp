@@ -1,6 +1,6 @@
 // Serf engine: queries, responses, relays and name-conflict resolution
 // (serf query.go, internal_query.go, serf.go handleQuery/handleQueryResponse/
-// resolveNodeConflict, delegate.go relay; PROTOCOL.md §11.6, §11.8).
+// resolveNodeConflict, delegate.go relay; docs/wire.md §11.6, §11.8).
 //
 // A query is processed once per (LTime, ID) (QueryBuffer). If its filters
 // match this node, an ack is sent at once when asked for, then the query is

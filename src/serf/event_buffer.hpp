@@ -1,5 +1,5 @@
 // Deduplication rings for user events and queries (serf.go handleUserEvent,
-// handleQuery; PROTOCOL.md §11.6).
+// handleQuery; docs/wire.md §11.6).
 //
 // Gossip delivers a message many times over; serf delivers it to the user
 // once. Each ring has one slot per Lamport time modulo its size (512): the

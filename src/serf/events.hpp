@@ -1,4 +1,4 @@
-// What the Serf layer tells its user (serf event.go; PROTOCOL.md §11.5-11.8).
+// What the Serf layer tells its user (serf event.go; docs/wire.md §11.5-11.8).
 //
 // The layer calls an EventSink synchronously, on its one thread, from inside
 // whichever call caused the event; the sink must not call back into the Serf

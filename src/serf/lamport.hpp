@@ -1,5 +1,5 @@
 // Lamport clocks (Lamport 1978, "Time, Clocks, and the Ordering of Events";
-// serf lamport.go; PROTOCOL.md §11.4).
+// serf lamport.go; docs/wire.md §11.4).
 //
 // Serf orders what it gossips with three independent logical clocks: one for
 // membership intents, one for user events and one for queries. A clock only

@@ -1,5 +1,5 @@
 // A member as the Serf layer sees it (serf.go Member, memberState;
-// PROTOCOL.md §11.5).
+// docs/wire.md §11.5).
 //
 // Serf keeps its own member table on top of memberlist's. Its status adds
 // intent to memberlist's alive/dead: a member that announced a leave intent

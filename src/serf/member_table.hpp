@@ -1,5 +1,5 @@
 // Serf's member table: memberlist's view plus gossiped intents (serf.go
-// handleNode*, handleNodeLeaveIntent/JoinIntent, reap; PROTOCOL.md §11.5).
+// handleNode*, handleNodeLeaveIntent/JoinIntent, reap; docs/wire.md §11.5).
 //
 // memberlist only knows alive and dead. Serf adds intent, gossiped as
 // Lamport-stamped join/leave messages, to tell a graceful leave from a

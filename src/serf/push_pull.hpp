@@ -1,5 +1,5 @@
 // The Serf push/pull user state, with wkd's extension (serf delegate.go
-// LocalState/MergeRemoteState; PROTOCOL.md §11.2, §11.3, §13.11).
+// LocalState/MergeRemoteState; docs/wire.md §11.2, §11.3, §13.11).
 //
 // In every memberlist push/pull, serf appends its own state as the
 // "user state": 0x02 ‖ msgpack messagePushPull {EventLTime, Events, LTime,

@@ -1,5 +1,5 @@
 // Serf queries: filters, outstanding-query bookkeeping and the internal
-// query names (serf query.go, internal_query.go; PROTOCOL.md §11.6).
+// query names (serf query.go, internal_query.go; docs/wire.md §11.3, §11.6).
 //
 // A query is gossiped like an event but asks for answers: every node whose
 // filters match may send a response (and, if asked, an ack first) straight

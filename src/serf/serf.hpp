@@ -1,5 +1,5 @@
 // wkd::serf::Serf — a HashiCorp Serf node on top of the memberlist-
-// compatible SWIM core, as a pure state machine (PROTOCOL.md §10, §11).
+// compatible SWIM core, as a pure state machine (docs/wire.md §10, §11).
 //
 // Serf owns a swim::Memberlist built with itself as the Delegate, and an
 // Engine (engine.hpp) that does all of serf's work. The split is about

@@ -1,6 +1,6 @@
 // Configuration of the memberlist-compatible SWIM core: a validated plain
 // struct, no parsing here. The presets are memberlist's DefaultLANConfig,
-// DefaultWANConfig and DefaultLocalConfig (PROTOCOL.md §9.7), so a wkd node
+// DefaultWANConfig and DefaultLocalConfig (docs/wire.md §9.7), so a wkd node
 // and a memberlist node with the same preset agree on timing.
 #pragma once
 

@@ -1,6 +1,6 @@
 // Membership rules: how alive, suspect and dead messages change the member
 // table (memberlist state.go aliveNode / suspectNode / deadNode / refute /
-// mergeState, PROTOCOL.md §9.1).
+// mergeState, docs/wire.md §9.1).
 //
 // Incarnation numbers order the claims about one member: only the member
 // itself raises its incarnation, when it starts, changes its metadata, or

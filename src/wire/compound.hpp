@@ -1,7 +1,7 @@
 // The compound message (type 7): several messages in one datagram.
 //
 // memberlist piggybacks gossip on pings and acks and batches gossip into one
-// datagram with this layout (PROTOCOL.md §4.1):
+// datagram with this layout (docs/wire.md §4.1):
 //
 //   0x07 | count:u8 | len_1:u16 BE | ... | len_count:u16 BE | msg_1 | ... | msg_count
 //

@@ -1,6 +1,6 @@
 // The compress wrapper (type 9): an LZW-compressed message.
 //
-// memberlist compresses a message (often a compound) into (PROTOCOL.md §4.3)
+// memberlist compresses a message (often a compound) into (docs/wire.md §4.3)
 //
 //   0x09 | msgpack {Algo: uint8 = 0, Buf: []byte = lzw(message)}
 //

@@ -1,9 +1,9 @@
-// Vivaldi coordinate ack payloads (see coordinate.hpp; PROTOCOL.md §11.9).
+// Vivaldi coordinate ack payloads (see coordinate.hpp; docs/wire.md §11.9).
 //
 // Go's coordinate.Coordinate is {Vec []float64, Error, Adjustment, Height
 // float64}; go-msgpack writes it as a map with keys in byte order
 // (Adjustment, Error, Height, Vec) and each float64 as cb + 8 bytes. The
-// decoder takes float32 and integers too (PROTOCOL.md §2.2) and validates
+// decoder takes float32 and integers too (docs/wire.md §2.2) and validates
 // the result the way serf's Vivaldi client does before using it.
 #include "wire/coordinate.hpp"
 

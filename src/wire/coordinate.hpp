@@ -1,4 +1,4 @@
-// Vivaldi network coordinates carried in ping acks (PROTOCOL.md §11.9, §14).
+// Vivaldi network coordinates carried in ping acks (docs/wire.md §11.9, §14).
 //
 // Serf's ping delegate puts `0x01 ‖ msgpack Coordinate` in every ack it
 // sends: a map {Adjustment, Error, Height, Vec} of float64s, Vec an 8-element

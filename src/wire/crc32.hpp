@@ -1,7 +1,7 @@
 // CRC-32/IEEE and the memberlist "hasCrc" packet header (type 12).
 //
 // memberlist protects gossip datagrams sent to peers that advertise protocol
-// PMax >= 5 with a checksum header (PROTOCOL.md §4.2):
+// PMax >= 5 with a checksum header (docs/wire.md §4.2):
 //
 //   0x0C | crc32:u32 BE | payload...
 //

@@ -1,6 +1,6 @@
 // AES-GCM message encryption as memberlist does it (security.go).
 //
-// An encrypted blob is (PROTOCOL.md §7):
+// An encrypted blob is (docs/wire.md §7):
 //
 //   [version:u8][nonce:12][ciphertext][tag:16]
 //

@@ -1,6 +1,6 @@
 // The gossip keyring: the AES keys a node encrypts with and accepts.
 //
-// Mirrors memberlist's keyring.go (PROTOCOL.md §7): an ordered list of
+// Mirrors memberlist's keyring.go (docs/wire.md §7): an ordered list of
 // 16-, 24- or 32-byte keys (AES-128/192/256) whose first element is the
 // primary key. Sending always uses the primary key; receiving tries every
 // key in order, which is what lets a cluster rotate keys with serf's

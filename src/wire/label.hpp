@@ -1,6 +1,6 @@
 // The label header (type 244, memberlist >= 0.3.0).
 //
-// A label keeps clusters that share a network apart (PROTOCOL.md §4.4):
+// A label keeps clusters that share a network apart (docs/wire.md §4.4):
 //
 //   0xF4 | len:u8 (1..255) | label bytes
 //

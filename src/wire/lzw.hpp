@@ -1,6 +1,6 @@
 // LZW as Go's compress/lzw writes and reads it (LSB order, 8-bit literals).
 //
-// memberlist compresses with lzw.NewWriter(w, lzw.LSB, 8) (PROTOCOL.md §4.3),
+// memberlist compresses with lzw.NewWriter(w, lzw.LSB, 8) (docs/wire.md §4.3),
 // the GIF flavour of LZW:
 //
 //   * codes 0..255 are literal bytes, 256 is "clear", 257 is "end of data",

@@ -1,4 +1,4 @@
-// memberlist message bodies <-> msgpack (PROTOCOL.md §3, §5.1).
+// memberlist message bodies <-> msgpack (docs/wire.md §3, §5.1).
 //
 // Encoders emit each struct as go-msgpack does: a map whose keys are the Go
 // field names sorted by byte value (so "Addr" < "Incarnation" < "Meta" <

@@ -83,7 +83,7 @@ Result<PushNodeState> decode_push_node_state(ByteView body);
 Result<UserMsgHeader> decode_user_msg_header(ByteView body);
 Result<Compress> decode_compress(ByteView body);
 
-// Limits applied by decode_push_pull (memberlist HEAD's, PROTOCOL.md §4.5).
+// Limits applied by decode_push_pull (memberlist HEAD's, docs/wire.md §4.5).
 inline constexpr std::int64_t kMaxPushPullNodes = 1 << 20;
 inline constexpr std::int64_t kMaxUserStateBytes = 20 * 1024 * 1024;
 

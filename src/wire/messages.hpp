@@ -1,4 +1,4 @@
-// memberlist message bodies as plain structs (PROTOCOL.md §3).
+// memberlist message bodies as plain structs (docs/wire.md §3).
 //
 // Every memberlist message on the wire is one type byte followed by one
 // msgpack object; the structs below are those objects, field for field, with

@@ -4,7 +4,7 @@
 // MsgpackHandle, which means the *old* msgpack spec: strings and byte slices
 // are both "raw" (fixstr / str16 0xda / str32 0xdb; never str8 0xd9, never the
 // bin family), structs are maps keyed by Go field name in byte-sorted order,
-// and nil slices/maps/pointers are 0xc0 (PROTOCOL.md §2.1).
+// and nil slices/maps/pointers are 0xc0 (docs/wire.md §2.1).
 //
 // The only encoder difference between the two Go codecs is how *signed* Go
 // integers (int, int64, time.Duration) are written, hence IntStyle:
@@ -15,7 +15,7 @@
 // Unsigned values use the smallest unsigned form in both styles, and
 // negatives use negfixint/d0..d3 in both.
 //
-// The Reader is deliberately more liberal than the Writer (PROTOCOL.md §2.2):
+// The Reader is deliberately more liberal than the Writer (docs/wire.md §2.2):
 // it takes any str/bin form for strings and byte fields, any int form with a
 // range check, nil as "absent", 0/1 as booleans and float32/ints as floats.
 // Every read is bounds-checked; a short buffer is Err::truncated, a byte that

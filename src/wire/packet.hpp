@@ -1,6 +1,6 @@
 // The UDP packet pipeline: from messages to a datagram and back.
 //
-// A memberlist datagram is built in layers (PROTOCOL.md §1.1), innermost
+// A memberlist datagram is built in layers (docs/wire.md §1.1), innermost
 // first:
 //
 //   1. one message, or a compound (type 7) of several — the primary message

@@ -1,4 +1,4 @@
-// Serf message bodies <-> msgpack (PROTOCOL.md §11.2, §11.3).
+// Serf message bodies <-> msgpack (docs/wire.md §11.2, §11.3).
 //
 // Same rules as the memberlist codec: maps with Go field names in byte order
 // on output, map or positional-array input matched against the Go

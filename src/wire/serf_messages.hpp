@@ -1,4 +1,4 @@
-// Serf message bodies as plain structs (PROTOCOL.md §11.2, §11.3).
+// Serf message bodies as plain structs (docs/wire.md §11.2, §11.3).
 //
 // Serf rides inside memberlist: its gossip travels as memberlist user
 // messages `0x08 ‖ serfType ‖ msgpack(body)`, its push/pull state is the

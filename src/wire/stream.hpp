@@ -2,7 +2,7 @@
 // incremental decoder that finds whole messages in the bytes as they arrive.
 //
 // A connection carries one exchange (push/pull, TCP ping + ack, or a one-way
-// user message; PROTOCOL.md §1.2, §5). Each message is written as:
+// user message; docs/wire.md §1.2, §5). Each message is written as:
 //
 //   [label header]        dialer only, once, when a label is configured
 //   message               [type][...]: push/pull = header, N node states,

@@ -3,7 +3,7 @@
 //
 // go-msgpack writes a struct as a map keyed by field name; either Go codec
 // also reads a struct written as an array, positionally, in *declaration*
-// order (PROTOCOL.md §2.2). read_struct() handles both: the caller lists the
+// order (docs/wire.md §2.2). read_struct() handles both: the caller lists the
 // Go field names in declaration order and receives the index of each field
 // whose value is next in the reader. Unknown keys and surplus array elements
 // are skipped whatever their type, a nil value counts as "absent" (Go leaves

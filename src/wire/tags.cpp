@@ -1,4 +1,4 @@
-// Serf tags <-> node meta (see tags.hpp; PROTOCOL.md §11.1).
+// Serf tags <-> node meta (see tags.hpp; docs/wire.md §11.1).
 //
 // Encoding writes the magic byte and a msgpack map of raw strings with keys
 // in byte order. Decoding mirrors serf's decodeTags: anything that is not

@@ -1,4 +1,4 @@
-// Serf tags carried in memberlist node meta (PROTOCOL.md §11.1).
+// Serf tags carried in memberlist node meta (docs/wire.md §11.1).
 //
 // Serf protocol >= 3 stores tags as 0xFF ‖ msgpack map[string]string; no
 // tags gives `ff 80`. Older peers put a bare "role" string in meta instead,

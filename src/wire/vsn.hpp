@@ -1,6 +1,6 @@
 // The memberlist version array ("Vsn") carried by alive and push/pull node
 // states: [PMin, PMax, PCur, DMin, DMax, DCur] — memberlist protocol range
-// and current, delegate (serf) protocol range and current (PROTOCOL.md §8).
+// and current, delegate (serf) protocol range and current (docs/wire.md §8).
 //
 // On the wire it is a 6-byte raw string (a6 01 05 02 02 05 05). Debian
 // serf 0.9.4 panics on a Vsn of 1..5 bytes, so wkd never emits one and rejects

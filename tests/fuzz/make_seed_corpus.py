@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets from the protocol captures.
 
-    python3 tests/fuzz/make_seed_corpus.py ../shared/protocol-captures tests/fuzz/corpus
+    python3 tests/fuzz/make_seed_corpus.py [tests/data/captures [tests/fuzz/corpus]]
 
 Every UDP payload of every capture becomes a `packet` seed (prefixed with
 the receiver set-up byte: keyring on for the encrypted capture), every TCP
@@ -67,7 +67,9 @@ def user_messages(payload):
 
 
 def main():
-    captures, out = sys.argv[1], sys.argv[2]
+    here = os.path.dirname(os.path.abspath(__file__))
+    captures = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "..", "data", "captures")
+    out = sys.argv[2] if len(sys.argv) > 2 else os.path.join(here, "corpus")
     streams = {}
     counts = {"packet": 0, "stream": 0, "serf": 0}
     for name in sorted(os.listdir(captures)):

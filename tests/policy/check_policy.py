@@ -9,6 +9,11 @@
 3. Tests, examples, benchmarks and scripts never bind the wildcard address
    and never name a private-range IPv4 address, except inside a
    network-namespace helper (a file whose name contains "netns").
+4. The repository is whole on its own: no source, test, benchmark, script,
+   CMake file or document names the team directory beside the checkout
+   (one level up), its protocol notes or its capture directory; the wire facts
+   live in docs/wire.md and the captures in tests/data/captures. Every
+   `docs/wire.md §N` citation names a section that docs/wire.md has.
 
 Prints one line per violation (file:line: rule: text) and exits 1 if any.
 """
@@ -75,6 +80,57 @@ def files_under(*parts, exts):
                 yield os.path.join(dirpath, f)
 
 
+# Rule 4: what a fresh clone does not have. Spelled apart so that the
+# patterns do not match this file's own text when it is read as data.
+OUTSIDE_REFS = re.compile(r"\.\./" + r"shared\b|/work/" + r"shared\b|\bPROTOCOL" + r"\.md\b|protocol-" + r"captures|WKD_SHARED" + r"_DIR")
+WHOLE_TOPS = ("src", "include", "tests", "bench", "examples", "fuzz", "cmake", ".ci", "scripts", "docs",
+              "python", "go", "java", "pkgconfig")
+WHOLE_TOP_FILES = ("CMakeLists.txt", "README.md", "BENCHMARKS.md")
+DOC_EXT = SCRIPT_EXT + (".md", ".in", ".xml", ".cfg", ".ini")
+CITATION = re.compile(r"docs/wire\.md((?:\s*(?:,|and)?\s*§\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)+)")
+SECTION_HEADING = re.compile(r"^#{2,4}\s+(\d+(?:\.\d+)?)\.?\s", re.M)
+
+
+def whole_repo_files():
+    for top in WHOLE_TOPS:
+        yield from files_under(top, exts=DOC_EXT)
+    for name in WHOLE_TOP_FILES:
+        path = os.path.join(ROOT, name)
+        if os.path.isfile(path):
+            yield path
+
+
+def wire_doc_sections():
+    path = os.path.join(ROOT, "docs", "wire.md")
+    if not os.path.isfile(path):
+        return None
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        return set(SECTION_HEADING.findall(fh.read()))
+
+
+def check_whole_repo(violations, self_path):
+    sections = wire_doc_sections()
+    for path in whole_repo_files():
+        if os.path.abspath(path) == self_path or "/fuzz/corpus" in path:
+            continue
+        try:
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+        except FileNotFoundError:
+            continue
+        rel = os.path.relpath(path, ROOT)
+        for n, raw in enumerate(text.splitlines(), 1):
+            if OUTSIDE_REFS.search(raw):
+                violations.append(f"{rel}:{n}: names a file outside the repository: {raw.strip()}")
+        # A citation may wrap onto the next comment line.
+        joined = re.sub(r"\n\s*(//+|#+|\*)?\s*", " ", text)
+        for m in CITATION.finditer(joined):
+            for ref in re.findall(r"§(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?", m.group(1)):
+                for sec in filter(None, ref):
+                    if sections is None or sec not in sections:
+                        violations.append(f"{rel}: cites docs/wire.md §{sec}, which docs/wire.md does not have")
+
+
 def strip_comments(line):
     # Good enough for C/C++ line comments; block comments are rare in code lines.
     return line.split("//", 1)[0]
@@ -136,6 +192,8 @@ def main():
                         violations.append(f"{os.path.relpath(path, ROOT)}:{n}: wildcard bind address: {raw.strip()}")
                     if PRIVATE.search(raw):
                         violations.append(f"{os.path.relpath(path, ROOT)}:{n}: private-range address outside a netns helper: {raw.strip()}")
+
+    check_whole_repo(violations, self_path)
 
     for v in violations:
         print(v)

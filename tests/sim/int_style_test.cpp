@@ -3,7 +3,7 @@
 // go-msgpack 0.5 way (IntStyle::legacy: a non-negative int takes the
 // unsigned forms cc/cd/ce/cf; memberlist <= 0.5.0, serf 0.9.4), odd nodes
 // the go-msgpack v2 way (IntStyle::v2: 0..127 as a fixint, then the signed
-// forms d1/d2/d3; memberlist >= 0.5.1, serf >= 0.10.2). PROTOCOL.md §2.1,
+// forms d1/d2/d3; memberlist >= 0.5.1, serf >= 0.10.2). docs/wire.md §2.1,
 // §12.
 //
 // Everything a serf cluster does must work across the two: join and

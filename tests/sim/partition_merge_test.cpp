@@ -5,7 +5,7 @@
 // to (after GossipToTheDeadTime) or chosen for push/pull, and once dead for
 // GossipToTheDeadTime it is dropped from the list altogether (resetNodes);
 // nothing makes either half dial the other. Serf's reconnect loop does
-// (PROTOCOL.md §11.5): every ReconnectInterval, with probability
+// (docs/wire.md §11.5): every ReconnectInterval, with probability
 // failed/alive (1 here: a half of five sees five failed and five alive,
 // itself included), a node TCP-joins a random failed member. Both halves
 // have forgotten each other at memberlist level by then, so that one

@@ -5,7 +5,7 @@
 // Why a cluster formed by a simultaneous join needs push/pull. Each alive
 // message is sent only RetransmitMult * ceil(log10(n + 1)) times (4 up to 9
 // nodes at LAN settings) by each node that relays it, to random members
-// that relay knows at that moment (PROTOCOL.md §9.5), and while everyone
+// that relay knows at that moment (docs/wire.md §9.5), and while everyone
 // joins at once the relays know only part of the cluster. So gossip can die
 // out before reaching some node, which then learns the missing members only
 // from anti-entropy: its own first periodic push/pull (memberlist
@@ -25,7 +25,7 @@
 
 namespace wkd::sim {
 
-// memberlist pushPullScale (util.go, PROTOCOL.md §9.6): the push/pull
+// memberlist pushPullScale (util.go, docs/wire.md §9.6): the push/pull
 // interval as is up to 32 nodes, then times ceil(log2(n) - log2(32)) + 1.
 inline Duration push_pull_scale(Duration interval, std::size_t n) {
   constexpr double kThreshold = 32;
@@ -61,7 +61,7 @@ inline Duration join_converge_limit(const swim::Config& cfg, std::size_t n) {
 // within one probe round (every member once per round, n probe intervals),
 // suspects it, and declares it dead at the latest after the maximum
 // suspicion timeout (SuspicionMaxTimeoutMult * SuspicionMult *
-// max(1, log10(n)) probe intervals, PROTOCOL.md §9.4) plus one probe
+// max(1, log10(n)) probe intervals, docs/wire.md §9.4) plus one probe
 // interval for wkd's check before declaring (Config::verify_before_dead);
 // then ten gossip intervals for the dead message to reach the rest (each
 // node probes the member itself too, so this is margin). Assumes healthy

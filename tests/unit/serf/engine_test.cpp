@@ -252,7 +252,7 @@ TEST_F(SerfEngine, NoReconnectWithoutFailedMembers) {
 TEST_F(SerfEngine, AckPayloadIsOurCoordinate) {
   auto payload = engine->ack_payload();
   ASSERT_TRUE(payload.has_value());
-  EXPECT_EQ(payload->size(), 130u);  // PROTOCOL.md §11.9
+  EXPECT_EQ(payload->size(), 130u);  // docs/wire.md §11.9
   auto c = wire::decode_coordinate_payload(*payload);
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(*c, wire::initial_coordinate());

@@ -1,5 +1,5 @@
 // Member status transitions: memberlist events plus gossiped join/leave
-// intents make a graceful leave `left` and a crash `failed` (PROTOCOL.md
+// intents make a graceful leave `left` and a crash `failed` (docs/wire.md
 // §11.5); intents about unknown nodes are buffered; stale intents change
 // nothing; a leave intent about ourselves is refuted; failed and left
 // members are reaped.

@@ -1,4 +1,4 @@
-// Replays the real serf 0.9.4 captures (WKD_SHARED_DIR/protocol-captures)
+// Replays the real serf 0.9.4 captures (tests/data/captures, WKD_CAPTURES_DIR)
 // through the packet and stream decoders: every UDP datagram and every TCP
 // stream must decode, the datagrams must yield the message types (and key
 // fields) the decoded dumps show, the encoder must rebuild each plaintext
@@ -28,7 +28,7 @@ namespace {
 using testsupport::Capture;
 
 std::string capture_path(const std::string& name, const std::string& file) {
-  return std::string(WKD_SHARED_DIR) + "/protocol-captures/" + name + "/" + file;
+  return std::string(WKD_CAPTURES_DIR) + "/" + name + "/" + file;
 }
 
 Capture load(const std::string& name) {
@@ -429,7 +429,7 @@ TEST(WireCaptures, EncryptedCaptureWithAnyOtherKeyFailsEveryDatagram) {
 }
 
 TEST(WireCaptures, IndependentNodeCaptureDecodes) {
-  // py/: a Python node built from PROTOCOL.md talking to serf.
+  // py/: a Python node built from the docs/wire.md layouts talking to serf.
   const Capture c = load("py");
   std::set<std::uint8_t> types;
   for (std::size_t i = 0; i < c.udp.size(); ++i) {

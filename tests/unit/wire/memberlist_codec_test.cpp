@@ -1,4 +1,4 @@
-// memberlist message codecs: the captured single messages of PROTOCOL.md §14
+// memberlist message codecs: the captured single messages of docs/wire.md §14
 // decode and re-encode byte for byte, every type round-trips in both int
 // styles, and each kind of malformed input fails with its own code.
 #include "wire/memberlist_codec.hpp"
@@ -24,7 +24,7 @@ ByteView body_of(const Bytes& message) { return ByteView(message).subspan(1); }
 
 const Bytes kLocal{127, 0, 0, 1};
 
-// ---- PROTOCOL.md §14 captures
+// ---- docs/wire.md §14 captures
 
 constexpr const char* kPingHex =
     "0085a44e6f6465a161a55365714e6f01aa536f7572636541646472a47f000001aa536f757263654e6f6465a162aa"

@@ -24,7 +24,7 @@ Bytes hex(std::string_view h) {
 
 const Bytes kLocal{127, 0, 0, 1};
 
-// Captured memberlist user messages (0x08 ‖ serf message), PROTOCOL.md §11.3.
+// Captured memberlist user messages (0x08 ‖ serf message), docs/wire.md §11.3.
 constexpr const char* kJoinHex = "080182a54c54696d6501a44e6f6465a162";
 constexpr const char* kLeaveHex = "080083a54c54696d6502a44e6f6465a162a55072756e65c2";
 constexpr const char* kEventHex =

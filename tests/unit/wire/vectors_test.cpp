@@ -1,4 +1,4 @@
-// Go-produced vectors, read at test time from the shared protocol captures:
+// Go-produced vectors, read at test time from tests/data/captures:
 //  * govec_vectors.txt: every value re-encodes to the exact bytes of the
 //    matching Go codec (legacy = go-msgpack 0.5.5 "old", v2 = v2.1.5), and
 //    each style's bytes decode and re-encode into the other style;
@@ -30,7 +30,7 @@ namespace {
 using msgpack::Reader;
 using msgpack::Writer;
 
-const std::string kCaptures = std::string(WKD_SHARED_DIR) + "/protocol-captures";
+const std::string kCaptures = WKD_CAPTURES_DIR;
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
