@@ -116,6 +116,8 @@ void Core::on_member_event(const serf::MemberEvent& e) {
   observer_.on_member_event(e);
 }
 
+void Core::on_member_changed(std::string_view name) { observer_.on_member_changed(name); }
+
 void Core::on_user_event(const serf::UserEvent& e) { observer_.on_user_event(e); }
 
 }  // namespace wkd::core

@@ -49,6 +49,9 @@ class Observer {
  public:
   virtual ~Observer() = default;
   virtual void on_member_event(const serf::MemberEvent& e) = 0;
+  // The record of member `name` changed (see serf::EventSink): reported at
+  // every change, where it happens, in order.
+  virtual void on_member_changed(std::string_view name) = 0;
   virtual void on_user_event(const serf::UserEvent& e) = 0;
   // The outermost entry is returning: `next` is the earliest deadline of
   // every part (TimePoint::max(): none).
@@ -111,6 +114,7 @@ class Core final : public swim::Machine, private serf::EventSink {
 
   // serf::EventSink: forwarded in order.
   void on_member_event(const serf::MemberEvent& e) override;
+  void on_member_changed(std::string_view name) override;
   void on_user_event(const serf::UserEvent& e) override;
 
   Observer& observer_;

@@ -253,7 +253,6 @@ Status Node::set_identity(serf::Identity id) {
     auto st = stack_->core().set_identity(transport::mono_now(), id);
     if (!st.ok()) log(LogLevel::error, "register: " + st.message());
     // The node's own record changed: show it at once.
-    publisher_.member_changed();
     publisher_.settle(true);
   });
   return {};

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
 
 #include "transport/clock.hpp"
 
@@ -126,21 +129,16 @@ void Publisher::add_on_loop(const std::shared_ptr<Watch>& w) {
   }
 }
 
-bool Publisher::pending(std::uint64_t* counters) const {
-  const serf::Serf& serf = core_->serf();
-  // Both tables' change counters: memberlist's (state, incarnation, meta)
-  // and serf's (statuses such as leaving that memberlist does not have).
-  *counters = serf.memberlist().change_counter() + serf.member_changes();
-  // view_ is only ever replaced on this thread: reading it here needs no
-  // lock (other threads copy it under mu_).
-  return dirty_ || *counters != seen_changes_ || !view_;
+void Publisher::member_changed(std::string_view name) {
+  std::string key(name);
+  if (touched_set_.insert(key).second) touched_.push_back(std::move(key));
 }
 
 void Publisher::settle(bool force) {
   if (core_ == nullptr) return;
-  std::uint64_t counters = 0;
   const std::int64_t now_ms = unix_now_ms();
-  if (!pending(&counters)) {
+  if (!pending()) {
+    check_view(nullptr, *view_, {});
     // Nothing but last_seen moved: bring it up to date in place when due.
     if (now_ms - last_seen_ms_ >= kViewRefreshMs) {
       refresh_last_seen(core_->serf(), *view_, transport::mono_now(), now_ms);
@@ -158,26 +156,70 @@ void Publisher::settle(bool force) {
     return;
   }
   timer_->stop();
-  seen_changes_ = counters;
   publish_view(now_ms);
   publish_stats();
 }
 
 void Publisher::publish_view(std::int64_t now_ms) {
-  dirty_ = false;
   last_publish_ms_ = now_ms;
   last_seen_ms_ = now_ms;
   // Only grows: one more than the last, or the clock when it is ahead.
   version_ = std::max(version_ + 1, static_cast<std::uint64_t>(std::max<std::int64_t>(now_ms, 0)));
+  const serf::Serf& serf = core_->serf();
+  const TimePoint mono = transport::mono_now();
   std::shared_ptr<const View> before = view_;
-  std::shared_ptr<const View> after =
-      build_view(core_->serf(), transport::mono_now(), now_ms, version_, before.get());
+  std::shared_ptr<View> after;
+  std::vector<Change> changes;
+  if (!before) {
+    after = build_view(serf, mono, now_ms, version_, nullptr);
+    changes = diff_views(nullptr, *after);
+  } else {
+    ViewUpdate u = update_view(serf, *before, touched_, mono, now_ms, version_);
+    after = std::move(u.view);
+    changes = std::move(u.changes);
+    refresh_last_seen(serf, *after, mono, now_ms);
+  }
+  touched_.clear();
+  touched_set_.clear();
+  check_view(before.get(), *after, changes);
   {
     std::lock_guard<std::mutex> lock(mu_);
     view_ = after;
   }
-  auto changes = diff_views(before.get(), *after);
   if (!changes.empty()) dispatch(changes, after->version);
+}
+
+void Publisher::check_view(const View* before, const View& after, const std::vector<Change>& changes) const {
+#if defined(NDEBUG) && !defined(WKD_CHECK_VIEWS)
+  (void)before;
+  (void)after;
+  (void)changes;
+#else
+  // The View built from the reported changes must be the View the whole
+  // table gives, with the same changes; with nothing reported since the
+  // last View (changes empty, before null), that View must still be the
+  // table's. A change site that failed to report leaves a stale member.
+  auto full = build_view(core_->serf(), transport::mono_now(), 0, after.version, before);
+  std::string diff = compare_views(after, *full);
+  if (before == nullptr && changes.empty()) {
+    if (!diff.empty()) {
+      std::fprintf(stderr, "wkd publisher: a change was not reported: %s\n", diff.c_str());
+      std::abort();
+    }
+    return;
+  }
+  auto key = [](const Change& c) { return std::make_pair(c.entry->member->name, static_cast<int>(c.type)); };
+  std::vector<std::pair<std::string, int>> got, want;
+  for (const Change& c : changes) got.push_back(key(c));
+  for (const Change& c : diff_views(before, *full)) want.push_back(key(c));
+  std::sort(got.begin(), got.end());
+  std::sort(want.begin(), want.end());
+  if (diff.empty() && got != want) diff = "the changes differ from the whole table's";
+  if (!diff.empty()) {
+    std::fprintf(stderr, "wkd publisher: the View from reported changes is not the table's: %s\n", diff.c_str());
+    std::abort();
+  }
+#endif
 }
 
 void Publisher::dispatch(const std::vector<Change>& changes, std::uint64_t version) {
@@ -206,10 +248,8 @@ void Publisher::user_event(const serf::UserEvent& e) {
   if (targets.empty()) return;
   // Whatever changed in the member tables before this event reaches the
   // watches first.
-  std::uint64_t counters = 0;
-  if (pending(&counters)) {
+  if (pending()) {
     timer_->stop();
-    seen_changes_ = counters;
     publish_view(unix_now_ms());
   }
   auto ev = std::make_shared<Event>();

@@ -3,16 +3,20 @@
 // changes and user events reach the watches.
 //
 // On the loop thread, after every settled entry into the core, the
-// publisher brings the View up to date: a new View when the member tables
-// changed (at most one per kMinPublish: a burst of gossip costs one View),
-// the counters always. Each new View carries a version that only grows,
+// publisher brings the View up to date: a new View when members changed (at
+// most one per kMinPublish: a burst of gossip costs one View), the counters
+// always. Member changes are produced once, where they happen: the layers
+// below report every change of a member's record, in order, as it happens
+// (serf::EventSink::on_member_changed, and the member events), and the
+// publisher rebuilds only those members' records (update_view). Debug
+// builds check every such View against one built from the whole table. Each new View carries a version that only grows,
 // across restarts too: it starts from the wall-clock milliseconds of the
 // node's start and each View takes max(previous + 1, now in ms), so an
 // index a client kept from before a restart never looks newer than the
 // restarted node's Views.
 //
-// Order. The member changes of a View are dispatched, in the View's order,
-// when it is published. A user event first publishes any member change
+// Order. The member changes of a View are dispatched, in the order they
+// happened, when it is published. A user event first publishes any member change
 // still pending, so it never overtakes a change that happened before it;
 // it carries the version of the View current when it arrived.
 //
@@ -24,6 +28,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "core/core.hpp"
@@ -66,8 +73,8 @@ class Publisher {
   void add_on_loop(const std::shared_ptr<Watch>& w);
   // After each settled entry into the core; `force` skips the coalescing.
   void settle(bool force);
-  // A member table changed (the core reported a member event).
-  void member_changed() noexcept { dirty_ = true; }
+  // The record of member `name` changed (the core reported it).
+  void member_changed(std::string_view name);
   void user_event(const serf::UserEvent& e);
 
  private:
@@ -75,7 +82,9 @@ class Publisher {
   void publish_stats();
   void dispatch(const std::vector<Change>& changes, std::uint64_t version);
   std::vector<std::shared_ptr<Watch>> watches() const;
-  bool pending(std::uint64_t* counters) const;
+  bool pending() const noexcept { return !touched_.empty() || !view_; }
+  // Debug builds: `after` is what the whole table gives (see the top).
+  void check_view(const View* before, const View& after, const std::vector<Change>& changes) const;
 
   mutable std::mutex mu_;  // guards view_, stats_, watches_, closed_
   std::shared_ptr<const View> view_;
@@ -87,8 +96,10 @@ class Publisher {
   const core::Core* core_ = nullptr;
   const transport::Driver* driver_ = nullptr;
   std::unique_ptr<transport::Timer> timer_;  // the end of a coalescing window
-  std::uint64_t seen_changes_ = ~std::uint64_t{0};
-  bool dirty_ = true;
+  // Members whose records changed since the last View, in the order of
+  // their first change, each once.
+  std::vector<std::string> touched_;
+  std::unordered_set<std::string> touched_set_;
   std::uint64_t version_ = 0;
   std::int64_t last_publish_ms_ = 0;  // the latest new View
   std::int64_t last_seen_ms_ = 0;     // the latest last_seen update (new View or in place)

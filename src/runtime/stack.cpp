@@ -48,8 +48,12 @@ void Stack::close(std::function<void()> closed) {
   driver_.close(std::move(closed));
 }
 
-void Stack::on_member_event(const serf::MemberEvent&) {
-  if (!closing_) publisher_.member_changed();
+void Stack::on_member_event(const serf::MemberEvent& e) {
+  if (!closing_) publisher_.member_changed(e.member.name);
+}
+
+void Stack::on_member_changed(std::string_view name) {
+  if (!closing_) publisher_.member_changed(name);
 }
 
 void Stack::on_user_event(const serf::UserEvent& e) {

@@ -52,6 +52,7 @@ class Stack final : private core::Observer {
  private:
   // core::Observer
   void on_member_event(const serf::MemberEvent& e) override;
+  void on_member_changed(std::string_view name) override;
   void on_user_event(const serf::UserEvent& e) override;
   void on_settled(TimePoint next) override;
 

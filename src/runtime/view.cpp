@@ -125,6 +125,36 @@ MemberRecord make_record(const serf::Member& m, MemberState state, std::uint32_t
   return v;
 }
 
+std::vector<ViewEntry>::iterator entry_of(std::vector<ViewEntry>& members, std::string_view name) {
+  return std::lower_bound(members.begin(), members.end(), name,
+                          [](const ViewEntry& e, std::string_view n) { return e.member->name < n; });
+}
+
+void count_states(View& view) {
+  view.alive = view.leaving = view.suspect = view.failed = view.left = 0;
+  for (const ViewEntry& e : view.members) {
+    if (e.member->is_local) continue;
+    switch (e.member->state) {
+      case MemberState::alive:
+        ++view.alive;
+        break;
+      case MemberState::leaving:
+        ++view.leaving;
+        break;
+      case MemberState::suspect:
+        ++view.suspect;
+        break;
+      case MemberState::failed:
+        ++view.failed;
+        break;
+      case MemberState::left:
+        ++view.left;
+        break;
+    }
+  }
+}
+
+
 }  // namespace
 
 std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std::int64_t unix_now_ms,
@@ -151,26 +181,7 @@ std::shared_ptr<View> build_view(const serf::Serf& serf, TimePoint mono_now, std
     if (!record) record = make_record(m, state, incarnation, is_local);
     view->members.emplace_back(std::move(record), seen_unix_ms(m, node, is_local, mono_now, unix_now_ms));
   });
-  for (const ViewEntry& e : view->members) {
-    if (e.member->is_local) continue;
-    switch (e.member->state) {
-      case MemberState::alive:
-        ++view->alive;
-        break;
-      case MemberState::leaving:
-        ++view->leaving;
-        break;
-      case MemberState::suspect:
-        ++view->suspect;
-        break;
-      case MemberState::failed:
-        ++view->failed;
-        break;
-      case MemberState::left:
-        ++view->left;
-        break;
-    }
-  }
+  count_states(*view);
   return view;
 }
 
@@ -184,8 +195,7 @@ void refresh_last_seen(const serf::Serf& serf, const View& view, TimePoint mono_
   });
 }
 
-std::vector<Change> diff_views(const View* before, const View& after) {
-  std::vector<Change> out;
+std::optional<MemberChange> classify(const MemberView* before, const MemberView& after) {
   auto change_for = [](MemberState s) {
     switch (s) {
       case MemberState::suspect:
@@ -198,6 +208,26 @@ std::vector<Change> diff_views(const View* before, const View& after) {
         return MemberChange::joined;
     }
   };
+  if (before == nullptr) {
+    // A member seen for the first time: joined, or straight into its state
+    // when we learn of it already failed or left.
+    return after.state == MemberState::alive || after.state == MemberState::leaving ? MemberChange::joined
+                                                                                    : change_for(after.state);
+  }
+  if (before == &after) return std::nullopt;
+  if (before->state != after.state) {
+    if (after.state == MemberState::leaving) return MemberChange::updated;
+    if (after.state == MemberState::alive && before->state == MemberState::suspect) {
+      return MemberChange::updated;  // refuted its suspicion
+    }
+    return change_for(after.state);
+  }
+  if (!after.same_content(*before)) return MemberChange::updated;
+  return std::nullopt;
+}
+
+std::vector<Change> diff_views(const View* before, const View& after) {
+  std::vector<Change> out;
   static const std::vector<ViewEntry> kNone;
   const std::vector<ViewEntry>& old_members = before != nullptr ? before->members : kNone;
   std::vector<Change> reaped;
@@ -212,32 +242,87 @@ std::vector<Change> diff_views(const View* before, const View& after) {
       continue;
     }
     ++i;
-    const MemberView& m = *now->member;
-    if (was == nullptr || m.name < was->member->name) {
-      // A member seen for the first time: joined, or straight into its
-      // state when we learn of it already failed or left.
-      out.push_back({m.state == MemberState::alive || m.state == MemberState::leaving ? MemberChange::joined
-                                                                                        : change_for(m.state),
-                     now, nullptr});
-      continue;
+    const bool known = was != nullptr && was->member->name == now->member->name;
+    if (known) ++j;
+    if (auto c = classify(known ? was->member.get() : nullptr, *now->member)) {
+      out.push_back({*c, now, known ? was : nullptr});
     }
-    ++j;
-    if (was->member == now->member) continue;  // the same record: nothing changed
-    const MemberView& old = *was->member;
-    if (old.state != m.state) {
-      if (m.state == MemberState::leaving) {
-        out.push_back({MemberChange::updated, now, was});
-      } else if (m.state == MemberState::alive && old.state == MemberState::suspect) {
-        out.push_back({MemberChange::updated, now, was});  // refuted its suspicion
-      } else {
-        out.push_back({change_for(m.state), now, was});
-      }
-      continue;
-    }
-    if (!m.same_content(old)) out.push_back({MemberChange::updated, now, was});
   }
   out.insert(out.end(), reaped.begin(), reaped.end());
   return out;
+}
+
+
+ViewUpdate update_view(const serf::Serf& serf, const View& previous, const std::vector<std::string>& touched,
+                       TimePoint mono_now, std::int64_t unix_now_ms, std::uint64_t version) {
+  ViewUpdate out;
+  out.view = std::make_shared<View>();
+  View& view = *out.view;
+  view.version = version;
+  view.members = previous.members;
+  const std::string& self = serf.config().memberlist.name;
+  // (name, change, was it known before): pointers are taken once the
+  // member vector is final.
+  struct Pending {
+    std::string_view name;
+    MemberChange change;
+    bool known;
+  };
+  std::vector<Pending> pending;
+  for (const std::string& name : touched) {
+    auto it = entry_of(view.members, name);
+    const bool known = it != view.members.end() && it->member->name == name;
+    const MemberView* before = known ? it->member.get() : nullptr;
+    bool present = false;
+    serf.visit_member(name, [&](const serf::Member& m, const swim::NodeInfo* node) {
+      if (m.status == serf::MemberStatus::none) return;
+      present = true;
+      const MemberState state = state_of(m, node);
+      const std::uint32_t incarnation = node != nullptr ? node->incarnation : 0;
+      if (before != nullptr && still_matches(*before, m, state, incarnation)) return;
+      const bool is_local = m.name == self;
+      MemberRecord record = make_record(m, state, incarnation, is_local);
+      const std::int64_t seen = seen_unix_ms(m, node, is_local, mono_now, unix_now_ms);
+      if (auto c = classify(before, *record)) pending.push_back({name, *c, known});
+      if (known) {
+        *it = ViewEntry(std::move(record), seen);
+      } else {
+        view.members.emplace(it, std::move(record), seen);
+      }
+    });
+    if (!present && known) {
+      pending.push_back({name, MemberChange::reaped, true});
+      view.members.erase(it);
+    }
+  }
+  count_states(view);
+  for (const Pending& p : pending) {
+    const ViewEntry* was = p.known ? previous.find(p.name) : nullptr;
+    const ViewEntry* now = p.change == MemberChange::reaped ? was : view.find(p.name);
+    out.changes.push_back({p.change, now, was});
+  }
+  return out;
+}
+
+std::string compare_views(const View& a, const View& b) {
+  if (a.members.size() != b.members.size()) {
+    return std::to_string(a.members.size()) + " members against " + std::to_string(b.members.size());
+  }
+  for (std::size_t i = 0; i < a.members.size(); ++i) {
+    const MemberView& x = *a.members[i].member;
+    const MemberView& y = *b.members[i].member;
+    if (x.name != y.name) return "member " + std::to_string(i) + ": " + x.name + " against " + y.name;
+    if (!x.same_content(y) || x.incarnation != y.incarnation || x.vsn != y.vsn || x.is_local != y.is_local) {
+      return "member " + x.name + " differs (state " + member_state_name(x.state) + " against " +
+             member_state_name(y.state) + ", incarnation " + std::to_string(x.incarnation) + " against " +
+             std::to_string(y.incarnation) + ")";
+    }
+  }
+  if (a.alive != b.alive || a.leaving != b.leaving || a.suspect != b.suspect || a.failed != b.failed ||
+      a.left != b.left) {
+    return "the state counts differ";
+  }
+  return "";
 }
 
 }  // namespace wkd::runtime

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -140,13 +141,37 @@ void refresh_last_seen(const serf::Serf& serf, const View& view, TimePoint mono_
 
 enum class MemberChange : std::uint8_t { joined, updated, suspect, failed, left, reaped };
 
+// What a member's change from `before` (null: not known before) to `after`
+// is to a watch; nullopt when nothing a watch sees changed (last_seen or
+// the incarnation alone).
+std::optional<MemberChange> classify(const MemberView* before, const MemberView& after);
+
 struct Change {
   MemberChange type;
   const ViewEntry* entry;     // in the new View, or in the old one for reaped
   const ViewEntry* previous;  // in the old View; null when the member is new
 };
 
-// What changed from `before` (may be null: everything is new) to `after`.
+// What changed from `before` (may be null: everything is new) to `after`,
+// in name order, the reaped last.
 std::vector<Change> diff_views(const View* before, const View& after);
+
+// The next View after `previous`, given the members whose records changed
+// since, in the order they changed (`touched`, each name once): only their
+// records are rebuilt, every other entry shares the previous record. The
+// changes come in `touched` order; a reaped member's entry points into
+// `previous`, which must outlive them. last_seen of the new View is as in
+// `previous` for untouched members (refresh_last_seen brings it up).
+struct ViewUpdate {
+  std::shared_ptr<View> view;
+  std::vector<Change> changes;
+};
+ViewUpdate update_view(const serf::Serf& serf, const View& previous, const std::vector<std::string>& touched,
+                       TimePoint mono_now, std::int64_t unix_now_ms, std::uint64_t version);
+
+// Whether two Views hold the same members with the same content, state and
+// incarnation (records compared by value; last_seen ignored). "" or the
+// first difference.
+std::string compare_views(const View& a, const View& b);
 
 }  // namespace wkd::runtime

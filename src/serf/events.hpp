@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/address.hpp"
@@ -63,6 +64,12 @@ class EventSink {
  public:
   virtual ~EventSink() = default;
   virtual void on_member_event(const MemberEvent& e) = 0;
+  // The record of member `name` changed, in serf's table or in
+  // memberlist's under it (a status, a suspicion, an incarnation, an
+  // address, the metadata), or the member was forgotten. Reported at every
+  // such change, in order, beside the member events (which are also
+  // changes of the member they carry).
+  virtual void on_member_changed(std::string_view /*name*/) {}
   virtual void on_user_event(const UserEvent& e) = 0;
   virtual void on_query(const QueryEvent&) {}
   virtual void on_name_conflict(const ConflictReport&) {}

@@ -186,6 +186,7 @@ MemberTable::LeaveOutcome MemberTable::apply_leave(TimePoint now, const wire::Se
     case MemberStatus::alive:
       m.status = MemberStatus::leaving;
       ++changes_;
+      sink_.on_member_changed(m.name);
       break;
     case MemberStatus::failed:
       m.status = MemberStatus::left;
@@ -214,6 +215,7 @@ bool MemberTable::apply_join(TimePoint now, const wire::SerfJoin& msg) {
   if (m.status == MemberStatus::leaving) {
     m.status = MemberStatus::alive;
     ++changes_;
+    sink_.on_member_changed(m.name);
   }
   return true;
 }

@@ -71,7 +71,7 @@ class Serf::Deferred final : public Host {
 };
 
 Serf::Serf(Config cfg, swim::Runtime& rt, Rng& rng, LogSink& log, EventSink& events, wire::Keyring keyring)
-    : log_(log), host_(std::make_unique<Deferred>(*this)), engine_(cfg, *host_, rng, log, events) {
+    : log_(log), events_(events), host_(std::make_unique<Deferred>(*this)), engine_(cfg, *host_, rng, log, events) {
   memberlist_ = std::make_unique<swim::Memberlist>(std::move(cfg.memberlist), static_cast<swim::Delegate&>(*this),
                                                    rt, rng, log, std::move(keyring));
 }
@@ -235,6 +235,10 @@ void Serf::notify_join(const swim::NodeInfo& node) { engine_.notify_join(now_, n
 void Serf::notify_leave(const swim::NodeInfo& node) { engine_.notify_leave(now_, node); }
 
 void Serf::notify_update(const swim::NodeInfo& node) { engine_.notify_update(now_, node); }
+
+void Serf::notify_changed(std::string_view name) {
+  if (!destroying_) events_.on_member_changed(name);
+}
 
 void Serf::notify_conflict(const swim::NodeInfo& existing, const swim::NodeInfo& other) {
   engine_.notify_conflict(now_, existing, other);

@@ -111,6 +111,17 @@ class Serf final : private swim::Delegate {
       f(m, memberlist_record(m.name));
     }
   }
+  // f(const Member&, const swim::NodeInfo*) for member `name` alone, as
+  // for_each_member gives it; false (f not called) when serf has no such
+  // member.
+  template <class F>
+  bool visit_member(std::string_view name, F&& f) const {
+    const auto& table = engine_.member_table().members();
+    auto it = table.find(name);
+    if (it == table.end()) return false;
+    f(it->second, memberlist_record(it->second.name));
+    return true;
+  }
   std::optional<Member> find(std::string_view name) const;
   std::optional<Member> local_member() const { return find(engine_.name()); }
 
@@ -150,6 +161,7 @@ class Serf final : private swim::Delegate {
   void notify_join(const swim::NodeInfo& node) override;
   void notify_leave(const swim::NodeInfo& node) override;
   void notify_update(const swim::NodeInfo& node) override;
+  void notify_changed(std::string_view name) override;
   void notify_conflict(const swim::NodeInfo& existing, const swim::NodeInfo& other) override;
   wire::NilBytes ack_payload() override;
   void notify_ping_complete(const swim::NodeInfo& node, Duration rtt, ByteView payload) override;
@@ -167,6 +179,7 @@ class Serf final : private swim::Delegate {
   static Member with_last_seen(const Member& m, const swim::NodeInfo* record);
 
   LogSink& log_;
+  EventSink& events_;
   // Declared first so it outlives the engine and memberlist, whose
   // destructors may still finish callbacks that queue requests.
   std::vector<std::function<void()>> deferred_;

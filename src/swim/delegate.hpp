@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "common/bytes.hpp"
@@ -49,6 +50,12 @@ class Delegate {
   virtual void notify_join(const NodeInfo& node) = 0;
   virtual void notify_leave(const NodeInfo& node) = 0;
   virtual void notify_update(const NodeInfo& node) = 0;
+
+  // The record of `name` changed (state, incarnation, address, metadata),
+  // or memberlist forgot the member: called at every change of the member
+  // table, after it, in the order changes happen, besides the notifications
+  // above (which do not cover suspicion, refutation or forgetting).
+  virtual void notify_changed(std::string_view /*name*/) {}
 
   // An alive message claimed `existing`'s name with another address.
   virtual void notify_conflict(const NodeInfo& existing, const NodeInfo& other) = 0;

@@ -398,13 +398,13 @@ void Memberlist::remove_node(std::string_view name) {
   Impl& m = *impl_;
   NodeInfo* node = m.find_node(name);
   if (node == nullptr || node == m.self || !node->dead_or_left()) return;
+  m.changed(node->name);
   m.suspicions.erase(node->name);
   m.by_name.erase(node->name);
   auto it = std::find_if(m.nodes.begin(), m.nodes.end(), [node](const auto& p) { return p.get() == node; });
   const auto index = static_cast<std::size_t>(it - m.nodes.begin());
   m.nodes.erase(it);
   if (m.probe_index > index) --m.probe_index;
-  ++m.changes;
 }
 
 }  // namespace wkd::swim

@@ -90,7 +90,7 @@ void Memberlist::Impl::probe_next() {
       keep.reserve(nodes.size());
       for (auto& n : nodes) {
         if (n->dead_or_left() && n.get() != self && now - n->state_change > cfg.gossip_to_the_dead_time) {
-          ++changes;
+          changed(n->name);
           by_name.erase(n->name);
           suspicions.erase(n->name);
           continue;

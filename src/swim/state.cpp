@@ -92,7 +92,7 @@ void Memberlist::Impl::adopt_members(const std::vector<wire::PushNodeState>& mem
     node->state = NodeState::alive;
     node->state_change = now;
     node->last_seen = now;
-    ++changes;
+    changed(node->name);
     delegate.notify_join(*node);
   }
 }
@@ -165,7 +165,7 @@ void Memberlist::Impl::alive_node(const wire::Alive& a, bool bootstrap, Broadcas
     state->incarnation = a.incarnation;
     state->meta = a.meta;
     state->addr = to_address(a.addr, a.port);
-    ++changes;
+    changed(state->name);
     if (is_local) incarnation = std::max(incarnation, a.incarnation);
     if (state->state != NodeState::alive) {
       state->state = NodeState::alive;
@@ -216,7 +216,7 @@ void Memberlist::Impl::suspect_node(const wire::Suspect& s) {
   state->incarnation = s.incarnation;
   state->state = NodeState::suspect;
   state->state_change = now;
-  ++changes;
+  changed(state->name);
   start_suspicion(*state, s.from);
 }
 
@@ -345,7 +345,7 @@ void Memberlist::Impl::dead_node(const wire::Dead& d, BroadcastQueue::Done notif
   state->incarnation = d.incarnation;
   state->state = d.node == d.from ? NodeState::left : NodeState::dead;
   state->state_change = now;
-  ++changes;
+  changed(state->name);
   delegate.notify_leave(*state);
   // Leaving while the last other member goes: nobody is left to hear our
   // leave, so waiting for its broadcast could only end in a timeout.
@@ -356,7 +356,7 @@ void Memberlist::Impl::refute(NodeInfo& me, std::uint32_t accused_inc) {
   std::uint32_t inc = next_incarnation();
   if (accused_inc >= inc) inc = skip_incarnation(accused_inc - inc + 1);
   me.incarnation = inc;
-  ++changes;
+  changed(me.name);
   awareness.apply_delta(1);
   ++stats.refutations;
   wire::Alive a = self_alive();

@@ -59,11 +59,13 @@ class CoreNode final : public SimMember, private core::Observer {
   // "user:NAME", ... .
   std::vector<std::string> events;
   std::uint64_t settles = 0;
+  std::uint64_t member_changes = 0;  // on_member_changed reports
   TimePoint last_settled_deadline = TimePoint::max();
 
  private:
   // core::Observer
   void on_member_event(const serf::MemberEvent& e) override;
+  void on_member_changed(std::string_view) override { ++member_changes; }
   void on_user_event(const serf::UserEvent& e) override;
   void on_settled(TimePoint next) override;
 

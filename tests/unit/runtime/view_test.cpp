@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../serf/serf_fixture.hpp"
 #include "wire/memberlist_codec.hpp"
 
@@ -221,6 +223,95 @@ TEST_F(ViewTest, FromNothingEveryMemberJoinsAndAMissingOneIsReaped) {
   EXPECT_EQ(changes[0].type, MemberChange::reaped);
   EXPECT_EQ(changes[0].entry->member->name, "b");
   EXPECT_EQ(changes[0].previous, v1->find("b"));
+}
+
+}  // namespace
+}  // namespace wkd::runtime
+
+namespace wkd::runtime {
+namespace {
+
+// The changes the layers below report, in order, build the same View as the
+// whole table does: each one where it happens (a tag change, a suspicion, a
+// leave intent, a refutation), with only the changed members' records new.
+class ReportedChanges : public ViewTest {
+ protected:
+  // update_view with every name reported since the last call, each once.
+  ViewUpdate next(const View& previous, Duration mono) {
+    std::vector<std::string> touched;
+    for (const std::string& n : sink.changed) {
+      if (std::find(touched.begin(), touched.end(), n) == touched.end()) touched.push_back(n);
+    }
+    sink.changed.clear();
+    return update_view(*serf, previous, touched, at(mono), kUnixMs, 2);
+  }
+  void expect_same_as_table(const View& prev, const ViewUpdate& u, Duration mono) {
+    auto full = build_view(*serf, at(mono), kUnixMs, 2, &prev);
+    EXPECT_EQ(compare_views(*u.view, *full), "");
+    auto want = diff_views(&prev, *full);
+    ASSERT_EQ(u.changes.size(), want.size());
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(u.changes[i].entry->member->name, want[i].entry->member->name);
+      EXPECT_EQ(u.changes[i].type, want[i].type);
+    }
+  }
+};
+
+TEST_F(ReportedChanges, ASuspicionIsReportedWhereItHappens) {
+  auto v1 = build(nullptr);
+  sink.changed.clear();
+  wire::Suspect s{1, "c", "b"};
+  Bytes packet = *wire::encode_message(s);
+  serf->on_packet(at(seconds(3)), addr_of(2), packet);
+  ASSERT_EQ(sink.changed, (std::vector<std::string>{"c"}));
+  auto u = next(*v1, seconds(3));
+  expect_same_as_table(*v1, u, seconds(3));
+  ASSERT_EQ(u.changes.size(), 1u);
+  EXPECT_EQ(u.changes[0].type, MemberChange::suspect);
+  // Every other member keeps its record.
+  EXPECT_EQ(u.view->find("a")->member, v1->find("a")->member);
+  EXPECT_EQ(u.view->find("b")->member, v1->find("b")->member);
+  EXPECT_EQ(u.view->suspect, 1u);
+}
+
+TEST_F(ReportedChanges, ChangesComeInTheOrderTheyHappened) {
+  auto v1 = build(nullptr);
+  sink.changed.clear();
+  // c changes its tags, then b: the changes come c first, unlike name order.
+  alive("c", 3, 2, {{"role", "db"}}, seconds(3));
+  alive("b", 2, 2, {{"wkd", "0.1.0"}, {"db", "mysql"}, {"groups", "users"}}, seconds(3));
+  auto u = next(*v1, seconds(4));
+  EXPECT_EQ(compare_views(*u.view, *build_view(*serf, at(seconds(4)), kUnixMs, 2, v1.get())), "");
+  ASSERT_EQ(u.changes.size(), 2u);
+  EXPECT_EQ(u.changes[0].entry->member->name, "c");
+  EXPECT_EQ(u.changes[1].entry->member->name, "b");
+  EXPECT_EQ(u.changes[0].previous, v1->find("c"));
+}
+
+TEST_F(ReportedChanges, ALeaveIntentAndANewMemberAreReported) {
+  auto v1 = build(nullptr);
+  sink.changed.clear();
+  Bytes packet{static_cast<std::uint8_t>(wire::MsgType::user)};
+  const Bytes leave = serf::testing::encode(wire::SerfLeave{10, "b", false});
+  packet.insert(packet.end(), leave.begin(), leave.end());
+  serf->on_packet(at(seconds(3)), addr_of(2), packet);
+  alive("d", 4, 1, {{"role", "new"}}, seconds(3));
+  auto u = next(*v1, seconds(4));
+  expect_same_as_table(*v1, u, seconds(4));
+  ASSERT_NE(u.view->find("d"), nullptr);
+  EXPECT_EQ(u.view->find("b")->member->state, MemberState::leaving);
+  EXPECT_EQ(u.view->leaving, 1u);
+}
+
+TEST_F(ReportedChanges, NothingReportedMeansNothingChanged) {
+  auto v1 = build(nullptr);
+  sink.changed.clear();
+  // The same alive again (no new incarnation) changes nothing.
+  alive("b", 2, 1, {{"wkd", "0.1.0"}, {"db", "mysql"}, {"groups", "orders,users"}}, seconds(3));
+  EXPECT_TRUE(sink.changed.empty());
+  auto u = next(*v1, seconds(4));
+  EXPECT_TRUE(u.changes.empty());
+  for (std::size_t i = 0; i < v1->members.size(); ++i) EXPECT_EQ(u.view->members[i].member, v1->members[i].member);
 }
 
 }  // namespace

@@ -58,7 +58,10 @@ struct RecordingSink final : EventSink {
   std::vector<QueryEvent> queries;
   std::vector<ConflictReport> conflicts;
 
+  std::vector<std::string> changed;  // on_member_changed, in order
+
   void on_member_event(const MemberEvent& e) override { member_events.push_back(e); }
+  void on_member_changed(std::string_view name) override { changed.emplace_back(name); }
   void on_user_event(const UserEvent& e) override { user_events.push_back(e); }
   void on_query(const QueryEvent& q) override { queries.push_back(q); }
   void on_name_conflict(const ConflictReport& r) override { conflicts.push_back(r); }
