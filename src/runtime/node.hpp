@@ -64,7 +64,8 @@ struct NodeOptions {
   Address advertise;          // unset = the bound address
   wire::Keyring keyring;      // empty = no encryption
   std::uint64_t rng_seed = 0; // 0 = from the OS
-  std::size_t event_queue_capacity = 4096;
+  std::size_t event_queue_capacity =
+      static_cast<std::size_t>(options::preset_value(options::Key::EVENT_QUEUE_CAPACITY, options::Preset::lan));
   serf::Identity identity;    // advertised from start
   LogLevel log_level = LogLevel::warn;
   LogFn log;                  // null = stderr
