@@ -12,25 +12,26 @@ import "fmt"
 // tests the status of any error this package returns.
 type Status int32
 
-// The status codes of wkd/status.h. Values are never renumbered.
+// The status codes of wkd/status.h, with the values of the header (cgo);
+// constants_test.go checks them and statusNames against the loaded library.
 const (
-	StatusOK         Status = 0
-	StatusInvalid    Status = -1
-	StatusNoMem      Status = -2
-	StatusClosed     Status = -3
-	StatusTimeout    Status = -4
-	StatusNotFound   Status = -5
-	StatusExists     Status = -6
-	StatusState      Status = -7
-	StatusAddrInUse  Status = -8
-	StatusIO         Status = -9
-	StatusProto      Status = -10
-	StatusCanceled   Status = -11
-	StatusLoopThread Status = -12
-	StatusOverflow   Status = -13
-	StatusNotSup     Status = -14
-	StatusTooBig     Status = -15
-	StatusInternal   Status = -99
+	StatusOK         Status = C.WKD_OK
+	StatusInvalid    Status = C.WKD_E_INVAL
+	StatusNoMem      Status = C.WKD_E_NOMEM
+	StatusClosed     Status = C.WKD_E_CLOSED
+	StatusTimeout    Status = C.WKD_E_TIMEOUT
+	StatusNotFound   Status = C.WKD_E_NOTFOUND
+	StatusExists     Status = C.WKD_E_EXISTS
+	StatusState      Status = C.WKD_E_STATE
+	StatusAddrInUse  Status = C.WKD_E_ADDRINUSE
+	StatusIO         Status = C.WKD_E_IO
+	StatusProto      Status = C.WKD_E_PROTO
+	StatusCanceled   Status = C.WKD_E_CANCELED
+	StatusLoopThread Status = C.WKD_E_LOOPTHREAD
+	StatusOverflow   Status = C.WKD_E_OVERFLOW
+	StatusNotSup     Status = C.WKD_E_NOTSUP
+	StatusTooBig     Status = C.WKD_E_TOOBIG
+	StatusInternal   Status = C.WKD_E_INTERNAL
 )
 
 // Sentinels for errors.Is.

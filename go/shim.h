@@ -21,6 +21,8 @@
   X(const char*, version_string, (void), ())                                                          \
   X(const char*, status_name, (wkd_status s), (s))                                                    \
   X(const char*, status_str, (wkd_status s), (s))                                                     \
+  X(wkd_status, constant_at, (wkd_constant_info * out, size_t i, wkd_error * err), (out, i, err))     \
+  X(wkd_status, stats_describe, (wkd_stat_info * out, size_t i, wkd_error * err), (out, i, err))      \
   X(wkd_status, config_new, (wkd_config_t * *out, wkd_preset p, wkd_error * err), (out, p, err))      \
   XV(config_free, (wkd_config_t * cfg), (cfg))                                                        \
   X(wkd_status, config_set_int, (wkd_config_t * cfg, wkd_option o, int64_t v, wkd_error * err),       \

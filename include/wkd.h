@@ -33,7 +33,9 @@
 #include "wkd/member.h"
 #include "wkd/watch.h"
 #include "wkd/node.h"
+#include "wkd/stats.h"
 #include "wkd/keyring.h"
+#include "wkd/constants.h"
 #include "wkd/sys/log.h"
 
 #endif /* WKD_H */

@@ -30,11 +30,21 @@
 
 WKD_BEGIN_DECL
 
+/*
+ * XX(NAME, value): timing presets, memberlist's DefaultLANConfig,
+ * DefaultWANConfig and DefaultLocalConfig. wkd_option_describe() and
+ * wkd_config_get_*() on a fresh builder tell each preset's values.
+ */
+#define WKD_PRESET_MAP(XX) \
+  XX(LAN, 0)               \
+  XX(WAN, 1)               \
+  XX(LOCAL, 2)
+
 /** Timing presets (memberlist's). */
 typedef enum wkd_preset {
-  WKD_PRESET_LAN = 0,  /**< probe 1 s, gossip 200 ms, suspicion mult 4, push/pull 30 s */
-  WKD_PRESET_WAN = 1,  /**< probe 5 s, gossip 500 ms, suspicion mult 6, push/pull 60 s */
-  WKD_PRESET_LOCAL = 2 /**< probe 1 s, gossip 100 ms, suspicion mult 3, push/pull 15 s */
+#define WKD_PRESET_ENUM_(name, value) WKD_PRESET_##name = value,
+  WKD_PRESET_MAP(WKD_PRESET_ENUM_)
+#undef WKD_PRESET_ENUM_
 } wkd_preset;
 
 /** Value type of an option. */

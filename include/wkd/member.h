@@ -26,24 +26,42 @@
 
 WKD_BEGIN_DECL
 
+/*
+ * XX(NAME, value, name text). Values are never renumbered nor reused;
+ * wkd_member_state_name() returns the text.
+ */
+#define WKD_MEMBER_STATE_MAP(XX)                                        \
+  XX(ALIVE, 0, "alive")     /* answering probes */                      \
+  XX(SUSPECT, 1, "suspect") /* missed probes; may still refute */       \
+  XX(FAILED, 2, "failed")   /* declared dead without leaving */         \
+  XX(LEFT, 3, "left")       /* left gracefully */                       \
+  XX(LEAVING, 4, "leaving") /* announced its leave; still reachable */
+
 /** Membership state of a member, as Serf shows it. */
 typedef enum wkd_member_state {
-  WKD_MEMBER_ALIVE = 0,   /**< answering probes */
-  WKD_MEMBER_SUSPECT = 1, /**< missed probes; may still refute */
-  WKD_MEMBER_FAILED = 2,  /**< declared dead without leaving */
-  WKD_MEMBER_LEFT = 3,    /**< left gracefully */
-  WKD_MEMBER_LEAVING = 4  /**< announced its leave; still reachable */
+#define WKD_MEMBER_STATE_ENUM_(name, value, text) WKD_MEMBER_##name = value,
+  WKD_MEMBER_STATE_MAP(WKD_MEMBER_STATE_ENUM_)
+#undef WKD_MEMBER_STATE_ENUM_
 } wkd_member_state;
 
 /** Bit for a state in wkd_member_filter.states. */
 #define WKD_STATE_MASK(state) (1u << (unsigned)(state))
 
+/*
+ * XX(NAME, value, name text): a node's own health, as its application
+ * reports it (tag "health"); wkd_health_name() returns the text.
+ */
+#define WKD_HEALTH_MAP(XX)                \
+  XX(PASSING, 0, "passing")               \
+  XX(WARNING, 1, "warning")               \
+  XX(CRITICAL, 2, "critical")             \
+  XX(UNKNOWN, 3, "unknown") /* the member advertises no health (non-wkd peer) */
+
 /** A node's own health, as its application reports it (tag "health"). */
 typedef enum wkd_health {
-  WKD_HEALTH_PASSING = 0,
-  WKD_HEALTH_WARNING = 1,
-  WKD_HEALTH_CRITICAL = 2,
-  WKD_HEALTH_UNKNOWN = 3  /**< the member advertises no health (non-wkd peer) */
+#define WKD_HEALTH_ENUM_(name, value, text) WKD_HEALTH_##name = value,
+  WKD_HEALTH_MAP(WKD_HEALTH_ENUM_)
+#undef WKD_HEALTH_ENUM_
 } wkd_health;
 
 /**

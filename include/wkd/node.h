@@ -37,6 +37,7 @@
 #include "wkd/common.h"
 #include "wkd/config.h"
 #include "wkd/member.h"
+#include "wkd/stats.h"
 #include "wkd/status.h"
 
 WKD_BEGIN_DECL
@@ -146,43 +147,6 @@ WKD_API wkd_status wkd_node_set_health(wkd_node_t* node, wkd_health health, cons
  */
 WKD_API wkd_status wkd_node_fire_event(wkd_node_t* node, const char* name, const uint8_t* payload, size_t len,
                                        bool coalesce, wkd_error* err);
-
-/** Counters of a node (sized output struct). */
-typedef struct wkd_stats {
-  uint32_t struct_size;          /**< in: sizeof(wkd_stats) */
-  uint64_t packets_in;           /**< UDP datagrams received */
-  uint64_t packets_out;          /**< UDP datagrams sent */
-  uint64_t bytes_in;             /**< UDP and TCP bytes received */
-  uint64_t bytes_out;            /**< UDP and TCP bytes sent */
-  uint64_t streams_in;           /**< TCP connections accepted */
-  uint64_t streams_out;          /**< TCP connections dialled */
-  uint64_t drops_total;          /**< inputs dropped for any reason below */
-  uint64_t drops_malformed;      /**< undecodable: truncated, bad msgpack, bad lengths, ... */
-  uint64_t drops_decrypt;        /**< no key decrypted it, or plaintext refused */
-  uint64_t drops_checksum;       /**< CRC mismatch */
-  uint64_t drops_label;          /**< wrong or malformed cluster label */
-  uint64_t drops_unknown_type;   /**< unknown message type */
-  uint64_t drops_oversized;      /**< over a size limit */
-  uint64_t drops_queue_full;     /**< receive queue full */
-  uint64_t drops_socket;         /**< socket errors on receive */
-  uint64_t probes;               /**< probes started */
-  uint64_t probe_failures;       /**< probes with no ack, direct or indirect */
-  uint64_t indirect_probes;      /**< indirect ping requests sent */
-  uint64_t suspicions;           /**< members this node suspected */
-  uint64_t refutations;          /**< suspicions of this node it refuted */
-  uint64_t push_pulls;           /**< push/pull exchanges completed */
-  uint64_t gossip_messages;      /**< broadcasts sent (each retransmission counts) */
-  uint32_t members_alive;        /**< other members alive or leaving (this node not counted) */
-  uint32_t members_suspect;      /**< other members suspected */
-  uint32_t members_failed;       /**< members declared failed, until reaped */
-  uint32_t members_left;         /**< members that left, until reaped */
-  uint32_t health_score;         /**< Lifeguard local health awareness, 0 = healthy */
-  uint32_t incarnation;          /**< this node's incarnation */
-  /* New fields are appended here only. */
-} wkd_stats;
-
-#define WKD_STATS_INIT \
-  {sizeof(wkd_stats), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
 
 /**
  * Reads the node's counters, as the loop published them after its latest

@@ -35,13 +35,19 @@
 
 WKD_BEGIN_DECL
 
+/* XX(NAME, value): what a watch follows. Values are never renumbered. */
+#define WKD_WATCH_KIND_MAP(XX)                                                            \
+  XX(MEMBERS, 0)         /* every member */                                               \
+  XX(GROUP, 1)           /* members of the group spec.name */                             \
+  XX(SERVICE, 2)         /* reserved: instances of a service (WKD_E_NOTSUP for now) */    \
+  XX(SERVICE_HEALTHY, 3) /* reserved: healthy instances (WKD_E_NOTSUP for now) */         \
+  XX(USER_EVENTS, 4)     /* user events; spec.name filters by event name (NULL = all) */
+
 /** What a watch follows. */
 typedef enum wkd_watch_kind {
-  WKD_WATCH_MEMBERS = 0,         /**< every member */
-  WKD_WATCH_GROUP = 1,           /**< members of the group spec.name */
-  WKD_WATCH_SERVICE = 2,         /**< reserved: instances of a service (WKD_E_NOTSUP for now) */
-  WKD_WATCH_SERVICE_HEALTHY = 3, /**< reserved: healthy instances (WKD_E_NOTSUP for now) */
-  WKD_WATCH_USER_EVENTS = 4      /**< user events; spec.name filters by event name (NULL = all) */
+#define WKD_WATCH_KIND_ENUM_(name, value) WKD_WATCH_##name = value,
+  WKD_WATCH_KIND_MAP(WKD_WATCH_KIND_ENUM_)
+#undef WKD_WATCH_KIND_ENUM_
 } wkd_watch_kind;
 
 /** Watch flags. */
@@ -59,16 +65,25 @@ typedef struct wkd_watch_spec {
 
 #define WKD_WATCH_SPEC_INIT {sizeof(wkd_watch_spec), WKD_WATCH_MEMBERS, NULL, 0u, 0u}
 
+/*
+ * XX(NAME, value, name text): the kind of an event. Values are never
+ * renumbered; wkd_event_type_name() returns the text.
+ */
+#define WKD_EVENT_TYPE_MAP(XX)                                                                \
+  XX(MEMBER_JOINED, 0, "member-joined")   /* a member appeared or came back alive */          \
+  XX(MEMBER_UPDATED, 1, "member-updated") /* its identity, tags or health changed */          \
+  XX(MEMBER_SUSPECT, 2, "member-suspect") /* it missed probes */                              \
+  XX(MEMBER_FAILED, 3, "member-failed")   /* declared failed */                               \
+  XX(MEMBER_LEFT, 4, "member-left")       /* left gracefully */                               \
+  XX(MEMBER_REAPED, 5, "member-reaped")   /* forgotten after the reconnect or tombstone timeout */ \
+  XX(USER, 6, "user")                     /* a user event (wkd_node_fire_event, serf event) */ \
+  XX(OVERFLOW, 7, "overflow")             /* the pulled queue dropped events; resynchronise */
+
 /** Kind of an event. */
 typedef enum wkd_event_type {
-  WKD_EVENT_MEMBER_JOINED = 0,  /**< a member appeared or came back alive */
-  WKD_EVENT_MEMBER_UPDATED = 1, /**< its identity, tags or health changed */
-  WKD_EVENT_MEMBER_SUSPECT = 2, /**< it missed probes */
-  WKD_EVENT_MEMBER_FAILED = 3,  /**< declared failed */
-  WKD_EVENT_MEMBER_LEFT = 4,    /**< left gracefully */
-  WKD_EVENT_MEMBER_REAPED = 5,  /**< forgotten after the reconnect or tombstone timeout */
-  WKD_EVENT_USER = 6,           /**< a user event (wkd_node_fire_event, serf event) */
-  WKD_EVENT_OVERFLOW = 7        /**< the pulled queue dropped events; resynchronise */
+#define WKD_EVENT_TYPE_ENUM_(name, value, text) WKD_EVENT_##name = value,
+  WKD_EVENT_TYPE_MAP(WKD_EVENT_TYPE_ENUM_)
+#undef WKD_EVENT_TYPE_ENUM_
 } wkd_event_type;
 
 /** Callback of a callback watch; ev is borrowed for the call only. */

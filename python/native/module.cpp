@@ -381,15 +381,8 @@ class Node {
     wkd_stats s = WKD_STATS_INIT;
     check(wkd_node_stats(&s, u.get(), &err.e), err);
     py::dict d;
-#define WKD_PY_STAT(f) d[#f] = s.f;
-    WKD_PY_STAT(packets_in) WKD_PY_STAT(packets_out) WKD_PY_STAT(bytes_in) WKD_PY_STAT(bytes_out)
-    WKD_PY_STAT(streams_in) WKD_PY_STAT(streams_out) WKD_PY_STAT(drops_total) WKD_PY_STAT(drops_malformed)
-    WKD_PY_STAT(drops_decrypt) WKD_PY_STAT(drops_checksum) WKD_PY_STAT(drops_label)
-    WKD_PY_STAT(drops_unknown_type) WKD_PY_STAT(drops_oversized) WKD_PY_STAT(drops_queue_full)
-    WKD_PY_STAT(drops_socket) WKD_PY_STAT(probes) WKD_PY_STAT(probe_failures) WKD_PY_STAT(indirect_probes)
-    WKD_PY_STAT(suspicions) WKD_PY_STAT(refutations) WKD_PY_STAT(push_pulls) WKD_PY_STAT(gossip_messages)
-    WKD_PY_STAT(members_alive) WKD_PY_STAT(members_suspect) WKD_PY_STAT(members_failed)
-    WKD_PY_STAT(members_left) WKD_PY_STAT(health_score) WKD_PY_STAT(incarnation)
+#define WKD_PY_STAT(type, name, kind, help) d[#name] = s.name;
+    WKD_STATS_MAP(WKD_PY_STAT)
 #undef WKD_PY_STAT
     return d;
   }
@@ -559,6 +552,27 @@ std::unique_ptr<Watch> Node::watch(int kind, const std::optional<std::string>& n
   return std::make_unique<Watch>(w);
 }
 
+// The library's constant table (wkd/constants.h): (group, name, value, text)
+// for every named constant, read from the loaded library.
+py::list constants() {
+  py::list out;
+  wkd_constant_info c = WKD_CONSTANT_INFO_INIT;
+  for (size_t i = 0; wkd_constant_at(&c, i, nullptr) == WKD_OK; ++i) {
+    out.append(py::make_tuple(utf8(c.group), utf8(c.name), c.value, utf8(c.text)));
+  }
+  return out;
+}
+
+// The library's list of wkd_stats fields: (name, kind, help) in order.
+py::list stats_fields() {
+  py::list out;
+  wkd_stat_info f = WKD_STAT_INFO_INIT;
+  for (size_t i = 0; wkd_stats_describe(&f, i, nullptr) == WKD_OK; ++i) {
+    out.append(py::make_tuple(utf8(f.name), utf8(f.kind), utf8(f.help)));
+  }
+  return out;
+}
+
 }  // namespace
 
 PYBIND11_MODULE(_native, m) {
@@ -575,6 +589,8 @@ PYBIND11_MODULE(_native, m) {
   m.def("member_state_name", [](int s) { return utf8(wkd_member_state_name(static_cast<wkd_member_state>(s))); });
   m.def("health_name", [](int h) { return utf8(wkd_health_name(static_cast<wkd_health>(h))); });
   m.def("event_type_name", [](int t) { return utf8(wkd_event_type_name(static_cast<wkd_event_type>(t))); });
+  m.def("constants", &constants);
+  m.def("stats_fields", &stats_fields);
   m.def("option_lookup", &option_lookup, py::arg("name"));
   m.def("option_describe", &option_describe, py::arg("id"));
 

@@ -1,6 +1,9 @@
 #include "agent/metrics.hpp"
 
+#include <cctype>
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 
 namespace wkd::agent {
 
@@ -53,6 +56,92 @@ class Writer {
   std::string out_;
 };
 
+// How each WKD_STATS_MAP field is exposed: as its own metric, or as one
+// labelled sample of a family (family_help set on the family's first row).
+// The TYPE line follows the field's kind in the list. A field the list
+// gains must get a row here: the static_asserts below fail otherwise.
+struct StatMetric {
+  const char* field;
+  const char* metric;       // nullptr: not exported (drops_total is the sum of the reasons)
+  const char* label;        // nullptr: an unlabelled metric
+  const char* family_help;  // labelled families: the family's HELP, on its first row
+};
+
+constexpr StatMetric kStatMetrics[] = {
+    {"packets_in", "wkd_packets_received_total", nullptr, nullptr},
+    {"packets_out", "wkd_packets_sent_total", nullptr, nullptr},
+    {"bytes_in", "wkd_bytes_received_total", nullptr, nullptr},
+    {"bytes_out", "wkd_bytes_sent_total", nullptr, nullptr},
+    {"streams_in", "wkd_streams_accepted_total", nullptr, nullptr},
+    {"streams_out", "wkd_streams_dialled_total", nullptr, nullptr},
+    {"drops_total", nullptr, nullptr, nullptr},
+    {"drops_malformed", "wkd_dropped_total", "reason=\"malformed\"", "Inbound messages dropped, by reason."},
+    {"drops_decrypt", "wkd_dropped_total", "reason=\"decrypt\"", nullptr},
+    {"drops_checksum", "wkd_dropped_total", "reason=\"checksum\"", nullptr},
+    {"drops_label", "wkd_dropped_total", "reason=\"label\"", nullptr},
+    {"drops_unknown_type", "wkd_dropped_total", "reason=\"unknown_type\"", nullptr},
+    {"drops_oversized", "wkd_dropped_total", "reason=\"oversized\"", nullptr},
+    {"drops_queue_full", "wkd_dropped_total", "reason=\"queue_full\"", nullptr},
+    {"drops_socket", "wkd_dropped_total", "reason=\"socket\"", nullptr},
+    {"probes", "wkd_probes_total", nullptr, nullptr},
+    {"probe_failures", "wkd_probe_failures_total", nullptr, nullptr},
+    {"indirect_probes", "wkd_indirect_probes_total", nullptr, nullptr},
+    {"suspicions", "wkd_suspicions_total", nullptr, nullptr},
+    {"refutations", "wkd_refutations_total", nullptr, nullptr},
+    {"push_pulls", "wkd_push_pulls_total", nullptr, nullptr},
+    {"gossip_messages", "wkd_gossip_messages_total", nullptr, nullptr},
+    // members_alive counts the leaving ones too: the sample is alive minus
+    // leaving, and a "leaving" sample follows (prometheus_text).
+    {"members_alive", "wkd_members", "state=\"alive\"", "Other members by state, as this node sees them."},
+    {"members_suspect", "wkd_members", "state=\"suspect\"", nullptr},
+    {"members_failed", "wkd_members", "state=\"failed\"", nullptr},
+    {"members_left", "wkd_members", "state=\"left\"", nullptr},
+    {"health_score", "wkd_awareness", nullptr, nullptr},
+    {"incarnation", "wkd_incarnation", nullptr, nullptr},
+};
+
+constexpr bool same(const char* a, const char* b) { return std::string_view(a) == std::string_view(b); }
+
+constexpr std::size_t metric_index(const char* field) {
+  for (std::size_t i = 0; i < std::size(kStatMetrics); ++i) {
+    if (same(kStatMetrics[i].field, field)) return i;
+  }
+  return std::size(kStatMetrics);
+}
+
+#define WKD_AGENT_STAT_COVERED_(type, name, kind, help)                                        \
+  static_assert(metric_index(#name) < std::size(kStatMetrics),                                 \
+                "wkd_stats field " #name " (WKD_STATS_MAP) has no row in kStatMetrics");
+WKD_STATS_MAP(WKD_AGENT_STAT_COVERED_)
+#undef WKD_AGENT_STAT_COVERED_
+#define WKD_AGENT_STAT_ONE_(type, name, kind, help) +1
+static_assert(std::size(kStatMetrics) == 0 WKD_STATS_MAP(WKD_AGENT_STAT_ONE_),
+              "kStatMetrics has a row for a field WKD_STATS_MAP no longer lists");
+#undef WKD_AGENT_STAT_ONE_
+
+// The node's counters, in WKD_STATS_MAP's order, each with the list's help
+// text (capitalised, with a full stop) and kind.
+void write_stats(Writer& w, const runtime::NodeStats& s) {
+  runtime::for_each_stat(s, [&](const char* field, std::uint64_t v, const char* help, bool counter) {
+    const StatMetric& m = kStatMetrics[metric_index(field)];
+    if (m.metric == nullptr) return;
+    const char* type = counter ? "counter" : "gauge";
+    if (m.label == nullptr) {
+      std::string text = help;
+      if (!text.empty()) text[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(text[0])));
+      w.one(m.metric, type, (text + ".").c_str(), v);
+      return;
+    }
+    if (m.family_help != nullptr) w.family(m.metric, type, m.family_help);
+    if (same(field, "members_alive")) {
+      w.sample(m.metric, m.label, v - s.members_leaving);
+      w.sample(m.metric, "state=\"leaving\"", s.members_leaving);
+      return;
+    }
+    w.sample(m.metric, m.label, v);
+  });
+}
+
 }  // namespace
 
 std::string prometheus_text(const MetricsInputs& in) {
@@ -61,42 +150,9 @@ std::string prometheus_text(const MetricsInputs& in) {
   w.family("wkd_agent_info", "gauge", "Constant 1, labelled with the node name and the wkd version.");
   w.sample("wkd_agent_info", "node=\"" + label_value(in.node) + "\",version=\"" + label_value(in.version) + "\"", 1);
 
-  w.one("wkd_packets_received_total", "counter", "UDP datagrams received.", s.packets_in);
-  w.one("wkd_packets_sent_total", "counter", "UDP datagrams sent.", s.packets_out);
-  w.one("wkd_bytes_received_total", "counter", "Bytes received over UDP and TCP.", s.bytes_in);
-  w.one("wkd_bytes_sent_total", "counter", "Bytes sent over UDP and TCP.", s.bytes_out);
-  w.one("wkd_streams_accepted_total", "counter", "TCP streams accepted (push/pull, TCP pings).", s.streams_in);
-  w.one("wkd_streams_dialled_total", "counter", "TCP streams dialled.", s.streams_out);
-
-  w.family("wkd_dropped_total", "counter", "Inbound messages dropped, by reason.");
-  w.sample("wkd_dropped_total", "reason=\"malformed\"", s.drops_malformed);
-  w.sample("wkd_dropped_total", "reason=\"decrypt\"", s.drops_decrypt);
-  w.sample("wkd_dropped_total", "reason=\"checksum\"", s.drops_checksum);
-  w.sample("wkd_dropped_total", "reason=\"label\"", s.drops_label);
-  w.sample("wkd_dropped_total", "reason=\"unknown_type\"", s.drops_unknown_type);
-  w.sample("wkd_dropped_total", "reason=\"oversized\"", s.drops_oversized);
-  w.sample("wkd_dropped_total", "reason=\"queue_full\"", s.drops_queue_full);
-  w.sample("wkd_dropped_total", "reason=\"socket\"", s.drops_socket);
-
-  w.one("wkd_probes_total", "counter", "Failure-detector probes started.", s.probes);
-  w.one("wkd_probe_failures_total", "counter", "Probes that got no ack.", s.probe_failures);
-  w.one("wkd_indirect_probes_total", "counter", "Indirect probe requests sent.", s.indirect_probes);
-  w.one("wkd_suspicions_total", "counter", "Members this node suspected.", s.suspicions);
-  w.one("wkd_refutations_total", "counter", "Times this node refuted a suspicion of itself.", s.refutations);
-  w.one("wkd_push_pulls_total", "counter", "Push/pull state exchanges.", s.push_pulls);
-  w.one("wkd_gossip_messages_total", "counter", "Gossip messages sent.", s.gossip_messages);
-
-  w.family("wkd_members", "gauge", "Other members by state, as this node sees them.");
-  w.sample("wkd_members", "state=\"alive\"", s.members_alive - s.members_leaving);
-  w.sample("wkd_members", "state=\"leaving\"", s.members_leaving);
-  w.sample("wkd_members", "state=\"suspect\"", s.members_suspect);
-  w.sample("wkd_members", "state=\"failed\"", s.members_failed);
-  w.sample("wkd_members", "state=\"left\"", s.members_left);
-
-  w.one("wkd_awareness", "gauge", "Lifeguard local health score (0 is healthy).", s.health_score);
+  write_stats(w, s);
   w.one("wkd_awareness_max", "gauge", "The awareness score's maximum multiplier.",
         static_cast<std::uint64_t>(in.awareness_max));
-  w.one("wkd_incarnation", "gauge", "This node's incarnation number.", s.incarnation);
   w.one("wkd_http_requests_total", "counter", "HTTP API requests answered.", in.http_requests);
   w.one("wkd_http_connections", "gauge", "Open HTTP API connections.", in.http_connections);
   return w.take();

@@ -157,32 +157,25 @@ WKD_API uint64_t wkd_members_version(const wkd_members_t* members) {
 }
 
 WKD_API const char* wkd_member_state_name(wkd_member_state state) {
-  switch (state) {
-    case WKD_MEMBER_ALIVE:
-      return "alive";
-    case WKD_MEMBER_SUSPECT:
-      return "suspect";
-    case WKD_MEMBER_FAILED:
-      return "failed";
-    case WKD_MEMBER_LEFT:
-      return "left";
-    case WKD_MEMBER_LEAVING:
-      return "leaving";
+  switch (wkd::capi::raw_enum(state)) {
+#define WKD_CAPI_STATE_NAME_(name, value, text) \
+  case WKD_MEMBER_##name:                       \
+    return text;
+    WKD_MEMBER_STATE_MAP(WKD_CAPI_STATE_NAME_)
+#undef WKD_CAPI_STATE_NAME_
   }
   return "unknown";
 }
 
 WKD_API const char* wkd_health_name(wkd_health health) {
-  switch (health) {
-    case WKD_HEALTH_PASSING:
-      return "passing";
-    case WKD_HEALTH_WARNING:
-      return "warning";
-    case WKD_HEALTH_CRITICAL:
-      return "critical";
-    default:
-      return "unknown";
+  switch (wkd::capi::raw_enum(health)) {
+#define WKD_CAPI_HEALTH_NAME_(name, value, text) \
+  case WKD_HEALTH_##name:                        \
+    return text;
+    WKD_HEALTH_MAP(WKD_CAPI_HEALTH_NAME_)
+#undef WKD_CAPI_HEALTH_NAME_
   }
+  return "unknown";
 }
 
 }  // extern "C"

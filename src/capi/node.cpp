@@ -202,34 +202,9 @@ WKD_API wkd_status wkd_node_stats(wkd_stats* out, const wkd_node_t* node, wkd_er
     const runtime::NodeStats s = n->stats();
     wkd_stats full{};
     full.struct_size = sizeof(full);
-    full.packets_in = s.packets_in;
-    full.packets_out = s.packets_out;
-    full.bytes_in = s.bytes_in;
-    full.bytes_out = s.bytes_out;
-    full.streams_in = s.streams_in;
-    full.streams_out = s.streams_out;
-    full.drops_total = s.drops_total;
-    full.drops_malformed = s.drops_malformed;
-    full.drops_decrypt = s.drops_decrypt;
-    full.drops_checksum = s.drops_checksum;
-    full.drops_label = s.drops_label;
-    full.drops_unknown_type = s.drops_unknown_type;
-    full.drops_oversized = s.drops_oversized;
-    full.drops_queue_full = s.drops_queue_full;
-    full.drops_socket = s.drops_socket;
-    full.probes = s.probes;
-    full.probe_failures = s.probe_failures;
-    full.indirect_probes = s.indirect_probes;
-    full.suspicions = s.suspicions;
-    full.refutations = s.refutations;
-    full.push_pulls = s.push_pulls;
-    full.gossip_messages = s.gossip_messages;
-    full.members_alive = s.members_alive;
-    full.members_suspect = s.members_suspect;
-    full.members_failed = s.members_failed;
-    full.members_left = s.members_left;
-    full.health_score = s.health_score;
-    full.incarnation = s.incarnation;
+#define WKD_CAPI_STAT_COPY_(type, name, kind, help) full.name = s.name;
+    WKD_STATS_MAP(WKD_CAPI_STAT_COPY_)
+#undef WKD_CAPI_STAT_COPY_
     copy_sized(out, full);
     return WKD_OK;
   });

@@ -142,23 +142,12 @@ WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload
 }
 
 WKD_API const char* wkd_event_type_name(wkd_event_type type) {
-  switch (type) {
-    case WKD_EVENT_MEMBER_JOINED:
-      return "member-joined";
-    case WKD_EVENT_MEMBER_UPDATED:
-      return "member-updated";
-    case WKD_EVENT_MEMBER_SUSPECT:
-      return "member-suspect";
-    case WKD_EVENT_MEMBER_FAILED:
-      return "member-failed";
-    case WKD_EVENT_MEMBER_LEFT:
-      return "member-left";
-    case WKD_EVENT_MEMBER_REAPED:
-      return "member-reaped";
-    case WKD_EVENT_USER:
-      return "user";
-    case WKD_EVENT_OVERFLOW:
-      return "overflow";
+  switch (wkd::capi::raw_enum(type)) {
+#define WKD_CAPI_EVENT_NAME_(name, value, text) \
+  case WKD_EVENT_##name:                        \
+    return text;
+    WKD_EVENT_TYPE_MAP(WKD_CAPI_EVENT_NAME_)
+#undef WKD_CAPI_EVENT_NAME_
   }
   return "unknown";
 }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/log.hpp"
+#include "common/option_table.hpp"
 #include "common/result.hpp"
 #include "core/core.hpp"
 #include "runtime/errors.hpp"
@@ -49,7 +50,8 @@ struct NodeOptions {
   Address advertise;          // unset = the bound address
   wire::Keyring keyring;      // empty = no encryption
   std::uint64_t rng_seed = 0; // 0 = from the OS
-  std::size_t event_queue_capacity = 4096;
+  std::size_t event_queue_capacity =
+      static_cast<std::size_t>(options::preset_value(options::Key::EVENT_QUEUE_CAPACITY, options::Preset::lan));
   serf::Identity identity;    // advertised from start
   LogLevel log_level = LogLevel::warn;
   LogFn log;                  // null = stderr

@@ -1,21 +1,36 @@
-// The counters of one node, as the publisher hands them out (wkd_stats).
+// runtime::NodeStats — a node's counters as the loop publishes them: the
+// fields of WKD_STATS_MAP (wkd/stats.h), the one list of the counters, so
+// the C struct, this struct, the agent's metrics and the bindings cannot
+// disagree on which counters exist. Publisher::publish_stats() fills it.
 #pragma once
 
 #include <cstdint>
 
+#include "wkd/stats.h"
+
 namespace wkd::runtime {
 
 struct NodeStats {
-  std::uint64_t packets_in = 0, packets_out = 0, bytes_in = 0, bytes_out = 0;
-  std::uint64_t streams_in = 0, streams_out = 0;
-  std::uint64_t drops_total = 0, drops_malformed = 0, drops_decrypt = 0, drops_checksum = 0, drops_label = 0,
-                drops_unknown_type = 0, drops_oversized = 0, drops_queue_full = 0, drops_socket = 0;
-  std::uint64_t probes = 0, probe_failures = 0, indirect_probes = 0, suspicions = 0, refutations = 0,
-                push_pulls = 0, gossip_messages = 0;
-  // Other members by state; members_alive counts the leaving ones too (as
-  // the C API's wkd_node_stats does), members_leaving those alone.
-  std::uint32_t members_alive = 0, members_leaving = 0, members_suspect = 0, members_failed = 0, members_left = 0;
-  std::uint32_t health_score = 0, incarnation = 0;
+#define WKD_RUNTIME_STAT_FIELD_(type, name, kind, help) type name = 0;
+  WKD_STATS_MAP(WKD_RUNTIME_STAT_FIELD_)
+#undef WKD_RUNTIME_STAT_FIELD_
+  // Beyond the C list: members_alive counts the leaving members too (as
+  // wkd_node_stats does), members_leaving those alone.
+  std::uint32_t members_leaving = 0;
 };
+
+// Calls fn(name, value, help, is_counter) for each WKD_STATS_MAP field of s,
+// in the list's order.
+template <class Fn>
+void for_each_stat(const NodeStats& s, Fn&& fn) {
+#define WKD_RUNTIME_STAT_VISIT_(type, name, kind, help) \
+  fn(#name, static_cast<std::uint64_t>(s.name), help, WKD_RUNTIME_STAT_IS_##kind);
+#define WKD_RUNTIME_STAT_IS_COUNTER true
+#define WKD_RUNTIME_STAT_IS_GAUGE false
+  WKD_STATS_MAP(WKD_RUNTIME_STAT_VISIT_)
+#undef WKD_RUNTIME_STAT_IS_GAUGE
+#undef WKD_RUNTIME_STAT_IS_COUNTER
+#undef WKD_RUNTIME_STAT_VISIT_
+}
 
 }  // namespace wkd::runtime

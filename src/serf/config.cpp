@@ -1,7 +1,38 @@
 // Serf layer configuration checks and error names (see config.hpp).
 #include "serf/config.hpp"
 
+#include "common/option_binding.hpp"
+
 namespace wkd::serf {
+
+namespace {
+
+using options::Key;
+using B = options::Binding<Config>;
+
+// Which field each serf-layer option of the table sets.
+constexpr B kBindings[] = {
+    B::ms(Key::RECONNECT_INTERVAL_MS, &Config::reconnect_interval),
+    B::ms(Key::RECONNECT_TIMEOUT_MS, &Config::reconnect_timeout),
+    B::ms(Key::TOMBSTONE_TIMEOUT_MS, &Config::tombstone_timeout),
+    B::bytes(Key::USER_EVENT_SIZE_LIMIT, &Config::user_event_size_limit),
+    B::ms(Key::LEAVE_PROPAGATE_DELAY_MS, &Config::leave_propagate_delay),
+};
+
+}  // namespace
+
+Config::Config() { options::apply_preset(*this, kBindings, options::Preset::lan); }
+
+Config Config::preset(options::Preset p) {
+  Config c;
+  c.memberlist = swim::Config::preset(p);
+  options::apply_preset(c, kBindings, p);
+  return c;
+}
+
+bool set_option(Config& c, options::Key key, std::int64_t value) {
+  return options::set_bound(c, kBindings, key, value) || swim::set_option(c.memberlist, key, value);
+}
 
 const char* err_name(Err e) noexcept {
   switch (e) {

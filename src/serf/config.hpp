@@ -40,15 +40,21 @@ const char* err_name(Err e) noexcept;
 // serf.go), whatever the configured limit.
 inline constexpr std::size_t kUserEventSizeCap = 9 * 1024;
 
+// The serf-layer fields bound to options of wkd/config.h take their
+// values from the option table (see serf/config.cpp): a Config starts with
+// the LAN preset's, and Config::preset() gives another preset's.
 struct Config {
-  swim::Config memberlist = swim::Config::lan();
+  Config();
+  static Config preset(options::Preset p);
+
+  swim::Config memberlist;
   wire::Tags tags;
 
   // Leave: how long to wait for the leave intent to be gossiped (and for
   // memberlist's own leave broadcast), then how long to linger before
   // reporting the leave done.
   Duration broadcast_timeout = seconds(5);
-  Duration leave_propagate_delay = seconds(1);
+  Duration leave_propagate_delay{};
 
   // Dedup rings for user events and queries (slots, indexed by LTime).
   std::size_t event_buffer = 512;
@@ -57,9 +63,9 @@ struct Config {
   // Housekeeping: reap failed/left members and stale intents; reconnect.
   Duration reap_interval = seconds(15);
   Duration recent_intent_timeout = std::chrono::minutes(5);
-  Duration reconnect_interval = seconds(30);
-  Duration reconnect_timeout = std::chrono::hours(24);
-  Duration tombstone_timeout = std::chrono::hours(24);
+  Duration reconnect_interval{};
+  Duration reconnect_timeout{};
+  Duration tombstone_timeout{};
   Duration flap_timeout = seconds(60);
 
   // Broadcast queue depth: warn at, prune beyond (min_queue_depth > 0 makes
@@ -73,7 +79,7 @@ struct Config {
   int query_timeout_mult = 16;
   std::size_t query_response_size_limit = 1024;
   std::size_t query_size_limit = 1024;
-  std::size_t user_event_size_limit = 512;
+  std::size_t user_event_size_limit = 0;
 
   // Clocks saved by an earlier run (the agent's snapshot): start() witnesses
   // them, and user events and queries at or below the saved times are not
@@ -87,6 +93,10 @@ struct Config {
 
   std::uint8_t protocol_version() const noexcept { return memberlist.vsn.dcur; }
 };
+
+// Sets the field an option of the table is bound to, here or in
+// memberlist; false when the option is not one of the engine's.
+bool set_option(Config& c, options::Key key, std::int64_t value);
 
 // "" or a message naming the knob that cannot work (also runs
 // swim::validate on the memberlist part).

@@ -1,36 +1,57 @@
 #include "swim/config.hpp"
 
+#include "common/option_binding.hpp"
+
 namespace wkd::swim {
 
-Config Config::lan() { return Config{}; }
+namespace {
 
-Config Config::wan() {
+using options::Key;
+using B = options::Binding<Config>;
+
+// Which field each memberlist option of the table sets.
+constexpr B kBindings[] = {
+    B::ms(Key::PROBE_INTERVAL_MS, &Config::probe_interval),
+    B::ms(Key::PROBE_TIMEOUT_MS, &Config::probe_timeout),
+    B::num(Key::INDIRECT_CHECKS, &Config::indirect_checks),
+    B::num(Key::SUSPICION_MULT, &Config::suspicion_mult),
+    B::num(Key::SUSPICION_MAX_TIMEOUT_MULT, &Config::suspicion_max_timeout_mult),
+    B::num(Key::AWARENESS_MAX_MULTIPLIER, &Config::awareness_max_multiplier),
+    B::boolean(Key::DISABLE_TCP_PINGS, &Config::disable_tcp_pings),
+    B::ms(Key::TCP_TIMEOUT_MS, &Config::tcp_timeout),
+    B::boolean(Key::VERIFY_BEFORE_DEAD, &Config::verify_before_dead),
+    B::ms(Key::GOSSIP_INTERVAL_MS, &Config::gossip_interval),
+    B::num(Key::GOSSIP_NODES, &Config::gossip_nodes),
+    B::ms(Key::GOSSIP_TO_THE_DEAD_MS, &Config::gossip_to_the_dead_time),
+    B::num(Key::RETRANSMIT_MULT, &Config::retransmit_mult),
+    B::ms(Key::PUSH_PULL_INTERVAL_MS, &Config::push_pull_interval),
+    B::ms(Key::JOIN_SYNC_DELAY_MS, &Config::join_sync_delay),
+    B::bytes(Key::UDP_BUFFER_SIZE, &Config::udp_buffer_size),
+    B::boolean(Key::ENABLE_COMPRESSION, &Config::enable_compression),
+    B::boolean(Key::GOSSIP_VERIFY_INCOMING, &Config::gossip_verify_incoming),
+    B::boolean(Key::GOSSIP_VERIFY_OUTGOING, &Config::gossip_verify_outgoing),
+};
+
+}  // namespace
+
+Config::Config() {
+  options::apply_preset(*this, kBindings, options::Preset::lan);
+  set_option(*this, Key::LEGACY_INT_ENCODING, options::preset_value(Key::LEGACY_INT_ENCODING, options::Preset::lan));
+}
+
+Config Config::preset(options::Preset p) {
   Config c;
-  c.tcp_timeout = seconds(30);
-  c.suspicion_mult = 6;
-  c.push_pull_interval = seconds(60);
-  c.join_sync_delay = seconds(5);
-  c.probe_timeout = seconds(3);
-  c.probe_interval = seconds(5);
-  c.gossip_nodes = 4;
-  c.gossip_interval = milliseconds(500);
-  c.gossip_to_the_dead_time = seconds(60);
+  options::apply_preset(c, kBindings, p);
+  set_option(c, Key::LEGACY_INT_ENCODING, options::preset_value(Key::LEGACY_INT_ENCODING, p));
   return c;
 }
 
-Config Config::local() {
-  Config c;
-  c.tcp_timeout = seconds(1);
-  c.indirect_checks = 1;
-  c.retransmit_mult = 2;
-  c.suspicion_mult = 3;
-  c.push_pull_interval = seconds(15);
-  c.join_sync_delay = seconds(1);
-  c.probe_timeout = milliseconds(200);
-  c.probe_interval = seconds(1);
-  c.gossip_interval = milliseconds(100);
-  c.gossip_to_the_dead_time = seconds(15);
-  return c;
+bool set_option(Config& c, options::Key key, std::int64_t value) {
+  if (key == Key::LEGACY_INT_ENCODING) {
+    c.int_style = value != 0 ? wire::msgpack::IntStyle::legacy : wire::msgpack::IntStyle::v2;
+    return true;
+  }
+  return options::set_bound(c, kBindings, key, value);
 }
 
 std::string validate(const Config& c) {
@@ -44,15 +65,7 @@ std::string validate(const Config& c) {
   if (c.tcp_timeout <= Duration::zero()) return "tcp_timeout must be positive";
   if (c.push_pull_interval < Duration::zero()) return "push_pull_interval must not be negative";
   if (c.join_sync_delay < Duration::zero()) return "join_sync_delay must not be negative";
-  if (c.indirect_checks < 0 || c.indirect_checks > 64) return "indirect_checks must be in [0, 64]";
-  if (c.suspicion_mult < 1 || c.suspicion_mult > 100) return "suspicion_mult must be in [1, 100]";
-  if (c.suspicion_max_timeout_mult < 1 || c.suspicion_max_timeout_mult > 100)
-    return "suspicion_max_timeout_mult must be in [1, 100]";
-  if (c.awareness_max_multiplier < 1 || c.awareness_max_multiplier > 64)
-    return "awareness_max_multiplier must be in [1, 64]";
-  if (c.gossip_nodes < 0 || c.gossip_nodes > 64) return "gossip_nodes must be in [0, 64]";
-  if (c.retransmit_mult < 1 || c.retransmit_mult > 100) return "retransmit_mult must be in [1, 100]";
-  if (c.udp_buffer_size < 512 || c.udp_buffer_size > 65000) return "udp_buffer_size must be in [512, 65000]";
+  if (auto m = options::check_bounds(c, kBindings); !m.empty()) return m;
   if (c.label.size() > 255) return "label is longer than 255 bytes";
   return "";
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Dict, Mapping, Optional, Union
 
-from . import _native
+from . import _constants, _native
 
 __all__ = ["Preset", "LogLevel", "OptionInfo", "option_info", "build_config"]
 
@@ -26,7 +26,7 @@ class Preset(str, Enum):
     LOCAL = "local"
 
 
-_PRESET_IDS = {Preset.LAN: 0, Preset.WAN: 1, Preset.LOCAL: 2}
+_PRESET_IDS = {p: _constants.value("WKD_PRESET_" + p.name) for p in Preset}
 
 
 class LogLevel(str, Enum):
@@ -39,9 +39,12 @@ class LogLevel(str, Enum):
     OFF = "off"
 
 
-_LOG_LEVEL_IDS = {LogLevel.DEBUG: 0, LogLevel.INFO: 1, LogLevel.WARN: 2, LogLevel.ERROR: 3, LogLevel.OFF: 4}
+_LOG_LEVEL_IDS = {level: _constants.value("WKD_LOG_" + level.name) for level in LogLevel}
 
-_TYPE_NAMES = {0: "int", 1: "str", 2: "bool"}
+_OPTION_INT = _constants.value("WKD_OPTION_INT")
+_OPTION_STR = _constants.value("WKD_OPTION_STR")
+_OPTION_BOOL = _constants.value("WKD_OPTION_BOOL")
+_TYPE_NAMES = {_OPTION_INT: "int", _OPTION_STR: "str", _OPTION_BOOL: "bool"}
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
@@ -129,18 +132,18 @@ def build_config(
     for name, value in options.items():
         opt = resolved[name]
         kind = _native.option_describe(opt)["type"]
-        if kind == 0:  # INT
+        if kind == _OPTION_INT:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"option {name} must be an int, not {type(value).__name__}")
             if not _INT64_MIN <= value <= _INT64_MAX:
                 info = option_info(name)
                 raise ValueError(f"{name}: {value} is out of bounds [{info.min}, {info.max}]")
             cfg.set_int(opt, value)
-        elif kind == 1:  # STR
+        elif kind == _OPTION_STR:
             if value is not None and not isinstance(value, str):
                 raise TypeError(f"option {name} must be a str or None, not {type(value).__name__}")
             cfg.set_str(opt, value)
-        elif kind == 2:  # BOOL
+        elif kind == _OPTION_BOOL:
             if not isinstance(value, bool):
                 raise TypeError(f"option {name} must be a bool, not {type(value).__name__}")
             cfg.set_bool(opt, value)

@@ -10,7 +10,9 @@ exception message is the C library's message, and ``status`` /
 from __future__ import annotations
 
 import builtins
-from typing import Dict, Type
+from typing import Dict, Tuple, Type
+
+from . import _constants
 
 __all__ = [
     "WkdError",
@@ -33,6 +35,11 @@ __all__ = [
 ]
 
 
+def _status(name: str) -> Tuple[int, str]:
+    # The value the library gives the status, and its name.
+    return _constants.value(name), name
+
+
 class WkdError(Exception):
     """Base class of every error raised by wkd.
 
@@ -42,7 +49,7 @@ class WkdError(Exception):
         message: the C library's message.
     """
 
-    status: int = -99
+    status: int = _constants.value("WKD_E_INTERNAL")
     status_name: str = "WKD_E_INTERNAL"
 
     def __init__(self, message: str) -> None:
@@ -60,97 +67,97 @@ class WkdError(Exception):
 class InvalidArgumentError(WkdError, ValueError):
     """WKD_E_INVAL: an argument or option value was refused."""
 
-    status, status_name = -1, "WKD_E_INVAL"
+    status, status_name = _status("WKD_E_INVAL")
 
 
 class OutOfMemoryError(WkdError, MemoryError):
     """WKD_E_NOMEM."""
 
-    status, status_name = -2, "WKD_E_NOMEM"
+    status, status_name = _status("WKD_E_NOMEM")
 
 
 class ClosedError(WkdError, RuntimeError):
     """WKD_E_CLOSED: the node is closed."""
 
-    status, status_name = -3, "WKD_E_CLOSED"
+    status, status_name = _status("WKD_E_CLOSED")
 
 
 class TimeoutError(WkdError, builtins.TimeoutError):  # noqa: A001 - mirrors the builtin on purpose
     """WKD_E_TIMEOUT: the operation did not complete in time."""
 
-    status, status_name = -4, "WKD_E_TIMEOUT"
+    status, status_name = _status("WKD_E_TIMEOUT")
 
 
 class NotFoundError(WkdError, KeyError):
     """WKD_E_NOTFOUND."""
 
-    status, status_name = -5, "WKD_E_NOTFOUND"
+    status, status_name = _status("WKD_E_NOTFOUND")
 
 
 class AlreadyExistsError(WkdError, ValueError):
     """WKD_E_EXISTS."""
 
-    status, status_name = -6, "WKD_E_EXISTS"
+    status, status_name = _status("WKD_E_EXISTS")
 
 
 class StateError(WkdError, RuntimeError):
     """WKD_E_STATE: the operation is not valid in the current state."""
 
-    status, status_name = -7, "WKD_E_STATE"
+    status, status_name = _status("WKD_E_STATE")
 
 
 class AddressInUseError(WkdError, OSError):
     """WKD_E_ADDRINUSE: the bind address is taken."""
 
-    status, status_name = -8, "WKD_E_ADDRINUSE"
+    status, status_name = _status("WKD_E_ADDRINUSE")
 
 
 class WkdIOError(WkdError, OSError):
     """WKD_E_IO: a socket or other I/O error."""
 
-    status, status_name = -9, "WKD_E_IO"
+    status, status_name = _status("WKD_E_IO")
 
 
 class ProtocolError(WkdError, RuntimeError):
     """WKD_E_PROTO: protocol error or incompatible peer."""
 
-    status, status_name = -10, "WKD_E_PROTO"
+    status, status_name = _status("WKD_E_PROTO")
 
 
 class CanceledError(WkdError, RuntimeError):
     """WKD_E_CANCELED: the watch was cancelled or its node closed."""
 
-    status, status_name = -11, "WKD_E_CANCELED"
+    status, status_name = _status("WKD_E_CANCELED")
 
 
 class LoopThreadError(WkdError, RuntimeError):
     """WKD_E_LOOPTHREAD: a blocking call on the node's loop thread."""
 
-    status, status_name = -12, "WKD_E_LOOPTHREAD"
+    status, status_name = _status("WKD_E_LOOPTHREAD")
 
 
 class OverflowError(WkdError, builtins.OverflowError):  # noqa: A001
     """WKD_E_OVERFLOW: an event queue overflowed."""
 
-    status, status_name = -13, "WKD_E_OVERFLOW"
+    status, status_name = _status("WKD_E_OVERFLOW")
 
 
 class NotSupportedError(WkdError, NotImplementedError):
     """WKD_E_NOTSUP: not supported by this build or not yet implemented."""
 
-    status, status_name = -14, "WKD_E_NOTSUP"
+    status, status_name = _status("WKD_E_NOTSUP")
 
 
 class TooBigError(WkdError, ValueError):
     """WKD_E_TOOBIG: a value exceeds a size limit."""
 
-    status, status_name = -15, "WKD_E_TOOBIG"
+    status, status_name = _status("WKD_E_TOOBIG")
 
 
 class InternalError(WkdError, RuntimeError):
     """WKD_E_INTERNAL."""
 
-    status, status_name = -99, "WKD_E_INTERNAL"
+    status, status_name = _status("WKD_E_INTERNAL")
 
 
 _BY_STATUS: Dict[int, Type[WkdError]] = {

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any, Tuple, Union
 
+from . import _constants
 from .members import Member
 
 __all__ = ["EventType", "MemberEvent", "UserEvent", "OverflowEvent", "Event", "MemberWatchEvent", "UserWatchEvent"]
@@ -24,8 +25,8 @@ class EventType(str, Enum):
     OVERFLOW = "overflow"  # the watch's queue dropped events; take a fresh snapshot
 
 
-# In the order of the C enum's values.
-_TYPES = tuple(EventType)
+# C value -> enum, through the names the library gives the values.
+_TYPES = {v: EventType(text) for v, text in _constants.texts("wkd_event_type").items()}
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Any, Dict, Mapping, Tuple
 
+from . import _constants
+
 __all__ = ["MemberState", "Health", "Member"]
 
 
@@ -29,9 +31,9 @@ class Health(str, Enum):
     UNKNOWN = "unknown"
 
 
-# In the order of the C enums' values.
-_STATES = tuple(MemberState)
-_HEALTHS = tuple(Health)
+# C value -> enum, through the names the library gives the values.
+_STATES = {v: MemberState(text) for v, text in _constants.texts("wkd_member_state").items()}
+_HEALTHS = {v: Health(text) for v, text in _constants.texts("wkd_health").items()}
 
 
 def _state(value: int) -> MemberState:
@@ -39,7 +41,7 @@ def _state(value: int) -> MemberState:
 
 
 def _health(value: int) -> Health:
-    return _HEALTHS[value] if 0 <= value < len(_HEALTHS) else Health.UNKNOWN
+    return _HEALTHS.get(value, Health.UNKNOWN)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from typing import Any, Iterable, List, Mapping, Optional, Union
 
-from . import _native
+from . import _constants, _native
 from ._duration import timeout_ms
 from .config import LogLevel, Preset, build_config
 from .keyring import Keyring
@@ -17,10 +17,12 @@ from .watch import Watch
 __all__ = ["Node"]
 
 _STATE_BITS = {s: 1 << i for i, s in enumerate(MemberState)}
-_HEALTH_IDS = {h: i for i, h in enumerate(Health)}
+_HEALTH_IDS = {Health(text): v for v, text in _constants.texts("wkd_health").items()}
 
 # wkd_watch_kind
-_WATCH_MEMBERS, _WATCH_GROUP, _WATCH_USER_EVENTS = 0, 1, 4
+_WATCH_MEMBERS = _constants.value("WKD_WATCH_MEMBERS")
+_WATCH_GROUP = _constants.value("WKD_WATCH_GROUP")
+_WATCH_USER_EVENTS = _constants.value("WKD_WATCH_USER_EVENTS")
 
 
 def _opt_str(value: Any, what: str) -> Optional[str]:

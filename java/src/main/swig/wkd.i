@@ -419,6 +419,33 @@ WKD_HANDLE(struct wkd_event)
   ~wkd_stats() { free($self); }
 }
 
+/* The library's tables of constants and of wkd_stats fields
+   (ConstantsTest checks the Java enums and Stats against them). */
+%immutable wkd_constant_info::group;
+%immutable wkd_constant_info::name;
+%immutable wkd_constant_info::text;
+%extend wkd_constant_info {
+  wkd_constant_info() {
+    wkd_constant_info init = WKD_CONSTANT_INFO_INIT;
+    wkd_constant_info* p = (wkd_constant_info*)malloc(sizeof *p);
+    if (p != NULL) *p = init;
+    return p;
+  }
+  ~wkd_constant_info() { free($self); }
+}
+%immutable wkd_stat_info::name;
+%immutable wkd_stat_info::kind;
+%immutable wkd_stat_info::help;
+%extend wkd_stat_info {
+  wkd_stat_info() {
+    wkd_stat_info init = WKD_STAT_INFO_INIT;
+    wkd_stat_info* p = (wkd_stat_info*)malloc(sizeof *p);
+    if (p != NULL) *p = init;
+    return p;
+  }
+  ~wkd_stat_info() { free($self); }
+}
+
 %immutable wkd_member_info::name;
 %immutable wkd_member_info::address;
 %immutable wkd_member_info::database_type;
@@ -579,6 +606,8 @@ WKD_HANDLE(struct wkd_event)
 %include "wkd/registration.h"
 %include "wkd/member.h"
 %include "wkd/watch.h"
+%include "wkd/stats.h"
 %include "wkd/node.h"
+%include "wkd/constants.h"
 %include "wkd/keyring.h"
 %include "wkd/sys/log.h"

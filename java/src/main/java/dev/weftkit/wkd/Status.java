@@ -1,26 +1,30 @@
 package dev.weftkit.wkd;
 
 import dev.weftkit.wkd.jni.WkdNative;
+import dev.weftkit.wkd.jni.wkd_status;
 
-/** The status codes of the C ABI (wkd/status.h), with their stable values. */
+/**
+ * The status codes of the C ABI (wkd/status.h), with the values SWIG generates from the header;
+ * ConstantsTest checks them against the loaded library.
+ */
 public enum Status {
-  OK(0),
-  E_INVAL(-1),
-  E_NOMEM(-2),
-  E_CLOSED(-3),
-  E_TIMEOUT(-4),
-  E_NOTFOUND(-5),
-  E_EXISTS(-6),
-  E_STATE(-7),
-  E_ADDRINUSE(-8),
-  E_IO(-9),
-  E_PROTO(-10),
-  E_CANCELED(-11),
-  E_LOOPTHREAD(-12),
-  E_OVERFLOW(-13),
-  E_NOTSUP(-14),
-  E_TOOBIG(-15),
-  E_INTERNAL(-99),
+  OK(wkd_status.WKD_OK),
+  E_INVAL(wkd_status.WKD_E_INVAL),
+  E_NOMEM(wkd_status.WKD_E_NOMEM),
+  E_CLOSED(wkd_status.WKD_E_CLOSED),
+  E_TIMEOUT(wkd_status.WKD_E_TIMEOUT),
+  E_NOTFOUND(wkd_status.WKD_E_NOTFOUND),
+  E_EXISTS(wkd_status.WKD_E_EXISTS),
+  E_STATE(wkd_status.WKD_E_STATE),
+  E_ADDRINUSE(wkd_status.WKD_E_ADDRINUSE),
+  E_IO(wkd_status.WKD_E_IO),
+  E_PROTO(wkd_status.WKD_E_PROTO),
+  E_CANCELED(wkd_status.WKD_E_CANCELED),
+  E_LOOPTHREAD(wkd_status.WKD_E_LOOPTHREAD),
+  E_OVERFLOW(wkd_status.WKD_E_OVERFLOW),
+  E_NOTSUP(wkd_status.WKD_E_NOTSUP),
+  E_TOOBIG(wkd_status.WKD_E_TOOBIG),
+  E_INTERNAL(wkd_status.WKD_E_INTERNAL),
   /** A value this binding does not know (a newer library). */
   UNKNOWN(Integer.MIN_VALUE);
 

@@ -1,0 +1,52 @@
+// Compile-only pin of every enumerated value and of the wkd_stats layout.
+// The public enums are generated from X-macro lists (WKD_STATUS_MAP, ...);
+// editing a list must never renumber a published value, move a field or
+// drop one. These assertions restate the published ABI on purpose: this
+// file is the one place where the values are written a second time, as the
+// check against the lists.
+#include <wkd.h>
+
+#include <cstddef>
+
+#define PIN(name, value) static_assert(name == (value), #name " changed value: the C ABI is broken");
+
+PIN(WKD_OK, 0) PIN(WKD_E_INVAL, -1) PIN(WKD_E_NOMEM, -2) PIN(WKD_E_CLOSED, -3) PIN(WKD_E_TIMEOUT, -4)
+PIN(WKD_E_NOTFOUND, -5) PIN(WKD_E_EXISTS, -6) PIN(WKD_E_STATE, -7) PIN(WKD_E_ADDRINUSE, -8) PIN(WKD_E_IO, -9)
+PIN(WKD_E_PROTO, -10) PIN(WKD_E_CANCELED, -11) PIN(WKD_E_LOOPTHREAD, -12) PIN(WKD_E_OVERFLOW, -13)
+PIN(WKD_E_NOTSUP, -14) PIN(WKD_E_TOOBIG, -15) PIN(WKD_E_INTERNAL, -99)
+
+PIN(WKD_MEMBER_ALIVE, 0) PIN(WKD_MEMBER_SUSPECT, 1) PIN(WKD_MEMBER_FAILED, 2) PIN(WKD_MEMBER_LEFT, 3)
+PIN(WKD_MEMBER_LEAVING, 4)
+PIN(WKD_HEALTH_PASSING, 0) PIN(WKD_HEALTH_WARNING, 1) PIN(WKD_HEALTH_CRITICAL, 2) PIN(WKD_HEALTH_UNKNOWN, 3)
+
+PIN(WKD_WATCH_MEMBERS, 0) PIN(WKD_WATCH_GROUP, 1) PIN(WKD_WATCH_SERVICE, 2) PIN(WKD_WATCH_SERVICE_HEALTHY, 3)
+PIN(WKD_WATCH_USER_EVENTS, 4) PIN(WKD_WATCH_INITIAL, 1u)
+PIN(WKD_EVENT_MEMBER_JOINED, 0) PIN(WKD_EVENT_MEMBER_UPDATED, 1) PIN(WKD_EVENT_MEMBER_SUSPECT, 2)
+PIN(WKD_EVENT_MEMBER_FAILED, 3) PIN(WKD_EVENT_MEMBER_LEFT, 4) PIN(WKD_EVENT_MEMBER_REAPED, 5) PIN(WKD_EVENT_USER, 6)
+PIN(WKD_EVENT_OVERFLOW, 7)
+
+PIN(WKD_PRESET_LAN, 0) PIN(WKD_PRESET_WAN, 1) PIN(WKD_PRESET_LOCAL, 2)
+PIN(WKD_OPTION_INT, 0) PIN(WKD_OPTION_STR, 1) PIN(WKD_OPTION_BOOL, 2)
+PIN(WKD_LOG_DEBUG, 0) PIN(WKD_LOG_INFO, 1) PIN(WKD_LOG_WARN, 2) PIN(WKD_LOG_ERROR, 3) PIN(WKD_LOG_OFF, 4)
+
+PIN(WKD_OPT_NODE_NAME, 1) PIN(WKD_OPT_BIND_ADDR, 2) PIN(WKD_OPT_ADVERTISE_ADDR, 3) PIN(WKD_OPT_LABEL, 4)
+PIN(WKD_OPT_PROBE_INTERVAL_MS, 100) PIN(WKD_OPT_PROBE_TIMEOUT_MS, 101) PIN(WKD_OPT_INDIRECT_CHECKS, 102)
+PIN(WKD_OPT_SUSPICION_MULT, 103) PIN(WKD_OPT_SUSPICION_MAX_TIMEOUT_MULT, 104)
+PIN(WKD_OPT_AWARENESS_MAX_MULTIPLIER, 105) PIN(WKD_OPT_DISABLE_TCP_PINGS, 106) PIN(WKD_OPT_TCP_TIMEOUT_MS, 107)
+PIN(WKD_OPT_VERIFY_BEFORE_DEAD, 108) PIN(WKD_OPT_GOSSIP_INTERVAL_MS, 200) PIN(WKD_OPT_GOSSIP_NODES, 201)
+PIN(WKD_OPT_GOSSIP_TO_THE_DEAD_MS, 202) PIN(WKD_OPT_RETRANSMIT_MULT, 203) PIN(WKD_OPT_PUSH_PULL_INTERVAL_MS, 204)
+PIN(WKD_OPT_UDP_BUFFER_SIZE, 205) PIN(WKD_OPT_ENABLE_COMPRESSION, 206) PIN(WKD_OPT_LEGACY_INT_ENCODING, 207)
+PIN(WKD_OPT_JOIN_SYNC_DELAY_MS, 208) PIN(WKD_OPT_RECONNECT_INTERVAL_MS, 300) PIN(WKD_OPT_RECONNECT_TIMEOUT_MS, 301)
+PIN(WKD_OPT_TOMBSTONE_TIMEOUT_MS, 302) PIN(WKD_OPT_USER_EVENT_SIZE_LIMIT, 303)
+PIN(WKD_OPT_LEAVE_PROPAGATE_DELAY_MS, 304) PIN(WKD_OPT_ENCRYPT_KEY, 400) PIN(WKD_OPT_GOSSIP_VERIFY_INCOMING, 401)
+PIN(WKD_OPT_GOSSIP_VERIFY_OUTGOING, 402) PIN(WKD_OPT_EVENT_QUEUE_CAPACITY, 500) PIN(WKD_OPT_RNG_SEED, 501)
+
+// wkd_stats as published in 0.1: 22 uint64_t counters, then 6 uint32_t.
+#define AT(field, offset) static_assert(offsetof(wkd_stats, field) == (offset), "wkd_stats." #field " moved");
+AT(packets_in, 8) AT(packets_out, 16) AT(bytes_in, 24) AT(bytes_out, 32) AT(streams_in, 40) AT(streams_out, 48)
+AT(drops_total, 56) AT(drops_malformed, 64) AT(drops_decrypt, 72) AT(drops_checksum, 80) AT(drops_label, 88)
+AT(drops_unknown_type, 96) AT(drops_oversized, 104) AT(drops_queue_full, 112) AT(drops_socket, 120)
+AT(probes, 128) AT(probe_failures, 136) AT(indirect_probes, 144) AT(suspicions, 152) AT(refutations, 160)
+AT(push_pulls, 168) AT(gossip_messages, 176) AT(members_alive, 184) AT(members_suspect, 188)
+AT(members_failed, 192) AT(members_left, 196) AT(health_score, 200) AT(incarnation, 204)
+static_assert(sizeof(wkd_stats) >= 208, "wkd_stats shrank");
