@@ -31,7 +31,7 @@ class NsAgent(ah.Agent):
         self.ns = lab.ns(i)
         self.index = i
         super().__init__(workdir, "n%d" % i, seeds=seeds, snapshot=snapshot, extra=extra, ip=lab.ip(i),
-                         profile=profile)
+                         profile=profile, flags=os.environ.get("WKD_FAULTS_AGENT_FLAGS", "").split())
 
     def start(self, wait=True):
         log = open(self.log_path, "a")

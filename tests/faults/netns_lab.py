@@ -153,19 +153,24 @@ class Lab:
 
     def set_loss(self, i, percent):
         """Drops `percent` % of what node i receives from the other agents."""
-        self._rules(i, ["numgen random mod 100 < %d drop" % percent])
+        self._rules(i, ["numgen random mod 100 < %d counter drop" % percent])
 
     def block(self, i, sources):
         """Node i no longer hears the nodes in `sources`."""
         addrs = ", ".join(self.ip(j) for j in sources)
-        self._rules(i, ["ip saddr { %s } drop" % addrs])
+        self._rules(i, ["ip saddr { %s } counter drop" % addrs])
 
     def clear(self, i):
         self._rules(i, [])
 
-    def counters(self, i):
-        """The table as nft lists it (with counters, for the record)."""
-        return run("ip", "netns", "exec", self.ns(i), "nft", "list", "table", "inet", "wkdfault", check=False)
+    def sysctl(self, i, key, value):
+        """Sets a per-namespace sysctl in node i's namespace."""
+        run("ip", "netns", "exec", self.ns(i), "sysctl", "-q", "-w", "%s=%s" % (key, value))
+
+    def dropped(self, i):
+        """Packets node i's rules have dropped since they were set."""
+        text = run("ip", "netns", "exec", self.ns(i), "nft", "list", "table", "inet", "wkdfault", check=False)
+        return sum(int(n) for n in re.findall(r"counter packets (\d+)", text))
 
     def _on_signal(self, signum, _frame):
         self.destroy()
