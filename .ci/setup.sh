@@ -23,6 +23,7 @@ PKGS=(
   node-llhttp         # HTTP request parser of the agent (C sources, compiled from /usr/share/llhttp)
   libcurl4-openssl-dev  # HTTP client of the wkd CLI
   curl                # the README's and the demo's examples of the HTTP API
+  iproute2 nftables   # fault suite (tests/faults): network namespaces, veth pairs, a bridge, nftables drops
   serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
   # Language bindings (python/, go/, java/) and the four-language test.
   python3-dev python3-venv        # the Python extension (pybind11, scikit-build-core from PyPI)

@@ -8,6 +8,10 @@
 # Stages:
 #   setup      Debian packages + release build (build/)
 #   test       ctest -j2 over the release build (unit, sim, capi, agent, policy, fuzz replay, install, interop)
+#   faults     real agents in network namespaces under loss, partitions, crashes and stopped processes
+#              (tests/faults, as root): seven scenarios, four at a time, each in its own namespaces,
+#              and SIGKILL during snapshot rewrites; records in build/tests/faults/results, from
+#              which build/tests/faults/RELIABILITY.md is written
 #   bindings   Python (pip install ./python + pytest), Go (both modes), Java (mvn -B test), then
 #              one cluster of a C, a Python, a Go and a Java node (tests/polyglot)
 #   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi, agent and fuzz-replay suites
@@ -30,7 +34,18 @@ bash .ci/setup.sh
 stage_end
 
 stage_begin test
-(cd build && ctest -j2 --output-on-failure --timeout 300)
+(cd build && ctest -j2 --output-on-failure --timeout 300 -LE faults)
+stage_end
+
+stage_begin faults
+# The scenarios mostly wait out their fault windows (60-180 s each, and not
+# shortened), so four run side by side; each has its own namespaces.
+faults_ok=1
+rm -rf build/tests/faults/results
+(cd build && ctest -j4 --output-on-failure -L faults) || faults_ok=0
+python3 tests/faults/reliability.py build/tests/faults/results --out build/tests/faults/RELIABILITY.md \
+  --stage-seconds $(( $(date +%s) - STAGE_START )) || faults_ok=0
+[ "$faults_ok" = 1 ]
 stage_end
 
 stage_begin bindings

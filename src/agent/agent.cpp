@@ -100,6 +100,7 @@ HealthInputs Agent::health_inputs() const {
   in.awareness = static_cast<int>(stats().health_score);
   in.awareness_max = awareness_max();
   in.own_health = node_ ? serf::health_name(node_->identity().health) : "passing";
+  in.snapshot_problem = snapshot_problem_;
   return in;
 }
 
@@ -141,8 +142,8 @@ bool Agent::start() {
       // Keep the damaged file for inspection and start without it.
       const std::string aside = cfg_.snapshot_path + ".corrupt";
       std::rename(cfg_.snapshot_path.c_str(), aside.c_str());
-      log_.write(LogLevel::warn, name, "snapshot unusable (" + snap.message() + "); moved to " + aside +
-                                           ", starting without it");
+      snapshot_problem_ = "snapshot unusable (" + snap.message() + "); moved to " + aside;
+      log_.write(LogLevel::warn, name, snapshot_problem_ + ", starting without it");
     } else if (*snap) {
       restored_ = std::move(**snap);
       log_.write(LogLevel::info, name,
@@ -155,6 +156,7 @@ bool Agent::start() {
   runtime::NodeOptions opts;
   opts.serf.memberlist = cfg_.swim();
   opts.serf.memberlist.name = name;
+  opts.serf.reconnect_timeout = std::chrono::milliseconds(cfg_.reconnect_timeout_ms);
   if (restored_) {
     opts.serf.restore_member_clock = restored_->member_clock;
     opts.serf.restore_event_clock = restored_->event_clock;
@@ -249,7 +251,7 @@ bool Agent::start() {
                  (http_ ? "on " + http_->local_address().to_string() : std::string("disabled")) + ", profile " +
                  config::profile_name(cfg_.profile) + ", " + std::to_string(targets.size()) + " join target(s)");
   if (!targets.empty()) {
-    joiner_ = std::make_unique<SeedJoiner>(&loop_, node_, std::move(targets), log_, SeedJoiner::Options{});
+    joiner_ = std::make_unique<SeedJoiner>(&loop_, node_, std::move(targets), cfg_.seeds, log_, SeedJoiner::Options{});
     joiner_->start([this](int) { peer_answered_ = true; });
   }
   return true;

@@ -71,6 +71,7 @@ class Agent final : public ApiBackend {
   bool peer_answered_ = false;
   bool snapshot_dirty_ = true;
   std::string last_snapshot_;
+  std::string snapshot_problem_;  // the unusable snapshot moved aside at start
   std::vector<std::function<void(bool, std::string)>> leave_waiters_;
   int exit_code_ = 0;
   int ticks_ = 0;

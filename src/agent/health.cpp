@@ -43,6 +43,7 @@ HealthReport evaluate_health(const HealthInputs& in) {
   } else if (in.own_health == "warning") {
     warning.push_back("the node's own health is warning");
   }
+  if (!in.snapshot_problem.empty()) warning.push_back(in.snapshot_problem);
   if (!critical.empty()) {
     r.status = AgentHealth::critical;
   } else if (!warning.empty()) {

@@ -3,7 +3,8 @@
 //   critical (503): the node is leaving or has left; seeds are configured
 //                   and no peer ever answered; Lifeguard awareness is at
 //                   half its maximum or more; the application says critical
-//   warning  (429): awareness above zero; the application says warning
+//   warning  (429): awareness above zero; the application says warning;
+//                   the snapshot was unusable at start and was moved aside
 //   passing  (200): none of the above
 //
 // Every rule that holds is named in `reasons`, worst first.
@@ -28,6 +29,9 @@ struct HealthInputs {
   int awareness = 0;      // Lifeguard health score, 0 = healthy
   int awareness_max = 8;  // memberlist's AwarenessMaxMultiplier
   std::string own_health = "passing";  // passing, warning, critical (the application's)
+  // Set when the snapshot file was unusable at start (and moved aside):
+  // what was wrong. It stays a warning for the agent's lifetime.
+  std::string snapshot_problem;
 };
 
 struct HealthReport {

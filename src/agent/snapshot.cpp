@@ -48,8 +48,16 @@ std::string encode_snapshot(const Snapshot& s) {
 }
 
 SnapshotResult<Snapshot> decode_snapshot(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  if (j.is_discarded()) return corrupt("not valid JSON");
+  if (text.empty()) return corrupt("empty (0 bytes)");
+  Json j;
+  try {
+    j = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // e.byte counts from 1 and points just past the byte that failed.
+    const std::size_t at = e.byte == 0 ? 0 : e.byte - 1;
+    return corrupt("not valid JSON at byte offset " + std::to_string(at) + " of " + std::to_string(text.size()) +
+                   (at >= text.size() ? " (truncated)" : ""));
+  }
   if (!j.is_object()) return corrupt("not a JSON object");
   Snapshot s;
   auto fmt = j.find("format");

@@ -36,7 +36,8 @@ template <class T>
 using SnapshotResult = wkd::Result<T, SnapshotErr>;
 
 std::string encode_snapshot(const Snapshot& s);
-// Checks every field; the message names what is wrong.
+// Checks every field; the message names what is wrong, and for text that
+// is not JSON (a truncated file) the byte offset where it stops being JSON.
 SnapshotResult<Snapshot> decode_snapshot(const std::string& text);
 
 // nullopt when the file does not exist.

@@ -54,6 +54,9 @@ struct AgentConfig {
   std::optional<std::int64_t> suspicion_timeout_ms;  // unset = derived from the profile
   bool verify_before_dead = true;    // probe a suspect once more before declaring it failed
   std::optional<std::int64_t> join_sync_delay_ms;    // unset = the profile's; 0 = off
+  // How long a failed or left member is kept (and retried) before it is
+  // reaped, as serf's reconnect_timeout.
+  std::int64_t reconnect_timeout_ms = 24LL * 3600 * 1000;
   Address http = Address::v4(127, 0, 0, 1, kDefaultHttpPort);
   bool http_enabled = true;          // http = "" disables the HTTP API
   std::vector<std::string> groups;

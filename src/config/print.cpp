@@ -81,6 +81,7 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
   line("suspicion_timeout_ms", std::to_string(suspicion_ms));
   line("verify_before_dead", cfg.verify_before_dead ? "true" : "false");
   line("join_sync_delay_ms", std::to_string(to_ms(sw.join_sync_delay)));
+  line("reconnect_timeout_ms", std::to_string(cfg.reconnect_timeout_ms));
   out += "# effective: probe_timeout_ms = " + std::to_string(to_ms(sw.probe_timeout)) +
          ", suspicion_mult = " + std::to_string(sw.suspicion_mult) +
          ", suspicion min timeout = " + std::to_string(min_ms) + " ms, max = " +

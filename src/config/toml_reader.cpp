@@ -36,7 +36,7 @@ constexpr std::string_view kDiscoveryKeys[] = {
     "probe_interval_ms", "suspicion_timeout_ms", "profile", "http",   "groups",
     "database_type", "wire_protocol", "endpoint",     "capabilities", "encrypt",
     "keyring_file",  "snapshot_path", "tls_cert",     "tls_key",      "tls_ca",
-    "tags",          "verify_before_dead", "join_sync_delay_ms"};
+    "tags",          "verify_before_dead", "join_sync_delay_ms", "reconnect_timeout_ms"};
 constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json"};
 
 std::string_view type_name(toml::node_type t) {
@@ -225,6 +225,7 @@ class Reader {
     if (name == "probe_interval_ms") return get(n, path, kIntervalRange, cfg_.probe_interval_ms);
     if (name == "suspicion_timeout_ms") return get(n, path, kIntervalRange, cfg_.suspicion_timeout_ms);
     if (name == "join_sync_delay_ms") return get(n, path, kJoinSyncRange, cfg_.join_sync_delay_ms);
+    if (name == "reconnect_timeout_ms") return get(n, path, kReconnectRange, cfg_.reconnect_timeout_ms);
     if (name == "verify_before_dead") {
       bool on = true;
       if (auto e = get(n, path, on)) return e;

@@ -187,6 +187,27 @@ class SignalsAndSnapshotTest(AgentTestCase):
         a.start()
         self.assertTrue(os.path.exists(a.snapshot_path + ".corrupt"))
         self.assertIn("snapshot unusable", a.log())
+        # /v1/health says so (warning), naming the file and where it broke.
+        status, _, body = a.request("GET", "/v1/health")
+        health = json.loads(body)
+        self.assertEqual((status, health["status"]), (429, "warning"), health)
+        why = [r for r in health["reasons"] if "snapshot unusable" in r]
+        self.assertEqual(len(why), 1, health)
+        self.assertIn(a.snapshot_path + ": not valid JSON at byte offset ", why[0])
+        self.assertIn("moved to " + a.snapshot_path + ".corrupt", why[0])
+
+    def test_truncated_snapshot_names_the_offset(self):
+        a = self.agent("snap-t", snapshot=True)
+        a.start()
+        a.signal(signal.SIGINT)
+        self.assertEqual(a.wait_exit(), 0)
+        with open(a.snapshot_path) as f:
+            text = f.read()
+        with open(a.snapshot_path, "w") as f:
+            f.write(text[:len(text) // 2])
+        a.start()
+        self.assertTrue(os.path.exists(a.snapshot_path + ".corrupt"))
+        self.assertIn("byte offset %d of %d (truncated)" % (len(text) // 2, len(text) // 2), a.log())
 
 
 class DemoTest(AgentTestCase):

@@ -60,6 +60,15 @@ TEST(AgentHealth, ReasonsListCriticalFirst) {
   EXPECT_NE(r.reasons[1].find("awareness is 1 of 8"), std::string::npos);
 }
 
+TEST(AgentHealth, UnusableSnapshotIsAWarningNamingWhy) {
+  HealthInputs in;
+  in.snapshot_problem = "snapshot unusable (s: not valid JSON at byte offset 7 of 9); moved to s.corrupt";
+  auto r = evaluate_health(in);
+  EXPECT_EQ(r.status, AgentHealth::warning);
+  ASSERT_EQ(r.reasons.size(), 1u);
+  EXPECT_EQ(r.reasons[0], in.snapshot_problem);
+}
+
 // /v1/health and /v1/cluster/state count members as /v1/cluster/members
 // shows them: a member that announced its leave is left, not alive.
 TEST(AgentApi, MemberCountsFollowTheStatesTheApiShows) {
@@ -161,7 +170,9 @@ TEST_F(SnapshotFile, DamageIsNamed) {
     const char* text;
     const char* expect;
   } cases[] = {
-      {"{ not json", "not valid JSON"},
+      {"{ not json", "not valid JSON at byte offset "},
+      {R"({"format": 1, "node": "a", "clo)", " of 31 (truncated)"},
+      {"", "empty (0 bytes)"},
       {"[]", "not a JSON object"},
       {R"({"format": 9, "node": "a", "clocks": {}, "peers": []})", "format 9"},
       {R"({"format": 1, "node": 5})", "\"node\""},

@@ -1,0 +1,43 @@
+// discovery.reconnect_timeout_ms: default, range, and the --print-config
+// round trip.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "config/agent_config.hpp"
+
+namespace wkd::config {
+namespace {
+
+ConfigResult<AgentConfig> parse(const std::string& discovery_line) {
+  return parse_toml("[discovery]\nnode_name = \"n\"\n" + discovery_line + "\n", "cfg.toml");
+}
+
+TEST(AgentConfigReconnect, DefaultIsOneDay) {
+  auto r = parse("");
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(r->reconnect_timeout_ms, 24LL * 3600 * 1000);
+}
+
+TEST(AgentConfigReconnect, SetAndPrintedBack) {
+  auto r = parse("reconnect_timeout_ms = 30000");
+  ASSERT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(r->reconnect_timeout_ms, 30000);
+  const std::string printed = print_effective(*r);
+  EXPECT_NE(printed.find("reconnect_timeout_ms = 30000"), std::string::npos) << printed;
+  auto again = parse_toml(printed, "printed.toml");
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(again->reconnect_timeout_ms, 30000);
+}
+
+TEST(AgentConfigReconnect, OutOfRangeAndWrongTypeAreNamed) {
+  for (const char* bad : {"reconnect_timeout_ms = 999", "reconnect_timeout_ms = 31536000001",
+                          "reconnect_timeout_ms = \"30s\""}) {
+    auto r = parse(bad);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.message().find("cfg.toml:3: discovery.reconnect_timeout_ms"), std::string::npos) << r.message();
+  }
+}
+
+}  // namespace
+}  // namespace wkd::config
