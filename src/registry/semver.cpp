@@ -31,8 +31,11 @@ Failure<Err> error_at(std::size_t pos, const std::string& what) {
 std::string describe(const Cursor& c) {
   if (c.done()) return "the end of the text";
   const char ch = c.peek();
+  if (ch == ' ') return "a space";
   if (ch > ' ' && ch < 0x7f) return std::string("'") + ch + "'";
-  return "a byte " + std::to_string(static_cast<unsigned>(static_cast<unsigned char>(ch)));
+  static const char* const kHex = "0123456789abcdef";
+  const auto b = static_cast<unsigned char>(ch);
+  return std::string("the byte 0x") + kHex[b >> 4] + kHex[b & 15];
 }
 
 Result<std::uint64_t> read_number(Cursor& c, const char* what) {
@@ -122,7 +125,11 @@ std::string Version::to_string() const {
 Result<Version> parse(std::string_view text) {
   if (auto st = check_length(text); !st) return std::move(st).failure();
   if (text.empty()) return invalid("is empty; expected MAJOR.MINOR.PATCH");
-  Cursor c{text, 0, text.size()};
+  return detail::parse_within(text, 0, text.size());
+}
+
+Result<Version> detail::parse_within(std::string_view text, std::size_t begin, std::size_t end) {
+  Cursor c{text, begin, end};
   Version v;
   const char* names[3] = {"major version", "minor version", "patch version"};
   std::uint64_t* parts[3] = {&v.major, &v.minor, &v.patch};
@@ -136,7 +143,7 @@ Result<Version> parse(std::string_view text) {
     *parts[i] = *n;
   }
   if (auto st = read_suffix(c, v); !st) return std::move(st).failure();
-  if (!c.done()) return error_at(c.pos, "unexpected " + describe(c) + " after the version");
+  if (!c.done()) return error_at(c.pos, "found " + describe(c) + " after the version");
   return v;
 }
 

@@ -57,6 +57,13 @@ bool is_valid(std::string_view text);
 // metadata compare equal.
 int compare(const Version& a, const Version& b) noexcept;
 
+namespace detail {
+// Parses text[begin, end) as a version, counting error positions from the
+// start of `text` (so that a range reports positions in its own text).
+// No length check.
+Result<Version> parse_within(std::string_view text, std::size_t begin, std::size_t end);
+}  // namespace detail
+
 enum class Op : std::uint8_t { eq, lt, le, gt, ge };
 
 struct Comparator {

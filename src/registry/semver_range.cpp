@@ -83,18 +83,8 @@ Result<std::uint64_t> read_number(Cursor& c, const char* what) {
 Status read_full_suffix(Cursor& c, std::size_t token_start, Partial& p) {
   std::size_t stop = c.pos;
   while (stop < c.end && c.text[stop] != ' ') ++stop;
-  auto v = parse(c.text.substr(token_start, stop - token_start));
-  if (!v) {
-    // Re-anchor the position: parse() counts from the token's start.
-    const std::string& m = v.message();
-    const std::string prefix = "at position ";
-    if (m.compare(0, prefix.size(), prefix) == 0) {
-      const std::size_t colon = m.find(':');
-      const std::size_t at = std::stoul(m.substr(prefix.size(), colon - prefix.size()));
-      return error_at(token_start + at - 1, m.substr(colon + 2));
-    }
-    return invalid(m);
-  }
+  auto v = detail::parse_within(c.text, token_start, stop);
+  if (!v) return std::move(v).failure();
   p.full = std::move(v).value();
   c.pos = stop;
   return {};

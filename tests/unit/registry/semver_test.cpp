@@ -49,11 +49,11 @@ TEST(Semver, RefusesWithThePosition) {
       {"1.2.3+", "at position 7: expected a build identifier, found the end of the text"},
       {"1.2.3-alpha..1", "at position 13: expected a pre-release identifier, found '.'"},
       {"v1.2.3", "at position 1: expected the major version, found 'v'"},
-      {"1.2.3.4", "at position 6: unexpected '.' after the version"},
-      {" 1.2.3", "at position 1: expected the major version, found a byte 32"},
-      {"1.2.3 ", "at position 6: unexpected a byte 32 after the version"},
+      {"1.2.3.4", "at position 6: found '.' after the version"},
+      {" 1.2.3", "at position 1: expected the major version, found a space"},
+      {"1.2.3 ", "at position 6: found a space after the version"},
       {"18446744073709551616.0.0", "at position 1: the major version is larger than 2^64-1"},
-      {"1.2.3-\xc3\x8e", "at position 7: expected a pre-release identifier, found a byte 195"},
+      {"1.2.3-\xc3\x8e", "at position 7: expected a pre-release identifier, found the byte 0xc3"},
   };
   for (const auto& c : cases) {
     auto r = parse(c.text);
