@@ -19,6 +19,17 @@ Status validate_instance(const Instance& in) {
   return {};
 }
 
+bool apply_check(Instance& in, CheckState check, std::int64_t now_ms) {
+  if (is_terminal(in.status)) return false;
+  const InstanceStatus status = status_after_check(in.status, check);
+  const bool changed = status != in.status || check != in.check_state;
+  in.status = status;
+  in.check_state = check;
+  in.last_check_ms = now_ms;
+  in.consecutive_failures = check == CheckState::critical ? in.consecutive_failures + 1 : 0;
+  return changed;
+}
+
 bool same_registration(const Instance& a, const Instance& b) {
   return a.service == b.service && a.id == b.id && a.host == b.host && a.port == b.port &&
          a.protocol == b.protocol && a.version == b.version && a.tags == b.tags && a.metadata == b.metadata &&

@@ -79,6 +79,14 @@ struct Instance {
 // tags or metadata over their caps, Err::invalid_argument otherwise.
 Status validate_instance(const Instance& instance);
 
+// Records one health check's result at now_ms: the status moves by the
+// table of status.hpp, the check state becomes `check`, last_check_ms is
+// now_ms, and consecutive_failures counts critical results in a row
+// (passing and warning reset it). A DEREGISTERED record is left alone.
+// Returns whether the status or the check state moved: that is a change to
+// replicate; the time and the failure count alone are not.
+bool apply_check(Instance& instance, CheckState check, std::int64_t now_ms);
+
 // Whether two records carry the same registration (the registrant's
 // fields): re-registering the same thing is a no-op for the store.
 bool same_registration(const Instance& a, const Instance& b);

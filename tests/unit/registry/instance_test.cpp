@@ -113,6 +113,37 @@ TEST(RegistryInstance, SameRegistrationIgnoresState) {
   }
 }
 
+TEST(RegistryInstance, ApplyCheckMovesStatusAndCountsFailures) {
+  Instance in = valid_instance();
+  EXPECT_TRUE(apply_check(in, CheckState::passing, 1000));
+  EXPECT_EQ(in.status, InstanceStatus::healthy);
+  EXPECT_EQ(in.check_state, CheckState::passing);
+  EXPECT_EQ(in.last_check_ms, 1000);
+  EXPECT_FALSE(apply_check(in, CheckState::passing, 2000));  // a renewal, not a change
+  EXPECT_EQ(in.last_check_ms, 2000);
+  EXPECT_TRUE(apply_check(in, CheckState::warning, 3000));  // still HEALTHY, check state moved
+  EXPECT_EQ(in.status, InstanceStatus::healthy);
+  EXPECT_EQ(in.check_state, CheckState::warning);
+  EXPECT_TRUE(apply_check(in, CheckState::critical, 4000));
+  EXPECT_EQ(in.status, InstanceStatus::unhealthy);
+  EXPECT_EQ(in.consecutive_failures, 1u);
+  EXPECT_FALSE(apply_check(in, CheckState::critical, 5000));
+  EXPECT_EQ(in.consecutive_failures, 2u);
+  EXPECT_TRUE(apply_check(in, CheckState::warning, 6000));
+  EXPECT_EQ(in.consecutive_failures, 0u);
+  EXPECT_EQ(in.status, InstanceStatus::healthy);
+
+  in.status = InstanceStatus::draining;  // checks keep running, the status stays
+  EXPECT_TRUE(apply_check(in, CheckState::critical, 7000));
+  EXPECT_EQ(in.status, InstanceStatus::draining);
+  EXPECT_EQ(in.check_state, CheckState::critical);
+
+  in.status = InstanceStatus::deregistered;
+  EXPECT_FALSE(apply_check(in, CheckState::passing, 8000));
+  EXPECT_EQ(in.check_state, CheckState::critical);
+  EXPECT_EQ(in.last_check_ms, 7000);
+}
+
 TEST(RegistryUuid, GeneratedFromTheRngAsVersion4) {
   Rng r1(42), r2(42), r3(43);
   const Uuid a = Uuid::generate(r1), b = Uuid::generate(r2), c = Uuid::generate(r3);
