@@ -2,7 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+
+#include "common/rng.hpp"
 
 namespace wkd::registry {
 namespace {
@@ -158,6 +161,31 @@ TEST(RegistryNames, Urls) {
   ASSERT_TRUE(plain.ok());
   EXPECT_EQ(plain->port, 0);
   EXPECT_EQ(plain->rest, "");
+}
+
+// Random URLs built from pieces: accepted ones parse into a scheme, a host
+// and a rest that rebuild the text; refused ones name the field.
+TEST(RegistryNames, RandomUrlsAreAcceptedOrRefusedCleanly) {
+  static const char* const kPieces[] = {"http://", "https://", "HTTP://", "ftp://", "h", "a.b", "[", "]", "::1",
+                                        "127.0.0.1", ":", "8080", "0", "/", "?", "#", "@", " ", "\xff", "-", "."};
+  constexpr std::size_t kCount = sizeof kPieces / sizeof kPieces[0];
+  Rng rng(11);
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (std::uint64_t n = 1 + rng.below(7); n > 0; --n) text += kPieces[rng.below(kCount)];
+    auto u = parse_url("metricsUrl", text);
+    if (!u.ok()) {
+      EXPECT_EQ(u.message().rfind("metricsUrl: ", 0), 0u) << u.message();
+      continue;
+    }
+    ++accepted;
+    EXPECT_FALSE(u->host.empty()) << text;
+    EXPECT_TRUE(u->scheme == "http" || u->scheme == "https") << text;
+    EXPECT_NE(text.find(u->host), std::string::npos) << text;
+    EXPECT_EQ(text.substr(text.size() - u->rest.size()), u->rest) << text;
+  }
+  EXPECT_GT(accepted, 100);
 }
 
 TEST(RegistryNames, Versions) {

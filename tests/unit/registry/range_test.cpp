@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
+#include "common/rng.hpp"
 #include "registry/semver.hpp"
 
 namespace wkd::registry::semver {
@@ -107,6 +109,43 @@ TEST(SemverRange, RefusesWithThePosition) {
   ASSERT_FALSE(too_long.ok());
   EXPECT_EQ(too_long.code(), Err::too_large);
   EXPECT_EQ(too_long.message(), "is 257 characters long; the limit is 256");
+}
+
+}  // namespace
+}  // namespace wkd::registry::semver
+
+namespace wkd::registry::semver {
+namespace {
+
+// Random texts built from the grammar's pieces: every one is either
+// accepted or refused with a positioned message, and an accepted version
+// prints back to the same text.
+TEST(SemverRange, RandomTextsAreAcceptedOrRefusedCleanly) {
+  static const char* const kPieces[] = {"0", "1", "12", "01", "x", "*", ".", ".", "-", "+", "alpha", "rc.1",
+                                        " ", ">=", "<", "^", "~", "||", "=", "1.2.3", "0.0"};
+  constexpr std::size_t kCount = sizeof kPieces / sizeof kPieces[0];
+  Rng rng(7);
+  int versions = 0, ranges = 0;
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (std::uint64_t n = 1 + rng.below(8); n > 0; --n) text += kPieces[rng.below(kCount)];
+    if (auto v = parse(text); v.ok()) {
+      ++versions;
+      EXPECT_EQ(v->to_string(), text);
+    } else {
+      EXPECT_TRUE(v.message().rfind("at position ", 0) == 0 || v.message().rfind("is ", 0) == 0) << v.message();
+    }
+    if (auto r = Range::parse(text); r.ok()) {
+      ++ranges;
+      (void)r->contains(*parse("1.2.3"));
+      (void)r->contains(*parse("0.0.0-0"));
+    } else {
+      EXPECT_TRUE(r.message().rfind("at position ", 0) == 0 || r.message().rfind("is ", 0) == 0) << r.message();
+    }
+  }
+  // The generator reaches the accepting paths too.
+  EXPECT_GT(versions, 50);
+  EXPECT_GT(ranges, 500);
 }
 
 }  // namespace
