@@ -50,7 +50,8 @@ typedef enum wkd_log_level {
 typedef void (*wkd_log_cb)(wkd_log_level level, const char* node_name, const char* message, void* user_data);
 
 /**
- * Sets the log sink and the lowest level passed to it.
+ * Sets the log sink and the lowest level passed to it. Replaces a log
+ * queue set with wkd_config_set_log_queue().
  * @param cb nullable: NULL restores the stderr default.
  * @since 0.1
  */

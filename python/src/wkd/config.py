@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Union
 
 from . import _native
 
-__all__ = ["Preset", "LogLevel", "OptionInfo", "option_info", "build_config"]
+__all__ = ["Preset", "LogLevel", "OptionInfo", "option_info", "build_config", "log_level_id"]
 
 
 class Preset(str, Enum):
@@ -30,7 +30,7 @@ _PRESET_IDS = {Preset.LAN: 0, Preset.WAN: 1, Preset.LOCAL: 2}
 
 
 class LogLevel(str, Enum):
-    """Lowest level of the node's log lines written to stderr."""
+    """Lowest level of the node's log lines passed to its logger."""
 
     DEBUG = "debug"
     INFO = "info"
@@ -42,6 +42,13 @@ class LogLevel(str, Enum):
 _LOG_LEVEL_IDS = {LogLevel.DEBUG: 0, LogLevel.INFO: 1, LogLevel.WARN: 2, LogLevel.ERROR: 3, LogLevel.OFF: 4}
 
 _TYPE_NAMES = {0: "int", 1: "str", 2: "bool"}
+
+
+def log_level_id(log_level: Optional[Union[LogLevel, str]]) -> int:
+    """The wkd_log_level of a log_level argument; None = warn."""
+    if log_level is None:
+        return _LOG_LEVEL_IDS[LogLevel.WARN]
+    return _LOG_LEVEL_IDS[_enum_value(LogLevel, log_level, "log_level")]
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
