@@ -81,6 +81,7 @@ func (ls logSettings) apply(c *C.wkd_config_t, withQueue bool) (*logRoute, error
 type logRoute struct {
 	mu     sync.RWMutex // q is freed under mu.Lock only
 	q      *C.wkd_log_queue_t
+	final  uint64 // the drop count when q was freed
 	logger *slog.Logger
 	done   chan struct{} // closed when the goroutine has ended
 }
@@ -101,7 +102,7 @@ func (r *logRoute) dropped() uint64 {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
 	if r.q == nil {
-		return 0
+		return r.final
 	}
 	return uint64(C.wkdg_log_queue_dropped(r.q))
 }
@@ -112,6 +113,7 @@ func (r *logRoute) drain() {
 	defer close(r.done)
 	defer func() {
 		r.mu.Lock()
+		r.final = uint64(C.wkdg_log_queue_dropped(r.q))
 		C.wkdg_log_queue_free(r.q)
 		r.q = nil
 		r.mu.Unlock()

@@ -215,4 +215,14 @@ func TestBlockedLoggerDoesNotStallNode(t *testing.T) {
 	if note := h.find("log lines dropped")[0]; note.level != slog.LevelWarn || note.node != "log-slow" {
 		t.Fatalf("drop warning arrived as %+v", note)
 	}
+	dropped := a.LogLinesDropped()
+	a.Close()
+	select {
+	case <-a.in.log.done: // the queue is freed
+	case <-time.After(testTimeout):
+		t.Fatal("the log goroutine did not end after Close")
+	}
+	if got := a.LogLinesDropped(); got != dropped {
+		t.Fatalf("LogLinesDropped() = %d after Close, %d before", got, dropped)
+	}
 }

@@ -25,6 +25,7 @@ final class LogForwarder {
 
   private final System.Logger logger;
   private long queue; // guarded by this; 0 once the thread has freed it
+  private long finalDropped; // guarded by this; the drop count when the queue was freed
   private final Thread thread;
 
   /** Creates the native queue; {@link #start} starts draining it. */
@@ -62,7 +63,7 @@ final class LogForwarder {
   }
 
   synchronized long dropped() {
-    return queue == 0 ? 0 : WkdNative.wkd_log_queue_dropped(queue);
+    return queue == 0 ? finalDropped : WkdNative.wkd_log_queue_dropped(queue);
   }
 
   private synchronized long handle() {
@@ -96,6 +97,7 @@ final class LogForwarder {
     } finally {
       e.delete();
       synchronized (this) {
+        finalDropped = WkdNative.wkd_log_queue_dropped(queue);
         WkdNative.wkd_log_queue_free(queue);
         queue = 0;
       }
