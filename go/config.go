@@ -22,7 +22,8 @@ const (
 	PresetLocal Preset = C.WKD_PRESET_LOCAL
 )
 
-// LogLevel is the lowest level of the node's log lines that reach stderr.
+// LogLevel is the lowest level of the node's log lines passed on (see
+// WithLogLevel and WithLogger).
 type LogLevel int
 
 const (
@@ -119,6 +120,7 @@ type Option func(*settings)
 type settings struct {
 	preset  Preset
 	setters []func(c *C.wkd_config_t) error
+	log     logSettings
 }
 
 func (s *settings) add(f func(c *C.wkd_config_t) error) { s.setters = append(s.setters, f) }
@@ -145,18 +147,6 @@ func WithLabel(label string) Option { return WithOption("label", label) }
 // WithEncryptKey sets the base64 AES key (16, 24 or 32 bytes) gossip is
 // encrypted with, which also gives the node a keyring.
 func WithEncryptKey(keyBase64 string) Option { return WithOption("encrypt_key", keyBase64) }
-
-// WithLogLevel sets the lowest level of the node's log lines written to
-// stderr (default LogWarn); LogOff silences the node.
-func WithLogLevel(l LogLevel) Option {
-	return func(s *settings) {
-		s.add(func(c *C.wkd_config_t) error {
-			e := cerror()
-			st := C.wkdg_config_set_log(c, C.wkd_log_level(l), nil, nil, &e)
-			return newCError("WithLogLevel", st, &e)
-		})
-	}
-}
 
 // WithOption sets any option by its name ("probe_interval_ms"), as listed
 // by Options. The option's type, from wkd_option_describe, decides the
@@ -242,11 +232,13 @@ func toInt64(v any) (int64, bool) {
 }
 
 // buildConfig makes a C configuration from options; the caller frees it.
-func buildConfig(op string, opts []Option) (*C.wkd_config_t, error) {
+// With withLog (for a node) its log lines go to a new log route, returned
+// unstarted, unless the options ask for stderr or silence.
+func buildConfig(op string, opts []Option, withLog bool) (*C.wkd_config_t, *logRoute, error) {
 	if err := ensureLoaded(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	s := settings{preset: PresetLAN}
+	s := settings{preset: PresetLAN, log: logSettings{level: LogWarn, capacity: defaultLogQueueCapacity}}
 	for _, o := range opts {
 		if o != nil {
 			o(&s)
@@ -255,15 +247,20 @@ func buildConfig(op string, opts []Option) (*C.wkd_config_t, error) {
 	var c *C.wkd_config_t
 	e := cerror()
 	if st := C.wkdg_config_new(&c, C.wkd_preset(s.preset), &e); st != C.WKD_OK {
-		return nil, newCError(op, st, &e)
+		return nil, nil, newCError(op, st, &e)
 	}
 	for _, set := range s.setters {
 		if err := set(c); err != nil {
 			C.wkdg_config_free(c)
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return c, nil
+	route, err := s.log.apply(c, withLog)
+	if err != nil {
+		C.wkdg_config_free(c)
+		return nil, nil, err
+	}
+	return c, route, nil
 }
 
 // Config is a configuration built from options, for reading back the
@@ -276,7 +273,7 @@ type Config struct {
 
 // NewConfig builds a configuration from options.
 func NewConfig(opts ...Option) (*Config, error) {
-	c, err := buildConfig("NewConfig", opts)
+	c, _, err := buildConfig("NewConfig", opts, false)
 	if err != nil {
 		return nil, err
 	}

@@ -33,6 +33,8 @@ type node struct {
 	once   sync.Once
 	name   string
 
+	log *logRoute // nil: stderr or silence
+
 	wmu     sync.Mutex
 	closing bool
 	watches map[*watchState]struct{}
@@ -44,7 +46,7 @@ var finalizedNodes atomic.Int64
 
 // New creates a node from options; nothing is bound until Start.
 func New(opts ...Option) (*Node, error) {
-	cfg, err := buildConfig("New", opts)
+	cfg, route, err := buildConfig("New", opts, true)
 	if err != nil {
 		return nil, err
 	}
@@ -52,10 +54,16 @@ func New(opts ...Option) (*Node, error) {
 	var ptr *C.wkd_node_t
 	e := cerror()
 	if st := C.wkdg_node_create(&ptr, cfg, &e); st != C.WKD_OK {
+		if route != nil {
+			C.wkdg_log_queue_free(route.q)
+		}
 		return nil, newCError("New", st, &e)
 	}
-	in := &node{ptr: ptr, watches: map[*watchState]struct{}{}}
+	in := &node{ptr: ptr, log: route, watches: map[*watchState]struct{}{}}
 	in.name = C.GoString(C.wkdg_node_name(ptr))
+	if route != nil {
+		route.start()
+	}
 	n := &Node{in: in}
 	runtime.SetFinalizer(n, func(n *Node) {
 		finalizedNodes.Add(1)
@@ -108,6 +116,9 @@ func (n *node) close() {
 		C.wkdg_node_free(n.ptr)
 		n.ptr = nil
 		n.rw.Unlock()
+		if n.log != nil {
+			n.log.close() // after the node: its last lines are still logged
+		}
 	})
 }
 

@@ -40,6 +40,14 @@
   X(wkd_status, config_set_log,                                                                       \
     (wkd_config_t * cfg, wkd_log_level l, wkd_log_cb cb, void* ud, wkd_error* err),                   \
     (cfg, l, cb, ud, err))                                                                            \
+  X(wkd_status, config_set_log_queue,                                                                 \
+    (wkd_config_t * cfg, wkd_log_level l, wkd_log_queue_t* q, wkd_error* err), (cfg, l, q, err))      \
+  X(wkd_status, log_queue_new, (wkd_log_queue_t * *out, size_t cap, wkd_error * err), (out, cap, err)) \
+  X(wkd_status, log_queue_next, (wkd_log_entry * out, wkd_log_queue_t * q, int32_t t, wkd_error * err), \
+    (out, q, t, err))                                                                                 \
+  X(uint64_t, log_queue_dropped, (const wkd_log_queue_t* q), (q))                                     \
+  XV(log_queue_close, (wkd_log_queue_t * q), (q))                                                     \
+  XV(log_queue_free, (wkd_log_queue_t * q), (q))                                                      \
   X(wkd_status, option_lookup, (wkd_option * out, const char* name, wkd_error* err), (out, name, err)) \
   X(wkd_status, option_describe, (wkd_option_info * out, wkd_option o, wkd_error * err), (out, o, err)) \
   X(wkd_status, node_create, (wkd_node_t * *out, const wkd_config_t* cfg, wkd_error* err),            \

@@ -5,7 +5,8 @@
 // dataclasses, iterators, asyncio) lives in the Python package.
 //
 // No Python code ever runs on a node's loop thread: the binding only uses
-// pulled watches (cb == NULL) and never installs a log callback.
+// pulled watches (cb == NULL) and routes log lines through a log queue
+// (wkd_config_set_log_queue), never a log callback.
 //
 // Handle lifetime: a Python thread may be blocked inside a C call (join,
 // leave, next_event) with the GIL released while another thread closes the
@@ -117,6 +118,52 @@ py::dict member_dict(const wkd_member_info& m) {
   return d;
 }
 
+// ---- log queue --------------------------------------------------------------
+
+// A wkd_log_queue_t that a node's loop thread fills and one Python thread
+// drains (wkd.log). That thread holds a reference to this object while it
+// waits in next(), so the handle is never freed under a call; close() is
+// thread-safe in C and wakes it.
+class LogQueue {
+ public:
+  explicit LogQueue(size_t capacity) {
+    Err err;
+    check(wkd_log_queue_new(&q_, capacity, &err.e), err);
+  }
+  ~LogQueue() { wkd_log_queue_free(q_); }
+  LogQueue(const LogQueue&) = delete;
+  LogQueue& operator=(const LogQueue&) = delete;
+
+  // (level, node name, message or None, lines dropped before it), or None
+  // when nothing came within timeout_ms. Raises the CANCELED error once the
+  // queue is closed and drained.
+  py::object next(int32_t timeout_ms) {
+    Err err;
+    wkd_log_entry e = WKD_LOG_ENTRY_INIT;
+    wkd_status st;
+    {
+      py::gil_scoped_release nogil;
+      st = wkd_log_queue_next(&e, q_, timeout_ms, &err.e);
+    }
+    if (st == WKD_E_TIMEOUT) return py::none();
+    check(st, err);
+    py::object message = e.message != nullptr ? py::object(utf8(e.message)) : py::object(py::none());
+    return py::make_tuple(static_cast<int>(e.level), utf8(e.node_name), message, e.dropped);
+  }
+  void close() { wkd_log_queue_close(q_); }
+  uint64_t dropped() const { return wkd_log_queue_dropped(q_); }
+  int fd() {
+    Err err;
+    int fd = -1;
+    check(wkd_log_queue_fd(&fd, q_, &err.e), err);
+    return fd;
+  }
+  wkd_log_queue_t* get() const { return q_; }
+
+ private:
+  wkd_log_queue_t* q_ = nullptr;
+};
+
 // ---- config -----------------------------------------------------------------
 
 class Config {
@@ -165,11 +212,17 @@ class Config {
     Err err;
     check(wkd_config_set_log(cfg_, static_cast<wkd_log_level>(level), nullptr, nullptr, &err.e), err);
   }
+  void set_log_queue(int level, LogQueue& queue);
   const wkd_config_t* get() const { return cfg_; }
 
  private:
   wkd_config_t* cfg_ = nullptr;
 };
+
+void Config::set_log_queue(int level, LogQueue& queue) {
+  Err err;
+  check(wkd_config_set_log_queue(cfg_, static_cast<wkd_log_level>(level), queue.get(), &err.e), err);
+}
 
 std::optional<int> option_lookup(const std::string& name) {
   Err err;
@@ -602,7 +655,15 @@ PYBIND11_MODULE(_native, m) {
       .def("get_int", &Config::get_int, py::arg("option"))
       .def("get_str", &Config::get_str, py::arg("option"))
       .def("get_bool", &Config::get_bool, py::arg("option"))
-      .def("set_log_level", &Config::set_log_level, py::arg("level"));
+      .def("set_log_level", &Config::set_log_level, py::arg("level"))
+      .def("set_log_queue", &Config::set_log_queue, py::arg("level"), py::arg("queue"));
+
+  py::class_<LogQueue>(m, "LogQueue")
+      .def(py::init<size_t>(), py::arg("capacity"))
+      .def("next", &LogQueue::next, py::arg("timeout_ms"))
+      .def("close", &LogQueue::close)
+      .def("dropped", &LogQueue::dropped)
+      .def("fd", &LogQueue::fd);
 
   py::class_<Watch>(m, "Watch")
       .def_property_readonly("closed", &Watch::closed)

@@ -173,6 +173,7 @@ WKD_API wkd_status wkd_config_set_log(wkd_config_t* cfg, wkd_log_level min_level
     cfg->log_level = min_level;
     cfg->log_cb = cb;
     cfg->log_user_data = user_data;
+    cfg->log_queue.reset();
     return WKD_OK;
   });
 }

@@ -1,5 +1,7 @@
 #include "capi/options.hpp"
 
+#include "capi/log_queue.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -167,6 +169,9 @@ runtime::Result<runtime::NodeOptions> to_node_options(const wkd_config& c) {
     o.log = [cb, ud](LogLevel level, const std::string& node, const std::string& line) {
       cb(static_cast<wkd_log_level>(level), node.c_str(), line.c_str(), ud);
     };
+  } else if (c.log_queue) {
+    std::shared_ptr<LogQueue> q = c.log_queue;
+    o.log = [q](LogLevel level, const std::string& node, const std::string& line) { q->push(level, node, line); };
   }
   return o;
 }

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,6 +16,8 @@
 #include "wkd/sys/log.h"
 
 namespace wkd::capi {
+
+class LogQueue;
 
 struct OptionSpec {
   wkd_option id;
@@ -42,6 +45,7 @@ struct wkd_config {
   wkd_log_level log_level = WKD_LOG_WARN;
   wkd_log_cb log_cb = nullptr;
   void* log_user_data = nullptr;
+  std::shared_ptr<wkd::capi::LogQueue> log_queue;  // wkd_config_set_log_queue
 };
 
 namespace wkd::capi {

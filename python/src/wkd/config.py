@@ -15,7 +15,7 @@ from typing import Any, Dict, Mapping, Optional, Union
 
 from . import _constants, _native
 
-__all__ = ["Preset", "LogLevel", "OptionInfo", "option_info", "build_config"]
+__all__ = ["Preset", "LogLevel", "OptionInfo", "option_info", "build_config", "log_level_id"]
 
 
 class Preset(str, Enum):
@@ -30,7 +30,7 @@ _PRESET_IDS = {p: _constants.value("WKD_PRESET_" + p.name) for p in Preset}
 
 
 class LogLevel(str, Enum):
-    """Lowest level of the node's log lines written to stderr."""
+    """Lowest level of the node's log lines passed to its logger."""
 
     DEBUG = "debug"
     INFO = "info"
@@ -45,6 +45,15 @@ _OPTION_INT = _constants.value("WKD_OPTION_INT")
 _OPTION_STR = _constants.value("WKD_OPTION_STR")
 _OPTION_BOOL = _constants.value("WKD_OPTION_BOOL")
 _TYPE_NAMES = {_OPTION_INT: "int", _OPTION_STR: "str", _OPTION_BOOL: "bool"}
+
+
+def log_level_id(log_level: Optional[Union[LogLevel, str]]) -> int:
+    """The wkd_log_level of a log_level argument; None = warn."""
+    if log_level is None:
+        return _LOG_LEVEL_IDS[LogLevel.WARN]
+    return _LOG_LEVEL_IDS[_enum_value(LogLevel, log_level, "log_level")]
+
+
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 

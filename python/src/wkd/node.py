@@ -7,8 +7,9 @@ from typing import Any, Iterable, List, Mapping, Optional, Union
 
 from . import _constants, _native
 from ._duration import timeout_ms
-from .config import LogLevel, Preset, build_config
+from .config import LogLevel, Preset, build_config, log_level_id
 from .keyring import Keyring
+from .log import _forwarder_for
 from .members import Health, Member, MemberState
 from .events import MemberWatchEvent, UserWatchEvent
 from .stats import Stats
@@ -54,8 +55,16 @@ class Node:
     :func:`wkd.option_info`) on top of a timing ``preset``; an unknown
     keyword is a :class:`TypeError` naming it, a refused value a
     :class:`ValueError` (:class:`wkd.InvalidArgumentError`) with the
-    library's message. ``log_level`` sets the lowest level of the node's
-    log lines on stderr (default: warn).
+    library's message.
+
+    Logging: the node's log lines at ``log_level`` and above (default:
+    warn; ``"off"`` silences the node) go to ``logger``, by default
+    ``logging.getLogger("wkd")``, as records with the node's name in
+    ``record.node`` (see :mod:`wkd.log`). They pass through a queue of
+    ``log_queue_capacity`` lines drained by a thread of their own, so a
+    slow handler never stalls the node; lines beyond it are dropped and
+    counted (:attr:`log_lines_dropped`). ``logger="stderr"`` makes the
+    library write them to stderr itself instead.
 
     A node is a context manager: leaving the block closes it (without
     leaving the cluster gracefully; call :meth:`leave` first for that).
@@ -69,11 +78,20 @@ class Node:
         *,
         preset: Union[Preset, str] = Preset.LAN,
         log_level: Optional[Union[LogLevel, str]] = None,
+        logger: Any = None,
+        log_queue_capacity: int = 1024,
         **options: Any,
     ) -> None:
+        level = log_level_id(log_level)
+        forwarder = _forwarder_for(logger, log_queue_capacity, level)
         cfg = build_config(preset, log_level, options)
+        if forwarder is not None:
+            forwarder.attach(cfg, level)
         self._native = _native.Node(cfg)
         self._name = self._native.name()
+        self._log = forwarder
+        if forwarder is not None:
+            forwarder.start()
 
     # ---- lifetime --------------------------------------------------------
 
@@ -112,6 +130,19 @@ class Node:
         native = getattr(self, "_native", None)
         if native is not None:
             native.close()
+        self._close_log()
+
+    def _close_log(self) -> None:
+        # After the node: its last lines are still logged, then the thread ends.
+        forwarder = getattr(self, "_log", None)
+        if forwarder is not None:
+            forwarder.close()
+
+    @property
+    def log_lines_dropped(self) -> int:
+        """Log lines dropped so far because the logger fell behind by more
+        than ``log_queue_capacity`` lines (0 with ``logger="stderr"``)."""
+        return self._log.dropped if self._log is not None else 0
 
     @property
     def closed(self) -> bool:
@@ -128,6 +159,7 @@ class Node:
         if native is not None and not native.closed:
             warnings.warn(f"unclosed {self!r}", ResourceWarning, stacklevel=2, source=self)
             native.close()
+        self._close_log()
 
     def __repr__(self) -> str:
         native = getattr(self, "_native", None)

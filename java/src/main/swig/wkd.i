@@ -20,6 +20,8 @@
  *
  * Watches are always pulled (cb == NULL): the binding takes events on its
  * own threads with wkd_watch_next_event, never on the node's loop thread.
+ * Log lines likewise go through a log queue (wkd_config_set_log_queue)
+ * drained by a Java thread, never through a log callback.
  */
 %module WkdNative
 
@@ -196,6 +198,7 @@ static void wkd_jni_set_string(JNIEnv* jenv, jobjectArray holder, const char* s)
 %javaconst(1);
 /* A C unsigned literal ("0x1u") is no Java literal. */
 %javaconstvalue(1) WKD_WATCH_INITIAL;
+%javaconstvalue(1048576) WKD_LOG_QUEUE_MAX_CAPACITY;
 
 /* ---- load the library from the facade ------------------------------------------ */
 %pragma(java) jniclasscode=%{
@@ -264,6 +267,8 @@ WKD_HANDLE(wkd_watch_t)
 WKD_HANDLE(struct wkd_watch_handle)
 WKD_HANDLE(wkd_event_t)
 WKD_HANDLE(struct wkd_event)
+WKD_HANDLE(wkd_log_queue_t)
+WKD_HANDLE(struct wkd_log_queue)
 
 /* ---- scalar out-parameters: one-element arrays ------------------------------------- */
 %apply int* OUTPUT { int* joined_out, int* fd_out };
@@ -596,6 +601,19 @@ WKD_HANDLE(struct wkd_event)
     free($self);
   }
   void set_name(const char* v) { free((void*)$self->name); $self->name = wkd_jni_strdup_or_null(v); }
+}
+
+/* A log queue entry: filled by wkd_log_queue_next, its strings read at once. */
+%immutable wkd_log_entry::node_name;
+%immutable wkd_log_entry::message;
+%extend wkd_log_entry {
+  wkd_log_entry() {
+    wkd_log_entry init = WKD_LOG_ENTRY_INIT;
+    wkd_log_entry* p = (wkd_log_entry*)malloc(sizeof *p);
+    if (p != NULL) *p = init;
+    return p;
+  }
+  ~wkd_log_entry() { free($self); }
 }
 
 /* ---- the headers, unchanged --------------------------------------------------------- */

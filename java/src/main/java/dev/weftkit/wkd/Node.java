@@ -52,14 +52,16 @@ public final class Node implements AutoCloseable {
   static final class State implements Runnable {
     final long handle;
     final String name;
+    final LogForwarder log; // null: stderr or silence
     final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     final Set<Subscription.Core> watches = ConcurrentHashMap.newKeySet();
     volatile boolean closed;
     private boolean freed; // guarded by lock's write lock
 
-    State(long handle) {
+    State(long handle, LogForwarder log) {
       this.handle = handle;
       this.name = WkdNative.wkd_node_name(handle);
+      this.log = log;
     }
 
     /** Closes and releases everything; runs once, from close() or the Cleaner. */
@@ -93,15 +95,21 @@ public final class Node implements AutoCloseable {
       } finally {
         lock.writeLock().unlock();
       }
+      if (log != null) {
+        log.close(); // after the node: its last lines are still logged
+      }
     }
   }
 
   private final State state;
   private final Cleaner.Cleanable cleanable;
 
-  Node(long handle) {
-    this.state = new State(handle);
+  Node(long handle, LogForwarder log) {
+    this.state = new State(handle, log);
     this.cleanable = Native.CLEANER.register(this, state);
+    if (log != null) {
+      log.start();
+    }
   }
 
   /** A configuration builder, starting from the LAN preset. */
@@ -121,6 +129,14 @@ public final class Node implements AutoCloseable {
       r.unlock();
       Reference.reachabilityFence(this);
     }
+  }
+
+  /**
+   * Log lines dropped so far because the logger fell behind by more than the
+   * builder's log queue capacity (0 with logToStderr or LogLevel.OFF).
+   */
+  public long logLinesDropped() {
+    return state.log == null ? 0 : state.log.dropped();
   }
 
   /** Binds the UDP socket and TCP listener and starts the loop thread. */

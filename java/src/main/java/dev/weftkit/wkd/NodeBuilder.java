@@ -44,6 +44,9 @@ public final class NodeBuilder {
   private Cleaner.Cleanable cleanable;
   private Preset preset;
   private LogLevel logLevel;
+  private System.Logger logger; // null: System.getLogger("dev.weftkit.wkd")
+  private boolean logToStderr;
+  private int logQueueCapacity = 1024;
   /** Options set so far, by id (Long, Boolean or String), replayed on a preset change. */
   private final Map<Integer, Object> values = new LinkedHashMap<>();
 
@@ -110,11 +113,44 @@ public final class NodeBuilder {
     return set(Native.optionId(name), Objects.requireNonNull(value, "value"));
   }
 
-  /** The lowest level of the log lines the node writes to stderr (default WARN). */
+  /**
+   * The lowest level of the log lines the node emits (default WARN); OFF
+   * silences it. Lines go to {@link #logger}, or stderr with {@link #logToStderr}.
+   */
   public NodeBuilder logLevel(LogLevel level) {
     Objects.requireNonNull(level, "level");
     applyLogLevel(config.handle, level);
     logLevel = level;
+    return this;
+  }
+
+  /**
+   * Where the node's log lines go (default: {@code System.getLogger("dev.weftkit.wkd")}).
+   * Each record has the format {@code "[{0}] {1}"} with the node's name and the
+   * line as parameters; levels map to DEBUG, INFO, WARNING and ERROR. The lines
+   * pass through a queue drained by a thread of the binding, so a slow logger
+   * never stalls the node; lines beyond {@link #logQueueCapacity} are dropped
+   * and counted ({@link Node#logLinesDropped()}), and a WARNING says how many.
+   */
+  public NodeBuilder logger(System.Logger logger) {
+    this.logger = Objects.requireNonNull(logger, "logger");
+    this.logToStderr = false;
+    return this;
+  }
+
+  /** Makes the library write the node's log lines to stderr itself instead of a System.Logger. */
+  public NodeBuilder logToStderr() {
+    this.logToStderr = true;
+    this.logger = null;
+    return this;
+  }
+
+  /** How many log lines may wait for the logger before new ones are dropped (default 1024). */
+  public NodeBuilder logQueueCapacity(int capacity) {
+    if (capacity < 1) {
+      throw new WkdInvalidArgumentException("log queue capacity " + capacity + " is below 1");
+    }
+    this.logQueueCapacity = capacity;
     return this;
   }
 
@@ -149,10 +185,30 @@ public final class NodeBuilder {
 
   /** Creates a node from this configuration; nothing is bound until {@link Node#start()}. */
   public Node build() {
-    long[] out = new long[1];
-    WkdNative.wkd_node_create(out, config.handle);
-    Reference.reachabilityFence(this);
-    return new Node(out[0]);
+    LogLevel level = logLevel != null ? logLevel : LogLevel.WARN;
+    if (logToStderr || level == LogLevel.OFF) {
+      long[] out = new long[1];
+      WkdNative.wkd_node_create(out, config.handle);
+      Reference.reachabilityFence(this);
+      return new Node(out[0], null);
+    }
+    System.Logger target = logger != null ? logger : System.getLogger(LogForwarder.LOGGER_NAME);
+    LogForwarder log = new LogForwarder(target, logQueueCapacity, "wkd-log");
+    long[] clone = new long[1];
+    try {
+      // A clone holds the queue, so the builder can make further nodes.
+      WkdNative.wkd_config_clone(clone, config.handle);
+      log.attach(clone[0], level);
+      long[] out = new long[1];
+      WkdNative.wkd_node_create(out, clone[0]);
+      return new Node(out[0], log);
+    } catch (RuntimeException | Error e) {
+      log.discard();
+      throw e;
+    } finally {
+      WkdNative.wkd_config_free(clone[0]);
+      Reference.reachabilityFence(this);
+    }
   }
 
   /** Creates and starts a node; the node is closed again when starting fails. */
