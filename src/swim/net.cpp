@@ -255,7 +255,7 @@ void Memberlist::Impl::conn_failed(ConnId id, const std::string& reason) {
   Conn c = std::move(it->second);
   timers.cancel(c.deadline);
   conns.erase(it);
-  rt.stream_close(id);
+  rt.stream_abort(id);
   switch (c.kind) {
     case ConnKind::push_pull:
       if (c.join) {

@@ -45,6 +45,13 @@ class Runtime {
   // Closes a connection once pending writes are flushed; no further
   // callbacks are made for it.
   virtual void stream_close(ConnId id) = 0;
+
+  // Gives a connection up: the exchange failed or timed out. Pending writes
+  // are dropped and a dial still in progress is cancelled, so a connect the
+  // network swallowed cannot complete long after (the kernel retries a SYN
+  // for up to two minutes) and deliver a stale exchange. No further
+  // callbacks are made for it. By default the same as stream_close.
+  virtual void stream_abort(ConnId id) { stream_close(id); }
 };
 
 }  // namespace wkd::swim

@@ -119,6 +119,10 @@ void Driver::stream_close(swim::ConnId id) {
   if (tcp_) tcp_->close(id);
 }
 
+void Driver::stream_abort(swim::ConnId id) {
+  if (tcp_) tcp_->abort(id);
+}
+
 void Driver::close(std::function<void()> closed) {
   if (closing_) return;
   closing_ = true;

@@ -74,6 +74,7 @@ class Driver final : public swim::Runtime {
   void stream_dial(swim::ConnId id, const Address& to) override;
   void stream_write(swim::ConnId id, ByteView bytes) override;
   void stream_close(swim::ConnId id) override;
+  void stream_abort(swim::ConnId id) override;
 
  private:
   void on_timer();

@@ -248,6 +248,18 @@ void TcpTransport::close(swim::ConnId id) {
   if (c->writes_in_flight == 0) close_handle(c);
 }
 
+void TcpTransport::abort(swim::ConnId id) {
+  auto it = conns_.find(id);
+  if (it == conns_.end()) return;
+  Conn* c = it->second.get();
+  c->close_requested = true;
+  c->done = true;
+  c->pending.clear();
+  // uv_close cancels a pending connect (its callback gets UV_ECANCELED) and
+  // the writes in flight; the handle is released once they have returned.
+  close_handle(c);
+}
+
 void TcpTransport::close_handle(Conn* c) {
   if (c->handle_closing) return;
   c->handle_closing = true;

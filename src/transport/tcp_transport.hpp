@@ -54,6 +54,8 @@ class TcpTransport {
   void dial(swim::ConnId id, const Address& to);
   void write(swim::ConnId id, ByteView bytes);
   void close(swim::ConnId id);
+  // Closes at once: pending writes dropped, a connect in progress cancelled.
+  void abort(swim::ConnId id);
 
   // Closes the listener and every connection; `closed` runs once libuv has
   // released all handles.
