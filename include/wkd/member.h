@@ -155,7 +155,7 @@ WKD_API void wkd_members_free(wkd_members_t* members);
  * consumer that resynchronises from a snapshot after WKD_EVENT_OVERFLOW
  * skips the queued events whose version is not above the snapshot's.
  * @threadsafety Any thread.
- * @since 0.2
+ * @since 0.1
  */
 WKD_API uint64_t wkd_members_version(const wkd_members_t* members);
 

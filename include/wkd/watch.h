@@ -167,7 +167,7 @@ WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload
  * arrived after every change of that view; an overflow event carries the
  * version of the event that overflowed the queue. Events of one watch come
  * in the order they happened, so their versions never decrease. 0 for NULL.
- * @since 0.2
+ * @since 0.1
  */
 WKD_API uint64_t wkd_event_version(const wkd_event_t* ev);
 
