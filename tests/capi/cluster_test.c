@@ -11,14 +11,8 @@
 #include <time.h>
 #include <wkd.h>
 
-static int failures = 0;
-#define CHECK(cond)                                                                \
-  do {                                                                             \
-    if (!(cond)) {                                                                 \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
-      failures++;                                                                  \
-    }                                                                              \
-  } while (0)
+#include "check.h"
+
 #define CHECK_OK(call)                                                             \
   do {                                                                             \
     wkd_error e_ = WKD_ERROR_INIT;                                                 \
@@ -29,19 +23,6 @@ static int failures = 0;
       failures++;                                                                  \
     }                                                                              \
   } while (0)
-
-static double now_s(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(int ms) {
-  struct timespec ts;
-  ts.tv_sec = ms / 1000;
-  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-  nanosleep(&ts, NULL);
-}
 
 static wkd_node_t* make_node(const char* name, const char* bind) {
   wkd_config_t* cfg = NULL;

@@ -8,14 +8,7 @@
 #include <string.h>
 #include <wkd.h>
 
-static int failures = 0;
-#define CHECK(cond)                                                             \
-  do {                                                                          \
-    if (!(cond)) {                                                              \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                               \
-    }                                                                           \
-  } while (0)
+#include "check.h"
 
 /* The entry of the library's table named `name`, or NULL; counts matches. */
 static int find(wkd_constant_info* out, const char* group, const char* name) {

@@ -7,14 +7,7 @@
 #include <string.h>
 #include <wkd.h>
 
-static int failures = 0;
-#define CHECK(cond)                                                \
-  do {                                                             \
-    if (!(cond)) {                                                 \
-      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                  \
-    }                                                              \
-  } while (0)
+#include "check.h"
 
 int main(void) {
   static const wkd_status all[] = {

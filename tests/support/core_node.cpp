@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "support/serf_member_event.hpp"
 #include "swim/memberlist.hpp"
 
 namespace wkd::sim {
@@ -48,26 +49,7 @@ swim::Memberlist& CoreNode::memberlist() { return const_cast<swim::Memberlist&>(
 
 void CoreNode::on_member_event(const serf::MemberEvent& e) {
   events.push_back(std::string(serf::member_event_name(e.type)) + ":" + e.member.name);
-  MemberView v{e.member.name, swim::NodeState::alive, 0};
-  if (const swim::NodeInfo* n = core_.serf().memberlist().find(e.member.name)) v.incarnation = n->incarnation;
-  switch (e.type) {
-    case serf::MemberEventType::join:
-      emit(MemberEvent::join, v);
-      break;
-    case serf::MemberEventType::failed:
-      v.state = swim::NodeState::dead;
-      emit(MemberEvent::leave, v);
-      break;
-    case serf::MemberEventType::leave:
-      v.state = swim::NodeState::left;
-      emit(MemberEvent::leave, v);
-      break;
-    case serf::MemberEventType::update:
-      emit(MemberEvent::update, v);
-      break;
-    case serf::MemberEventType::reap:
-      break;
-  }
+  if (auto ev = timeline_event_of(e, core_.serf().memberlist())) emit(ev->first, ev->second);
 }
 
 void CoreNode::on_user_event(const serf::UserEvent& e) { events.push_back("user:" + e.name); }

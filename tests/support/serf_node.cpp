@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "support/serf_member_event.hpp"
 #include "swim/memberlist.hpp"
 
 namespace wkd::sim {
@@ -42,26 +43,7 @@ void SerfNode::for_each_member(const std::function<void(const MemberView&)>& fn)
 
 void SerfNode::on_member_event(const serf::MemberEvent& e) {
   member_events.push_back(e);
-  MemberView v{e.member.name, swim::NodeState::alive, 0};
-  if (const swim::NodeInfo* n = serf_.memberlist().find(e.member.name)) v.incarnation = n->incarnation;
-  switch (e.type) {
-    case serf::MemberEventType::join:
-      emit(MemberEvent::join, v);
-      break;
-    case serf::MemberEventType::failed:
-      v.state = swim::NodeState::dead;
-      emit(MemberEvent::leave, v);
-      break;
-    case serf::MemberEventType::leave:
-      v.state = swim::NodeState::left;
-      emit(MemberEvent::leave, v);
-      break;
-    case serf::MemberEventType::update:
-      emit(MemberEvent::update, v);
-      break;
-    case serf::MemberEventType::reap:
-      break;
-  }
+  if (auto ev = timeline_event_of(e, serf_.memberlist())) emit(ev->first, ev->second);
 }
 
 }  // namespace wkd::sim
