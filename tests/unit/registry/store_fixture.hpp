@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,14 @@ inline serf::MemberEvent member_event(serf::MemberEventType type, const std::str
   e.type = type;
   e.member.name = name;
   return e;
+}
+
+// The failure's code, nullopt for a success (so a test that expected a
+// refusal fails instead of crashing).
+template <class T>
+std::optional<Err> code_of(const Result<T>& r) {
+  if (r.ok()) return std::nullopt;
+  return r.code();
 }
 
 // A store on its own clock: `at` is the time since t0.

@@ -169,7 +169,7 @@ TEST(RegistryStoreRemote, AKeyRegisteredElsewhereMovesThereAndBothSidesSeeIt) {
   for (auto res : {a.store.deregister(a.now(), kOrders1), a.store.drain(a.now(), kOrders1),
                    a.store.apply_check(a.now(), kOrders1, CheckState::passing), a.store.renew(a.now(), kOrders1)}) {
     ASSERT_FALSE(res.ok());
-    EXPECT_EQ(res.code(), Err::not_owner);
+    EXPECT_EQ(testing::code_of(res), Err::not_owner);
     EXPECT_NE(res.message().find("node-b"), std::string::npos) << res.message();
   }
 }
@@ -293,13 +293,13 @@ TEST(RegistryStoreRemote, ForceDeregisterOnlyForAFailedOrGoneOwner) {
   a.changes();
   auto r = a.store.force_deregister(a.now(), kOrders1);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.code(), Err::failed_precondition);
+  EXPECT_EQ(testing::code_of(r), Err::failed_precondition);
   EXPECT_NE(r.message().find("node-b, which is alive"), std::string::npos) << r.message();
   r = a.store.force_deregister(a.now(), InstanceKey{"orders", "mine"});
-  EXPECT_EQ(r.code(), Err::failed_precondition);
-  EXPECT_EQ(a.store.force_deregister(a.now(), InstanceKey{"orders", "none"}).code(), Err::not_found);
+  EXPECT_EQ(testing::code_of(r), Err::failed_precondition);
+  EXPECT_EQ(testing::code_of(a.store.force_deregister(a.now(), InstanceKey{"orders", "none"})), Err::not_found);
   a.store.set_owner_suspect("node-b", true);
-  EXPECT_EQ(a.store.force_deregister(a.now(), kOrders1).code(), Err::failed_precondition);
+  EXPECT_EQ(testing::code_of(a.store.force_deregister(a.now(), kOrders1)), Err::failed_precondition);
   EXPECT_TRUE(a.changes().empty());
   a.store.on_member_event(a.mono(), member_event(MemberEventType::failed, "node-b"));
   a.changes();

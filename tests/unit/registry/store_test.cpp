@@ -84,14 +84,14 @@ TEST(RegistryStore, RefusalsSayWhatWasWrong) {
   auto bad = make_instance("orders", "orders-1", 0);
   const auto r = a.store.register_instance(a.now(), bad);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.code(), Err::invalid_argument);
+  EXPECT_EQ(testing::code_of(r), Err::invalid_argument);
   EXPECT_NE(r.message().find("port"), std::string::npos) << r.message();
   const auto neg = a.store.register_instance(a.now(), make_instance("orders", "o"), RegisterOptions{seconds(-1)});
-  EXPECT_EQ(neg.code(), Err::invalid_argument);
+  EXPECT_EQ(testing::code_of(neg), Err::invalid_argument);
   for (auto res : {a.store.deregister(a.now(), kOrders1), a.store.drain(a.now(), kOrders1),
                    a.store.apply_check(a.now(), kOrders1, CheckState::passing), a.store.renew(a.now(), kOrders1)}) {
     ASSERT_FALSE(res.ok());
-    EXPECT_EQ(res.code(), Err::not_found);
+    EXPECT_EQ(testing::code_of(res), Err::not_found);
     EXPECT_NE(res.message().find("orders/orders-1"), std::string::npos) << res.message();
   }
   EXPECT_EQ(a.store.size(), 0u);
@@ -121,7 +121,7 @@ TEST(RegistryStore, DeregisterLeavesATombstoneOutOfDiscovery) {
   EXPECT_EQ(a.store.instances(q).size(), 1u);
   q.include_deregistered = true;
   EXPECT_EQ(a.store.instances(q).size(), 2u);
-  EXPECT_EQ(a.store.drain(a.now(), kOrders1).code(), Err::not_found);
+  EXPECT_EQ(testing::code_of(a.store.drain(a.now(), kOrders1)), Err::not_found);
   ASSERT_TRUE(a.store.deregister(a.now(), InstanceKey{"orders", "orders-2"}).ok());
   EXPECT_TRUE(a.store.services().empty());
 }
@@ -185,7 +185,7 @@ TEST(RegistryStore, ATtlNotRenewedTurnsCriticalThenDeregisters) {
   const RegisterOptions ttl{seconds(10)};
   ASSERT_TRUE(a.store.register_instance(a.now(), make_instance("orders", "orders-1"), ttl).ok());
   EXPECT_EQ(a.store.next_deadline(), TimePoint{} + seconds(10));
-  EXPECT_EQ(a.store.renew(a.now(), InstanceKey{"orders", "nope"}).code(), Err::not_found);
+  EXPECT_EQ(testing::code_of(a.store.renew(a.now(), InstanceKey{"orders", "nope"})), Err::not_found);
   a.advance(seconds(9));
   EXPECT_EQ(a.store.renew(a.now(), kOrders1)->status, InstanceStatus::healthy);
   a.changes();
@@ -230,7 +230,7 @@ TEST(RegistryStore, ARenewalInTimeStopsTheCriticalCountdown) {
   // Without a TTL nothing is due and renewing is refused.
   ASSERT_TRUE(a.store.register_instance(a.now(), make_instance("orders", "orders-1")).ok());
   EXPECT_EQ(a.store.next_deadline(), TimePoint::max());
-  EXPECT_EQ(a.store.renew(a.now(), kOrders1).code(), Err::failed_precondition);
+  EXPECT_EQ(testing::code_of(a.store.renew(a.now(), kOrders1)), Err::failed_precondition);
 }
 
 TEST(RegistryStore, TombstonesAreCollectedAfterTheirRetention) {
