@@ -36,6 +36,20 @@ const char* change_kind_name(ChangeKind k) noexcept {
   return "unknown";
 }
 
+Status validate(const StoreConfig& c) {
+  if (c.node.empty()) return invalid("node: the local node's name must not be empty");
+  const std::pair<const char*, Duration> durations[] = {
+      {"tombstone_retention", c.tombstone_retention},
+      {"deregister_critical_after", c.deregister_critical_after},
+      {"down_drop_after", c.down_drop_after},
+      {"collected_memory", c.collected_memory},
+  };
+  for (const auto& [name, d] : durations) {
+    if (d < Duration::zero()) return invalid(std::string(name) + ": must not be negative");
+  }
+  return {};
+}
+
 Store::Store(StoreConfig cfg, Rng& rng) : cfg_(std::move(cfg)), rng_(rng) {
   Shard& self = shards_[cfg_.node];
   self.generation = cfg_.generation;
@@ -144,8 +158,9 @@ Result<Store::Map::iterator> Store::owned(const InstanceKey& key) {
 Instance Store::register_new(const Now& now, Instance in, Map::iterator old) {
   std::string previous;
   if (old != entries_.end()) {
-    clock_.witness(old->second.rec.owner_lamport);
-    if (old->second.rec.owner != cfg_.node) previous = old->second.rec.owner;
+    const Instance& o = old->second.rec;
+    clock_.witness(o.owner_lamport);
+    if (o.owner != cfg_.node && o.status != InstanceStatus::deregistered) previous = o.owner;
   }
   if (const auto c = collected_.find(in.key()); c != collected_.end()) clock_.witness(c->second.lamport);
   in.status = InstanceStatus::starting;

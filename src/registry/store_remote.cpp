@@ -78,8 +78,12 @@ Applied Store::apply_one(const Now& now, const Instance& r) {
       kind = classify(cur, r);
     } else {
       if (!moves_over(r, cur.owner_lamport, cur.owner)) return Applied::stale;
-      kind = ChangeKind::moved;
-      previous = cur.owner;
+      if (cur.status == InstanceStatus::deregistered) {
+        kind = classify(cur, r);  // a new record where a tombstone was
+      } else {
+        kind = ChangeKind::moved;
+        previous = cur.owner;
+      }
     }
     unschedule(it);
     it->second = Entry{};

@@ -305,3 +305,49 @@ TEST(RegistryStore, AFullChangeListAsksForAResync) {
 
 }  // namespace
 }  // namespace wkd::registry
+
+namespace wkd::registry {
+namespace {
+
+TEST(RegistryStore, AConfigIsCheckedBeforeUse) {
+  EXPECT_TRUE(validate(testing::config("node-a")).ok());
+  const auto unnamed = validate(testing::config(""));
+  ASSERT_FALSE(unnamed.ok());
+  EXPECT_NE(unnamed.message().find("node"), std::string::npos);
+  auto cfg = testing::config("node-a");
+  cfg.down_drop_after = std::chrono::seconds(-1);
+  const auto neg = validate(cfg);
+  ASSERT_FALSE(neg.ok());
+  EXPECT_NE(neg.message().find("down_drop_after"), std::string::npos) << neg.message();
+}
+
+// A key registered here after another owner's tombstone is a new record
+// here, not a move; after a live one it is a move, on both sides.
+TEST(RegistryStore, ATombstoneElsewhereIsNotAMove) {
+  Node a(testing::config("node-a"));
+  Instance dead = make_instance("orders", "orders-1");
+  dead.owner = "node-b";
+  dead.owner_generation = 1;
+  dead.record_version = 2;
+  dead.owner_lamport = 5;
+  dead.status = InstanceStatus::deregistered;
+  ASSERT_EQ(a.store.apply_remote(a.now(), dead), Applied::applied);
+  a.changes();
+  const auto r = a.store.register_instance(a.now(), make_instance("orders", "orders-1"));
+  ASSERT_TRUE(r.ok());
+  EXPECT_GT(r->owner_lamport, 5u);
+  EXPECT_TRUE(r->previous_owner.empty());
+  const auto ch = a.changes();
+  ASSERT_EQ(ch.size(), 1u);
+  EXPECT_EQ(ch[0].kind, ChangeKind::added);
+  Node c(testing::config("node-c"));
+  ASSERT_EQ(c.store.apply_remote(c.now(), dead), Applied::applied);
+  c.changes();
+  ASSERT_EQ(c.store.apply_remote(c.now(), *r), Applied::applied);
+  const auto cc = c.changes();
+  ASSERT_EQ(cc.size(), 1u);
+  EXPECT_EQ(cc[0].kind, ChangeKind::added);
+}
+
+}  // namespace
+}  // namespace wkd::registry
