@@ -105,7 +105,9 @@ struct StoreConfig {
 Status validate(const StoreConfig& cfg);
 
 // The caller's time: a monotonic point for deadlines and the wall clock
-// (ms since the Unix epoch) for the record fields.
+// (ms since the Unix epoch) for the record fields. The calls that take a
+// TimePoint alone (on_timer, on_member_event) stamp records with the wall
+// time the last Now implies for that point.
 struct Now {
   TimePoint mono{};
   std::int64_t wall_ms = 0;
