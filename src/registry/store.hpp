@@ -219,6 +219,9 @@ class Store {
     std::uint64_t version = 0;
     std::uint64_t gc_version = 0;
     OwnerState state = OwnerState::alive;
+    // False while only the owner's membership is known (it failed or left
+    // before any of its records arrived): no generation yet, no digest.
+    bool known = true;
   };
   struct Collected {
     std::string owner;
@@ -249,6 +252,7 @@ class Store {
   void owner_left(const std::string& owner, TimePoint now);
   void owner_alive(const serf::Member& m, TimePoint now);
   void owner_reaped(const std::string& owner, TimePoint now);
+  Shard& shard_for_event(const std::string& owner);
   void fire(Map::iterator it, TimePoint now);
 
   StoreConfig cfg_;

@@ -58,8 +58,9 @@ Applied Store::apply_one(const Now& now, const Instance& r) {
   clock_.witness(r.owner_lamport);
   auto [sit, fresh] = shards_.try_emplace(r.owner);
   Shard& s = sit->second;
-  if (fresh) {
+  if (fresh || !s.known) {
     s.generation = r.owner_generation;
+    s.known = true;
   } else if (r.owner_generation < s.generation) {
     return Applied::refused;
   } else if (r.owner_generation > s.generation) {
@@ -156,19 +157,23 @@ void Store::on_member_event(TimePoint now, const serf::MemberEvent& ev) {
   }
 }
 
+// An owner heard of before its records: its state is kept, so records
+// that arrive later are shown as that state says.
+Store::Shard& Store::shard_for_event(const std::string& owner) {
+  auto [it, fresh] = shards_.try_emplace(owner);
+  if (fresh) it->second.known = false;
+  return it->second;
+}
+
 void Store::owner_failed(const std::string& owner, TimePoint now) {
-  const auto s = shards_.find(owner);
-  if (s == shards_.end()) return;
-  s->second.state = OwnerState::failed;
+  shard_for_event(owner).state = OwnerState::failed;
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     if (it->second.rec.owner == owner) set_down(it, now);
   }
 }
 
 void Store::owner_left(const std::string& owner, TimePoint now) {
-  const auto s = shards_.find(owner);
-  if (s == shards_.end()) return;
-  s->second.state = OwnerState::left;
+  shard_for_event(owner).state = OwnerState::left;
   const std::int64_t wall = wall_at(now);
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     Entry& e = it->second;
@@ -185,6 +190,10 @@ void Store::owner_alive(const serf::Member& m, TimePoint now) {
   const auto sit = shards_.find(m.name);
   if (sit == shards_.end()) return;
   Shard& s = sit->second;
+  if (!s.known) {
+    shards_.erase(sit);  // back before any record of it arrived
+    return;
+  }
   const auto gen = cfg_.generation_of ? cfg_.generation_of(m) : std::nullopt;
   if (gen && *gen < s.generation) return;  // news of an older life
   s.state = OwnerState::alive;
@@ -208,6 +217,10 @@ void Store::owner_alive(const serf::Member& m, TimePoint now) {
 void Store::owner_reaped(const std::string& owner, TimePoint now) {
   const auto s = shards_.find(owner);
   if (s == shards_.end()) return;
+  if (!s->second.known) {
+    shards_.erase(s);  // nothing of it here: forget it
+    return;
+  }
   s->second.state = OwnerState::gone;
   for (auto it = entries_.begin(); it != entries_.end();) {
     if (it->second.rec.owner != owner || it->second.rec.status == InstanceStatus::deregistered) {

@@ -42,13 +42,15 @@ std::array<std::size_t, 6> Store::counts(const std::string& service) const {
 std::vector<ShardDigest> Store::digest() const {
   std::vector<ShardDigest> out;
   out.reserve(shards_.size());
-  for (const auto& [owner, s] : shards_) out.push_back(ShardDigest{owner, s.generation, s.version, s.gc_version});
+  for (const auto& [owner, s] : shards_) {
+    if (s.known) out.push_back(ShardDigest{owner, s.generation, s.version, s.gc_version});
+  }
   return out;
 }
 
 std::vector<Instance> Store::records_since(const std::string& owner, std::uint64_t after, std::size_t limit) const {
   const auto s = shards_.find(owner);
-  if (s == shards_.end()) return {};
+  if (s == shards_.end() || !s->second.known) return {};
   std::vector<const Entry*> picked;
   for (const auto& [key, e] : entries_) {
     if (e.rec.owner == owner && e.rec.owner_generation == s->second.generation && e.rec.record_version > after) {

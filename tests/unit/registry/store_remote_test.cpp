@@ -228,6 +228,30 @@ TEST(RegistryStoreRemote, AFailedOwnersInstancesAreDownAtOnceThenDropped) {
   EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-1"})->status, InstanceStatus::down);
 }
 
+TEST(RegistryStoreRemote, AnOwnerHeardFailedBeforeItsRecordsStillShowsThemDown) {
+  Node a(testing::config("node-a"));
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::failed, "node-b"));
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::leave, "node-c"));
+  EXPECT_EQ(a.store.owner_state("node-b"), OwnerState::failed);
+  EXPECT_EQ(a.store.digest().size(), 1u);  // no shard of theirs yet
+  ASSERT_EQ(a.store.apply_remote(a.now(), from_b(1, InstanceStatus::healthy, 4)), Applied::applied);
+  EXPECT_EQ(a.store.find(kOrders1)->status, InstanceStatus::down);
+  ASSERT_EQ(a.store.digest().size(), 2u);
+  EXPECT_EQ(a.store.digest()[1], (ShardDigest{"node-b", 4, 1, 0}));
+  auto late = from_b(1, InstanceStatus::healthy, 1, "o-9");
+  late.owner = "node-c";
+  ASSERT_EQ(a.store.apply_remote(a.now(), late), Applied::applied);
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-9"})->status, InstanceStatus::deregistered);
+  // Reaped or back before any record: forgotten.
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::failed, "node-d"));
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::join, "node-d"));
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::failed, "node-e"));
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::reap, "node-e"));
+  EXPECT_EQ(a.store.owner_state("node-d"), OwnerState::gone);
+  EXPECT_EQ(a.store.owner_state("node-e"), OwnerState::gone);
+  EXPECT_EQ(a.store.digest().size(), 3u);
+}
+
 TEST(RegistryStoreRemote, AnOwnerBackAliveGetsItsInstancesBack) {
   auto cfg = testing::config("node-a");
   cfg.down_drop_after = minutes(30);
