@@ -1,6 +1,8 @@
 // The registry layer's failures: one code for "the input is wrong" (the
-// message names the field and what was wrong with it) and one for "the input
-// is over a documented size limit".
+// message names the field and what was wrong with it), one for "the input
+// is over a documented size limit", and the store's refusals: no such
+// instance, an instance another node owns (the message names the owner),
+// and an operation the record's state does not allow.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,9 @@ namespace wkd::registry {
 enum class Err : std::uint8_t {
   invalid_argument,
   too_large,
+  not_found,
+  not_owner,
+  failed_precondition,
 };
 
 using Status = wkd::Status<Err>;

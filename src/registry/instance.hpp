@@ -70,6 +70,9 @@ struct Instance {
   // The Lamport time of the registration that gave `owner` the record;
   // orders a move of (service, id) to another node, never wall time.
   std::uint64_t owner_lamport = 0;
+  // The owner the record moved from when `owner` took it over; empty:
+  // it never moved.
+  std::string previous_owner;
 
   InstanceKey key() const { return InstanceKey{service, id}; }
 };
