@@ -1,4 +1,5 @@
 #include "registry/semver.hpp"
+#include "registry/semver_text.hpp"
 
 #include <limits>
 #include <optional>
@@ -8,18 +9,9 @@ namespace wkd::registry::semver {
 
 namespace {
 
-// A reading position over the whole text, so that errors can name the
-// position in what the user wrote.
-struct Cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-  std::size_t end = 0;  // exclusive
+using text::Cursor;
+using text::is_digit;
 
-  bool done() const noexcept { return pos >= end; }
-  char peek() const noexcept { return done() ? '\0' : text[pos]; }
-};
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_ident_char(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
 }

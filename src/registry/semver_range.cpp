@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "registry/semver.hpp"
+#include "registry/semver_text.hpp"
 
 namespace wkd::registry::semver {
 
@@ -11,16 +12,9 @@ namespace {
 
 constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
 
-struct Cursor {
-  std::string_view text;
-  std::size_t pos = 0;
-  std::size_t end = 0;  // exclusive
+using text::Cursor;
+using text::is_digit;
 
-  bool done() const noexcept { return pos >= end; }
-  char peek() const noexcept { return done() ? '\0' : text[pos]; }
-};
-
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 bool is_wildcard(char c) noexcept { return c == 'x' || c == 'X' || c == '*'; }
 
 Failure<Err> error_at(std::size_t pos, const std::string& what) {
