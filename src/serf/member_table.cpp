@@ -38,7 +38,6 @@ void MemberTable::log(LogLevel level, const std::string& line) {
 }
 
 void MemberTable::emit(MemberEventType type, const Member& m) {
-  ++changes_;
   MemberEvent e;
   e.type = type;
   e.member = m;
@@ -185,7 +184,6 @@ MemberTable::LeaveOutcome MemberTable::apply_leave(TimePoint now, const wire::Se
   switch (m.status) {
     case MemberStatus::alive:
       m.status = MemberStatus::leaving;
-      ++changes_;
       sink_.on_member_changed(m.name);
       break;
     case MemberStatus::failed:
@@ -214,7 +212,6 @@ bool MemberTable::apply_join(TimePoint now, const wire::SerfJoin& msg) {
   m.status_ltime = msg.ltime;
   if (m.status == MemberStatus::leaving) {
     m.status = MemberStatus::alive;
-    ++changes_;
     sink_.on_member_changed(m.name);
   }
   return true;

@@ -76,10 +76,6 @@ class MemberTable {
   Member* find_mutable(std::string_view name);
   const std::map<std::string, Member, std::less<>>& members() const noexcept { return members_; }
   std::size_t size() const noexcept { return members_.size(); }
-  // Grows with every change of a member (events, and the status changes
-  // that raise none: alive <-> leaving), so a reader can tell that the
-  // table changed without comparing it.
-  std::uint64_t changes() const noexcept { return changes_; }
   const std::vector<std::string>& failed_names() const noexcept { return failed_; }
   const std::vector<std::string>& left_names() const noexcept { return left_; }
   // Members with status alive other than ourselves exist.
@@ -114,7 +110,6 @@ class MemberTable {
   LogSink& log_;
   Duration flap_timeout_ = seconds(60);
   std::map<std::string, Member, std::less<>> members_;
-  std::uint64_t changes_ = 0;
   std::vector<std::string> failed_;
   std::vector<std::string> left_;
   std::map<std::string, Intent, std::less<>> intents_;

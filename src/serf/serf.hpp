@@ -100,8 +100,6 @@ class Serf final : private swim::Delegate {
   // The serf member table (sorted by name), the local node included;
   // last_seen comes from memberlist.
   std::vector<Member> members() const;
-  // See MemberTable::changes().
-  std::uint64_t member_changes() const noexcept { return engine_.member_table().changes(); }
   // The same table without copying it: f(const Member&, const
   // swim::NodeInfo*) for each member in name order, with memberlist's record
   // of it (null before start or when memberlist no longer has it).

@@ -374,7 +374,6 @@ bool Memberlist::has_left() const noexcept { return impl_->leaving_flag; }
 
 int Memberlist::health_score() const noexcept { return impl_->awareness.score(); }
 
-std::uint64_t Memberlist::change_counter() const noexcept { return impl_->changes; }
 
 const Stats& Memberlist::stats() const noexcept { return impl_->stats; }
 

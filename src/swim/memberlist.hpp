@@ -139,9 +139,6 @@ class Memberlist {
   std::size_t queued_broadcasts() const noexcept;  // messages waiting to be gossiped
 
   int health_score() const noexcept;
-  // Incremented whenever a member's state, incarnation, address or
-  // metadata changes: a cheap "did the table change" test for snapshots.
-  std::uint64_t change_counter() const noexcept;
   const Stats& stats() const noexcept;
   const Config& config() const noexcept;
 

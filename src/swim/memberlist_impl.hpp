@@ -60,13 +60,9 @@ struct Memberlist::Impl {
   bool probe_running = false;
   bool probe_tick_pending = false;
   Awareness awareness;
-  std::uint64_t changes = 0;
-  // Every change of the member table goes through here: counted, and the
-  // delegate told which member it was, after the change, in order.
-  void changed(const std::string& name) {
-    ++changes;
-    delegate.notify_changed(name);
-  }
+  // Every change of the member table goes through here: the delegate is
+  // told which member it was, after the change, in order.
+  void changed(const std::string& name) { delegate.notify_changed(name); }
   BroadcastQueue broadcasts;
   TimePoint gossip_phase{};   // the first tick; later ticks fall on phase + k * gossip_interval
   bool gossip_enabled = false;
