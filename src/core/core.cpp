@@ -4,29 +4,51 @@
 
 namespace wkd::core {
 
-class Core::Entry {
+Core::Entry::Entry(Core& c, TimePoint now) : core_(c) {
+  if (core_.depth_++ == 0 || now > core_.now_) core_.now_ = now;
+}
+
+Core::Entry::~Entry() {
+  if (--core_.depth_ == 0) core_.observer_.on_settled(core_.next_deadline());
+}
+
+// The registry as a part of the core.
+class Core::RegistryPart final : public Part {
  public:
-  Entry(Core& c, TimePoint now) : core_(c) {
-    if (core_.depth_++ == 0 || now > core_.now_) core_.now_ = now;
-  }
-  ~Entry() {
-    if (--core_.depth_ == 0) core_.observer_.on_settled(core_.next_deadline());
-  }
-  Entry(const Entry&) = delete;
-  Entry& operator=(const Entry&) = delete;
+  explicit RegistryPart(registry::Replica& r) : r_(r) {}
+  const char* part_name() const noexcept override { return "registry"; }
+  TimePoint next_deadline() const override { return r_.next_deadline(); }
+  void on_timer(TimePoint now) override { r_.on_timer(now); }
+  void on_member_event(TimePoint now, const serf::MemberEvent& e) override { r_.on_member_event(now, e); }
 
  private:
-  Core& core_;
+  registry::Replica& r_;
 };
 
 Core::Core(serf::Config cfg, swim::Runtime& io, Rng& rng, LogSink& log, Observer& observer, wire::Keyring keyring)
     : observer_(observer),
+      rng_(rng),
+      log_(log),
       serf_(std::make_unique<serf::Serf>(std::move(cfg), io, rng, log, static_cast<serf::EventSink&>(*this),
                                         std::move(keyring))) {}
 
-Core::~Core() = default;
+Core::~Core() {
+  // The registry goes first: it unhooks itself from the Serf layer.
+  std::erase(parts_, static_cast<Part*>(registry_part_.get()));
+  registry_part_.reset();
+  registry_.reset();
+}
 
 void Core::add_part(Part& part) { parts_.push_back(&part); }
+
+registry::Replica& Core::enable_registry(registry::ReplicaConfig cfg, const registry::Now& now) {
+  if (!registry_) {
+    registry_ = std::make_unique<registry::Replica>(std::move(cfg), *serf_, rng_, log_, now);
+    registry_part_ = std::make_unique<RegistryPart>(*registry_);
+    add_part(*registry_part_);
+  }
+  return *registry_;
+}
 
 // ---- operations ----
 

@@ -24,6 +24,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/address.hpp"
@@ -32,6 +33,7 @@
 #include "common/rng.hpp"
 #include "common/time.hpp"
 #include "core/part.hpp"
+#include "registry/replica.hpp"
 #include "serf/config.hpp"
 #include "serf/events.hpp"
 #include "serf/identity.hpp"
@@ -84,6 +86,22 @@ class Core final : public swim::Machine, private serf::EventSink {
   // Adds a part (before start; it must outlive the core).
   void add_part(Part& part);
 
+  // Runs the service registry on this node (before start): a part of the
+  // core, and the Serf layer's wkd handler. The node should advertise the
+  // `wkd` tag, or no wkd peer sends it anything.
+  registry::Replica& enable_registry(registry::ReplicaConfig cfg, const registry::Now& now);
+  // nullptr when the registry is not enabled.
+  registry::Replica* registry() noexcept { return registry_.get(); }
+  const registry::Replica* registry() const noexcept { return registry_.get(); }
+
+  // Runs `fn` as one entry: the owner's calls into a part (the registry's
+  // operations) settle like the core's own.
+  template <class F>
+  decltype(auto) enter(TimePoint now, F&& fn) {
+    Entry e(*this, now);
+    return std::forward<F>(fn)();
+  }
+
   // ---- operations (each one entry) ----
   serf::Status start(TimePoint now);
   void join(TimePoint now, std::vector<Address> seeds, serf::Serf::JoinDone done);
@@ -110,7 +128,17 @@ class Core final : public swim::Machine, private serf::EventSink {
 
  private:
   // Marks an entry; the outermost one settles when it ends.
-  class Entry;
+  class Entry {
+   public:
+    Entry(Core& c, TimePoint now);
+    ~Entry();
+    Entry(const Entry&) = delete;
+    Entry& operator=(const Entry&) = delete;
+
+   private:
+    Core& core_;
+  };
+  class RegistryPart;
 
   // serf::EventSink: forwarded in order.
   void on_member_event(const serf::MemberEvent& e) override;
@@ -121,9 +149,14 @@ class Core final : public swim::Machine, private serf::EventSink {
   std::vector<Part*> parts_;
   TimePoint now_{};
   int depth_ = 0;
-  // Declared last, so destroyed first, while what it may still report to
-  // is alive.
+  Rng& rng_;
+  LogSink& log_;
+  // Declared after the parts list, so destroyed first, while what it may
+  // still report to is alive.
   std::unique_ptr<serf::Serf> serf_;
+  // Destroyed before the Serf layer it is the wkd handler of.
+  std::unique_ptr<registry::Replica> registry_;
+  std::unique_ptr<RegistryPart> registry_part_;
 };
 
 }  // namespace wkd::core

@@ -89,9 +89,11 @@ Changes Store::drain_changes() {
 // record, and one change event.
 Instance& Store::commit(Entry& e, ChangeKind kind, std::int64_t wall_ms, std::string previous_owner) {
   Shard& self = shards_[cfg_.node];
+  const std::uint64_t prior = e.rec.record_version;
   e.rec.record_version = ++self.version;
   e.rec.updated_ms = wall_ms;
   emit(kind, e.rec, std::move(previous_owner));
+  if (commit_hook_) commit_hook_(e.rec, prior);
   return e.rec;
 }
 
@@ -174,6 +176,13 @@ Instance Store::register_new(const Now& now, Instance in, Map::iterator old) {
   in.owner_generation = cfg_.generation;
   in.owner_lamport = clock_.increment();
   in.previous_owner = previous;
+  // The version this change replaces in the local shard: a tombstone of
+  // this node's own (re-registered), or nothing.
+  in.record_version = 0;
+  if (old != entries_.end() && old->second.rec.owner == cfg_.node &&
+      old->second.rec.owner_generation == cfg_.generation) {
+    in.record_version = old->second.rec.record_version;
+  }
   if (old == entries_.end()) old = entries_.emplace(in.key(), Entry{}).first;
   unschedule(old);
   old->second = Entry{};

@@ -185,7 +185,21 @@ class Store {
 
   // ---- change log and anti-entropy ----
   Changes drain_changes();
+  // Called after every real change of the local shard (what replication
+  // sends): the record and `prior`, the shard version the change replaced
+  // (the record's version before it; 0 when the record is new to the
+  // shard). Never called for a no-op.
+  using CommitHook = std::function<void(const Instance& record, std::uint64_t prior)>;
+  void set_commit_hook(CommitHook hook) { commit_hook_ = std::move(hook); }
   std::vector<ShardDigest> digest() const;
+  // One shard of the digest; nullopt when its owner is unknown here.
+  std::optional<ShardDigest> shard(const std::string& owner) const;
+  // After a whole-shard pull (this node was behind the peer's GC): drops
+  // the records of (owner, generation) up to version `upto` that the peer
+  // no longer has (not in `present`): tombstones it collected, so they are
+  // remembered as collected here too. Returns how many went.
+  std::size_t collect_absent(TimePoint now, const std::string& owner, std::uint64_t generation,
+                             std::uint64_t upto, const std::set<InstanceKey>& present);
   // The records of `owner`'s current generation with a version above
   // `after`, in version order, at most `limit` (the pull path). Records a
   // failed owner's view turned DOWN are given with the owner's status.
@@ -265,6 +279,7 @@ class Store {
   std::set<std::pair<TimePoint, InstanceKey>> timers_;
   std::deque<Change> changes_;
   bool overflowed_ = false;
+  CommitHook commit_hook_;
   TimePoint anchor_mono_{};
   std::int64_t anchor_wall_ = 0;
 };

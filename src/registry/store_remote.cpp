@@ -232,6 +232,23 @@ void Store::owner_reaped(const std::string& owner, TimePoint now) {
   }
 }
 
+std::size_t Store::collect_absent(TimePoint now, const std::string& owner, std::uint64_t generation,
+                                  std::uint64_t upto, const std::set<InstanceKey>& present) {
+  if (owner == cfg_.node) return 0;
+  std::size_t n = 0;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const Instance& r = it->second.rec;
+    if (r.owner != owner || r.owner_generation != generation || r.record_version > upto || present.count(it->first)) {
+      ++it;
+      continue;
+    }
+    if (r.status != InstanceStatus::deregistered) emit(ChangeKind::dropped, r);
+    it = erase_entry(it, now, true);
+    ++n;
+  }
+  return n;
+}
+
 void Store::set_owner_suspect(const std::string& owner, bool suspect) {
   const auto s = shards_.find(owner);
   if (s == shards_.end()) return;

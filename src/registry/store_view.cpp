@@ -48,6 +48,12 @@ std::vector<ShardDigest> Store::digest() const {
   return out;
 }
 
+std::optional<ShardDigest> Store::shard(const std::string& owner) const {
+  const auto s = shards_.find(owner);
+  if (s == shards_.end() || !s->second.known) return std::nullopt;
+  return ShardDigest{owner, s->second.generation, s->second.version, s->second.gc_version};
+}
+
 std::vector<Instance> Store::records_since(const std::string& owner, std::uint64_t after, std::size_t limit) const {
   const auto s = shards_.find(owner);
   if (s == shards_.end() || !s->second.known) return {};

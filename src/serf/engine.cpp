@@ -241,7 +241,7 @@ Status Engine::force_leave(TimePoint now, std::string_view node, bool prune) {
   return {};
 }
 
-Status Engine::broadcast_wkd(ByteView msg) {
+Status Engine::broadcast_wkd(ByteView msg, std::string key) {
   if (msg.empty() || !is_wkd_type(msg[0])) {
     return fail(Err::invalid_argument, "wkd message must start with a type byte in 0xE0..0xEF");
   }
@@ -250,7 +250,7 @@ Status Engine::broadcast_wkd(ByteView msg) {
     return fail(Err::too_large, "wkd message of " + std::to_string(msg.size()) +
                                     " bytes exceeds the gossip budget of " + std::to_string(budget));
   }
-  wkd_q_.push({}, Bytes(msg.begin(), msg.end()));
+  wkd_q_.push(std::move(key), Bytes(msg.begin(), msg.end()));
   return {};
 }
 
@@ -390,6 +390,11 @@ void Engine::handle_wkd(ByteView msg) {
     return;
   }
   if (wkd_handler_->on_wkd_message(msg)) wkd_q_.push({}, Bytes(msg.begin(), msg.end()));
+}
+
+std::optional<Bytes> Engine::answer_wkd_request(TimePoint, ByteView msg) {
+  if (msg.empty() || !is_wkd_type(msg[0]) || wkd_handler_ == nullptr) return std::nullopt;
+  return wkd_handler_->answer_wkd_request(msg);
 }
 
 bool Engine::is_wkd_node(const swim::NodeInfo& node) {

@@ -152,7 +152,10 @@ class Engine {
   Status force_leave(TimePoint now, std::string_view name, bool prune);
 
   // Queues a wkd-only message (first byte in 0xE0..0xEF).
-  Status broadcast_wkd(ByteView msg);
+  Status broadcast_wkd(ByteView msg, std::string key = {});
+  // A TCP user message that may be a wkd request: the handler's answer, or
+  // nullopt (not a wkd message, no handler, or no answer).
+  std::optional<Bytes> answer_wkd_request(TimePoint now, ByteView msg);
   void set_wkd_handler(WkdHandler* h) noexcept { wkd_handler_ = h; }
 
   // ---- memberlist delegate hooks ----

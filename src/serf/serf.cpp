@@ -160,9 +160,36 @@ Status Serf::force_leave(TimePoint now, std::string_view name, bool prune) {
   return engine_.force_leave(now, name, prune);
 }
 
-Status Serf::broadcast_wkd(TimePoint now, ByteView msg) {
+Status Serf::broadcast_wkd(TimePoint now, ByteView msg, std::string key) {
   Scope scope(*this, now);
-  return engine_.broadcast_wkd(msg);
+  return engine_.broadcast_wkd(msg, std::move(key));
+}
+
+Status Serf::send_wkd(TimePoint now, const Address& to, ByteView msg) {
+  if (msg.empty() || !is_wkd_type(msg[0])) {
+    return Failure<Err>{Err::invalid_argument, "wkd message must start with a type byte in 0xE0..0xEF"};
+  }
+  Scope scope(*this, now);
+  // Deferred: this may be called from a delegate hook, inside memberlist.
+  defer([this, to, m = Bytes(msg.begin(), msg.end())] { memberlist_->send_user_packet(now_, to, m); });
+  return {};
+}
+
+Status Serf::request_wkd(TimePoint now, const Address& to, ByteView msg, Duration timeout,
+                         swim::Memberlist::ReplyDone done) {
+  if (msg.empty() || !is_wkd_type(msg[0])) {
+    return Failure<Err>{Err::invalid_argument, "wkd request must start with a type byte in 0xE0..0xEF"};
+  }
+  if (!started_) return Failure<Err>{Err::state, "the node has not started"};
+  Scope scope(*this, now);
+  defer([this, to, timeout, m = Bytes(msg.begin(), msg.end()), done = std::move(done)]() mutable {
+    memberlist_->request(now_, to, m, timeout, [this, done = std::move(done)](TimePoint t, swim::Memberlist::Reply r) {
+      // Called from inside memberlist: the Serf entry around it flushes
+      // whatever the handler asks of memberlist in turn.
+      if (done) done(t, std::move(r));
+    });
+  });
+  return {};
 }
 
 // ---------------------------------------------------------------- views
@@ -218,6 +245,8 @@ TimePoint Serf::next_deadline() const noexcept {
 Bytes Serf::node_meta(std::size_t limit) { return engine_.node_meta(limit); }
 
 void Serf::notify_msg(ByteView msg) { engine_.notify_msg(now_, msg); }
+
+std::optional<Bytes> Serf::answer_stream_msg(ByteView msg) { return engine_.answer_wkd_request(now_, msg); }
 
 void Serf::get_broadcasts(const swim::NodeInfo* target, std::size_t overhead, std::size_t limit,
                           std::vector<Bytes>& out) {

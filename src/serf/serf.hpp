@@ -93,8 +93,18 @@ class Serf final : private swim::Delegate {
   // serf force-leave of a failed node (with prune: erase it at once).
   Status force_leave(TimePoint now, std::string_view name, bool prune);
 
-  // wkd-only gossip (see wkd_messages.hpp).
-  Status broadcast_wkd(TimePoint now, ByteView msg);
+  // wkd-only gossip (see wkd_messages.hpp). A non-empty key replaces a
+  // queued message with the same key (a newer change of one record).
+  Status broadcast_wkd(TimePoint now, ByteView msg, std::string key = {});
+  // A wkd message in a datagram of its own to `to`, which must be a wkd
+  // member (the caller checks its tags): the eager push of fresh news.
+  Status send_wkd(TimePoint now, const Address& to, ByteView msg);
+  // A request/response exchange with the wkd member at `to` over its own
+  // TCP stream (swim::Memberlist::request): the peer's WkdHandler answers
+  // it (answer_wkd_request). `done` is called exactly once, from a later
+  // call into the Serf layer.
+  Status request_wkd(TimePoint now, const Address& to, ByteView msg, Duration timeout,
+                     swim::Memberlist::ReplyDone done);
   void set_wkd_handler(WkdHandler* h) noexcept { engine_.set_wkd_handler(h); }
 
   // The serf member table (sorted by name), the local node included;
@@ -151,6 +161,7 @@ class Serf final : private swim::Delegate {
   // swim::Delegate
   Bytes node_meta(std::size_t limit) override;
   void notify_msg(ByteView msg) override;
+  std::optional<Bytes> answer_stream_msg(ByteView msg) override;
   bool has_broadcasts() const override { return engine_.has_broadcasts(); }
   void get_broadcasts(const swim::NodeInfo* target, std::size_t overhead, std::size_t limit,
                       std::vector<Bytes>& out) override;

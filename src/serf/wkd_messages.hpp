@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include "common/bytes.hpp"
@@ -40,6 +41,11 @@ class WkdHandler {
   // A wkd message (type byte in 0xE0..0xEF, then the body) arrived by
   // gossip. Return true to gossip it further (the handler deduplicates).
   virtual bool on_wkd_message(ByteView msg) = 0;
+
+  // A wkd message that arrived on a TCP stream (Serf::request_wkd on the
+  // peer): the payload to write back, or nullopt to take it as one-way
+  // (then on_wkd_message is called with it).
+  virtual std::optional<Bytes> answer_wkd_request(ByteView /*msg*/) { return std::nullopt; }
 
   // The state to carry in a push/pull with a wkd peer (empty: none).
   virtual Bytes wkd_local_state(bool join) = 0;

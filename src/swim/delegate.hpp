@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,12 @@ class Delegate {
   // A user message: the bytes after the 0x08 type byte (UDP), or the
   // payload of a TCP user message.
   virtual void notify_msg(ByteView msg) = 0;
+
+  // A user message that arrived on a TCP stream, before notify_msg: return
+  // the payload of a user message to write back on the same stream (the
+  // stream was a request, see Memberlist::request), or nullopt to take the
+  // message as one-way (notify_msg follows, as memberlist does).
+  virtual std::optional<Bytes> answer_stream_msg(ByteView /*msg*/) { return std::nullopt; }
 
   // Broadcasts to piggyback on a packet going to `target` (nullptr when the
   // destination is not a known member). Each message costs `overhead` bytes

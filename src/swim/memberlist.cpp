@@ -348,6 +348,14 @@ void Memberlist::send_user_packet(TimePoint now, const Address& to, ByteView use
   m.send_raw(to, nullptr, {SharedBytes(std::move(msg))});
 }
 
+void Memberlist::request(TimePoint now, const Address& to, ByteView user_msg, Duration timeout, ReplyDone done) {
+  Impl& m = *impl_;
+  m.now = now;
+  const ConnId id = m.dial(Impl::ConnKind::request, to, timeout);
+  m.conns.at(id).reply = std::move(done);
+  m.conn_write(id, wire::encode_stream_user_message(user_msg, m.cfg.int_style));
+}
+
 std::size_t Memberlist::num_nodes() const noexcept { return impl_->nodes.size(); }
 
 const NodeInfo* Memberlist::find(std::string_view name) const noexcept { return impl_->find_node(name); }

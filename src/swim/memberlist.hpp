@@ -125,6 +125,24 @@ class Memberlist {
   // datagram, without piggybacking (memberlist SendToAddress).
   void send_user_packet(TimePoint now, const Address& to, ByteView user_msg);
 
+  // The answer to a request: the payload of the peer's reply, or why there
+  // is none.
+  struct Reply {
+    bool ok = false;
+    Bytes body;          // ok: the reply's user message payload
+    std::string error;   // !ok: "i/o timeout", "closed without a reply", ...
+  };
+  using ReplyDone = std::function<void(TimePoint now, Reply reply)>;
+
+  // A request/response exchange over its own TCP stream: sends `user_msg`
+  // as a TCP user message and hands the one user message the peer writes
+  // back to `done`, which is called exactly once (from a later call into
+  // the Memberlist: on_stream_message, on_stream_closed or on_timer, never
+  // from inside request, unless the message cannot even be framed). Only a peer whose Delegate answers
+  // (answer_stream_msg) replies; a Go memberlist takes the message as
+  // one-way and closes, which ends the request with an error.
+  void request(TimePoint now, const Address& to, ByteView user_msg, Duration timeout, ReplyDone done);
+
   // The delegate has queued broadcasts: restart the gossip ticker if it
   // stopped for want of anything to send (see Delegate::has_broadcasts).
   // Gossip resumes on the ticker's own phase, as if it had never stopped.

@@ -98,7 +98,7 @@ struct Memberlist::Impl {
   std::optional<Probe> probe;
 
   // Connections this node dialled or accepted.
-  enum class ConnKind : std::uint8_t { push_pull, tcp_ping, inbound };
+  enum class ConnKind : std::uint8_t { push_pull, tcp_ping, request, inbound };
   struct Conn {
     ConnKind kind;
     Address peer;
@@ -107,6 +107,7 @@ struct Memberlist::Impl {
     bool join = false;
     std::uint64_t join_id = 0;   // push/pull for a join
     std::uint32_t seq = 0;       // tcp ping
+    Memberlist::ReplyDone reply;  // request
     bool done = false;
   };
   std::unordered_map<ConnId, Conn> conns;

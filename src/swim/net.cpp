@@ -214,7 +214,7 @@ ConnId Memberlist::Impl::dial(ConnKind kind, const Address& to, Duration timeout
   eo.compress = cfg.enable_compression;
   eo.keyring = encrypt_outgoing() ? &keyring : nullptr;
   eo.label = cfg.label;
-  Conn c{kind, to, wire::StreamEncoder(wire::StreamRole::dialer, std::move(eo))};
+  Conn c{kind, to, wire::StreamEncoder(wire::StreamRole::dialer, std::move(eo)), 0, false, 0, 0, {}, false};
   c.deadline = timers.schedule(now + timeout, [this, id](TimePoint t) {
     now = t;
     auto it = conns.find(id);
@@ -266,6 +266,13 @@ void Memberlist::Impl::conn_failed(ConnId id, const std::string& reason) {
       break;
     case ConnKind::tcp_ping:
       log(LogLevel::debug, "memberlist: failed fallback TCP ping to " + c.peer.to_string() + ": " + reason);
+      break;
+    case ConnKind::request:
+      if (c.reply) {
+        Memberlist::Reply r;
+        r.error = reason;
+        c.reply(now, std::move(r));
+      }
       break;
     case ConnKind::inbound:
       break;
@@ -438,7 +445,12 @@ void Memberlist::Impl::handle_stream(ConnId id, const Address& from, ByteView me
           stats.drops.count(wire::Err::truncated);
           break;
         }
-        delegate.notify_msg(rest.first(static_cast<std::size_t>(h->user_msg_len)));
+        const ByteView msg = rest.first(static_cast<std::size_t>(h->user_msg_len));
+        if (auto answer = delegate.answer_stream_msg(msg)) {
+          reply(wire::encode_stream_user_message(*answer, cfg.int_style));
+        } else {
+          delegate.notify_msg(msg);
+        }
         break;
       }
       default:
@@ -497,6 +509,31 @@ void Memberlist::Impl::handle_stream(ConnId id, const Address& from, ByteView me
       auto a = wire::decode_ack(body);
       if (!a.ok() || a->seq_no != seq) return;
       if (probe && probe->seq == seq) probe->tcp_ok = true;
+      return;
+    }
+    case ConnKind::request: {
+      Memberlist::ReplyDone done = std::move(c.reply);
+      conn_close(id);
+      Memberlist::Reply r;
+      if (type != wire::MsgType::user) {
+        r.error = type == wire::MsgType::err ? "remote error" : "reply of message type " + std::to_string(message[0]);
+      } else {
+        auto rd = wire::msgpack::Reader(body);
+        auto h = wire::decode_user_msg_header(rd);
+        const ByteView rest = body.subspan(h.ok() ? rd.offset() : 0);
+        if (!h.ok()) {
+          stats.drops.count(h.code());
+          r.error = "reply: " + h.message();
+        } else if (h->user_msg_len < 0 || static_cast<std::uint64_t>(h->user_msg_len) > rest.size()) {
+          stats.drops.count(wire::Err::truncated);
+          r.error = "reply: user message shorter than its header says";
+        } else {
+          r.ok = true;
+          const ByteView payload = rest.first(static_cast<std::size_t>(h->user_msg_len));
+          r.body.assign(payload.begin(), payload.end());
+        }
+      }
+      if (done) done(now, std::move(r));
       return;
     }
     case ConnKind::inbound:

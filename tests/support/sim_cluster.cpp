@@ -93,7 +93,9 @@ SimCluster::SimCluster(std::size_t n, std::uint64_t seed, ClusterOptions opts)
         sc.memberlist = std::move(cfg);
         if (opts_.configure_serf) opts_.configure_serf(i, sc);
         if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
-        m = std::make_unique<CoreNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
+        auto node = std::make_unique<CoreNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
+        if (opts_.configure_core) opts_.configure_core(i, *node);
+        m = std::move(node);
         break;
 #else
         throw std::invalid_argument("SimCluster: built without the core");

@@ -57,6 +57,7 @@ struct Config;
 namespace wkd::sim {
 
 class MemberlistNode;
+class CoreNode;
 
 enum class Preset : std::uint8_t { lan, wan, local };
 
@@ -74,6 +75,9 @@ struct ClusterOptions {
   // Engine::serf and Engine::core: adjustment of the serf configuration, whose
   // `memberlist` member is already set as above.
   std::function<void(std::size_t, serf::Config&)> configure_serf;
+  // Engine::core: called once node i's core exists, before it starts (to
+  // enable the registry or add parts).
+  std::function<void(std::size_t, CoreNode&)> configure_core;
   std::string label;        // cluster label for every node
   std::vector<Bytes> keys;  // keyring for every node (first = primary)
   std::uint16_t port = 7946;

@@ -1,0 +1,356 @@
+// The replica's local changes, its gossip (rumours and announcements, the
+// eager push) and its timers; replica_sync.cpp has the digest and pulls.
+#include "registry/replica.hpp"
+
+#include <algorithm>
+
+namespace wkd::registry {
+
+namespace {
+
+std::string record_key(const Instance& r) { return "r/" + r.service + "/" + r.id; }
+
+bool is_wkd_member(const serf::Member& m) {
+  const auto it = m.tags.find("wkd");
+  return it != m.tags.end() && !(*it).second.empty();
+}
+
+}  // namespace
+
+Status validate(const ReplicaConfig& c) {
+  if (auto st = validate(c.store); !st) return st;
+  if (c.fanout < 0 || c.fanout > 64) return invalid("fanout: must be 0-64");
+  if (c.eager_delay < Duration::zero()) return invalid("eager_delay: must not be negative");
+  if (c.datagram_max < 256 || c.datagram_max > 65000) return invalid("datagram_max: must be 256-65000 bytes");
+  if (c.inline_max < 64 || c.inline_max > c.datagram_max - 32) {
+    return invalid("inline_max: must be 64 bytes to datagram_max - 32");
+  }
+  if (c.sync_interval <= Duration::zero()) return invalid("sync_interval: must be positive");
+  if (c.request_timeout <= Duration::zero()) return invalid("request_timeout: must be positive");
+  if (c.pull_page_bytes < 4096) return invalid("pull_page_bytes: must be at least 4096");
+  return {};
+}
+
+Replica::Replica(ReplicaConfig cfg, serf::Serf& serf, Rng& rng, LogSink& log, const Now& start)
+    : cfg_(std::move(cfg)), serf_(serf), rng_(rng), log_(log), store_(cfg_.store, rng) {
+  now_ = anchor_mono_ = start.mono;
+  anchor_wall_ = start.wall_ms;
+  store_.set_commit_hook([this](const Instance& rec, std::uint64_t prior) { on_commit(rec, prior); });
+  serf_.set_wkd_handler(this);
+  schedule_sync(start.mono);
+}
+
+Replica::~Replica() {
+  *alive_ = false;
+  serf_.set_wkd_handler(nullptr);
+}
+
+Now Replica::now_at(TimePoint t) const { return Now{t, anchor_wall_ + to_ms(t - anchor_mono_)}; }
+
+void Replica::log(LogLevel level, const std::string& msg) {
+  if (level >= log_.min_level()) log_.log(level, "registry: " + msg);
+}
+
+// ---- the local shard ----
+
+// Every call with the caller's time re-anchors the wall clock for the
+// records timers stamp.
+void Replica::touch(const Now& now) {
+  now_ = std::max(now_, now.mono);
+  anchor_mono_ = now.mono;
+  anchor_wall_ = now.wall_ms;
+}
+
+Result<Instance> Replica::register_instance(const Now& now, Instance in, RegisterOptions opt) {
+  touch(now);
+  return store_.register_instance(now, std::move(in), opt);
+}
+
+Result<Instance> Replica::deregister(const Now& now, const InstanceKey& key) {
+  touch(now);
+  return store_.deregister(now, key);
+}
+
+Result<Instance> Replica::drain(const Now& now, const InstanceKey& key) {
+  touch(now);
+  return store_.drain(now, key);
+}
+
+Result<Instance> Replica::apply_check(const Now& now, const InstanceKey& key, CheckState check) {
+  touch(now);
+  return store_.apply_check(now, key, check);
+}
+
+Result<Instance> Replica::renew(const Now& now, const InstanceKey& key) {
+  touch(now);
+  return store_.renew(now, key);
+}
+
+Result<Instance> Replica::force_deregister(const Now& now, const InstanceKey& key) {
+  touch(now);
+  return store_.force_deregister(now, key);
+}
+
+void Replica::on_commit(const Instance& rec, std::uint64_t prior) { spread(WireRecord{rec, prior}); }
+
+// ---- spreading ----
+
+void Replica::spread(const WireRecord& wr) {
+  Bytes one;
+  append_record(one, wr);
+  if (one.size() > cfg_.inline_max) {
+    announce(wr.rec.owner, wr.rec.owner_generation, wr.rec.record_version);
+    return;
+  }
+  // The gossip queue's copy: one slot per record, a newer change replaces
+  // an older one still queued.
+  Bytes msg = encode_records(cfg_.store.node, {ByteView(one)});
+  if (serf_.broadcast_wkd(now_, msg, record_key(wr.rec)).ok()) {
+    ++stats_.records_sent;
+    stats_.bytes_sent += msg.size();
+  }
+  outbox_.push_back(std::move(one));
+  arm_eager();
+}
+
+void Replica::announce(const std::string& owner, std::uint64_t generation, std::uint64_t version) {
+  AnnounceMsg a{cfg_.store.node, {ShardVersion{owner, generation, version}}};
+  Bytes msg = encode(a);
+  if (serf_.broadcast_wkd(now_, msg, "a/" + owner).ok()) {
+    ++stats_.announces_sent;
+    stats_.bytes_sent += msg.size();
+  }
+  announce_box_.push_back(a.shards.front());
+  arm_eager();
+}
+
+void Replica::arm_eager() { eager_at_ = std::min(eager_at_, now_ + cfg_.eager_delay); }
+
+std::vector<const Replica::Peer*> Replica::pick_peers(std::size_t k) {
+  std::vector<const Peer*> out;
+  const std::size_t n = peer_list_.size();
+  if (n == 0 || k == 0) return out;
+  if (k >= n) {
+    for (const auto& name : peer_list_) out.push_back(&peers_.at(name));
+    return out;
+  }
+  std::set<std::size_t> chosen;
+  while (chosen.size() < k) chosen.insert(static_cast<std::size_t>(rng_.below(n)));
+  for (std::size_t i : chosen) out.push_back(&peers_.at(peer_list_[i]));
+  return out;
+}
+
+void Replica::send_datagram(const Bytes& msg, const std::vector<const Peer*>& to) {
+  for (const Peer* p : to) {
+    if (!serf_.send_wkd(now_, p->addr, msg).ok()) continue;
+    ++stats_.datagrams_sent;
+    stats_.bytes_sent += msg.size();
+  }
+}
+
+// The eager push: fresh records batched into datagrams, each to `fanout`
+// random wkd peers; then the pulls that announcements asked for.
+void Replica::flush_eager() {
+  eager_at_ = TimePoint::max();
+  const auto to = pick_peers(static_cast<std::size_t>(cfg_.fanout));
+  std::vector<ByteView> batch;
+  std::size_t size = 0;
+  auto send_batch = [&] {
+    if (batch.empty()) return;
+    send_datagram(encode_records(cfg_.store.node, batch), to);
+    stats_.records_sent += batch.size() * to.size();
+    batch.clear();
+    size = 0;
+  };
+  for (const Bytes& r : outbox_) {
+    if (size + r.size() + 16 + cfg_.store.node.size() > cfg_.datagram_max) send_batch();
+    batch.push_back(ByteView(r));
+    size += r.size();
+  }
+  send_batch();
+  outbox_.clear();
+  if (!announce_box_.empty()) {
+    AnnounceMsg a{cfg_.store.node, {}};
+    for (auto& s : announce_box_) {
+      a.shards.push_back(std::move(s));
+      if (a.shards.size() == 32) {
+        send_datagram(encode(a), to);
+        a.shards.clear();
+      }
+    }
+    if (!a.shards.empty()) send_datagram(encode(a), to);
+    announce_box_.clear();
+  }
+  auto wanted = std::move(wanted_);
+  wanted_.clear();
+  for (auto& [peer, shards] : wanted) {
+    std::vector<ShardVersion> list;
+    for (auto& [owner, sv] : shards) list.push_back(std::move(sv));
+    request_pull(now_, peer, std::move(list), true);
+  }
+}
+
+// ---- gossip in ----
+
+bool Replica::on_wkd_message(ByteView msg) {
+  stats_.bytes_received += msg.size();
+  auto type = peek_type(msg);
+  if (!type) {
+    ++stats_.decode_errors;
+    log(LogLevel::debug, type.message());
+    return false;
+  }
+  switch (*type) {
+    case MsgType::records: handle_records(msg); break;
+    case MsgType::announce: handle_announce(msg); break;
+    default:
+      ++stats_.decode_errors;
+      log(LogLevel::debug, "a request type (" + std::to_string(msg[0]) + ") arrived by gossip: dropped");
+      break;
+  }
+  // The replica re-queues what is news itself (one slot per record).
+  return false;
+}
+
+bool Replica::handle_records(ByteView msg) {
+  auto m = decode_records(msg);
+  if (!m) {
+    ++stats_.decode_errors;
+    log(LogLevel::warn, "dropped a malformed message: " + m.message());
+    return false;
+  }
+  for (const WireRecord& wr : m->records) take(wr, true);
+  return true;
+}
+
+void Replica::handle_announce(ByteView msg) {
+  auto m = decode_announce(msg);
+  if (!m) {
+    ++stats_.decode_errors;
+    log(LogLevel::warn, "dropped a malformed message: " + m.message());
+    return;
+  }
+  if (m->from == cfg_.store.node || !peers_.count(m->from)) return;
+  for (const ShardVersion& s : m->shards) {
+    if (s.owner == cfg_.store.node) continue;
+    const auto held = store_.shard(s.owner);
+    const bool behind = !held || s.generation > held->generation ||
+                        (s.generation == held->generation && s.version > held->version);
+    if (!behind || pulling_.count(s.owner)) continue;
+    const std::uint64_t after = held && held->generation == s.generation ? watermark(s.owner) : 0;
+    wanted_[m->from][s.owner] = ShardVersion{s.owner, s.generation, after};
+    arm_eager();
+  }
+}
+
+// A record from a peer (gossip or pull): its versions are noted whatever
+// the store decides, and news is relayed when asked.
+Applied Replica::take(const WireRecord& wr, bool relay) {
+  ++stats_.records_received;
+  note(wr.rec.owner, wr.rec.owner_generation, wr.rec.record_version, wr.prior);
+  const Applied a = store_.apply_remote(now_at(now_), wr.rec);
+  if (a == Applied::applied) {
+    ++stats_.records_applied;
+    if (relay) spread(wr);
+  } else if (a == Applied::refused) {
+    ++stats_.refused;
+  }
+  return a;
+}
+
+void Replica::note(const std::string& owner, std::uint64_t generation, std::uint64_t version, std::uint64_t prior) {
+  if (owner == cfg_.store.node) return;
+  Progress& p = progress_[owner];
+  if (generation < p.generation) return;
+  if (generation > p.generation) p = Progress{generation, 0, {}};
+  for (std::uint64_t v : {prior, version}) {
+    if (v > p.watermark) p.ahead.insert(v);
+  }
+  while (!p.ahead.empty() && *p.ahead.begin() <= p.watermark + 1) {
+    p.watermark = std::max(p.watermark, *p.ahead.begin());
+    p.ahead.erase(p.ahead.begin());
+  }
+  while (p.ahead.size() > cfg_.max_ahead) p.ahead.erase(std::prev(p.ahead.end()));
+}
+
+std::uint64_t Replica::watermark(const std::string& owner) const {
+  if (owner == cfg_.store.node) {
+    const auto s = store_.shard(owner);
+    return s ? s->version : 0;
+  }
+  const auto held = store_.shard(owner);
+  const auto p = progress_.find(owner);
+  if (!held || p == progress_.end() || p->second.generation != held->generation) return 0;
+  return p->second.watermark;
+}
+
+// ---- membership ----
+
+void Replica::add_peer(const serf::Member& m) {
+  if (m.name == cfg_.store.node) return;
+  auto [it, fresh] = peers_.try_emplace(m.name);
+  it->second.addr = m.addr;
+  if (fresh) {
+    it->second.index = peer_list_.size();
+    peer_list_.push_back(m.name);
+  }
+}
+
+void Replica::remove_peer(const std::string& name) {
+  const auto it = peers_.find(name);
+  if (it == peers_.end()) return;
+  const std::size_t i = it->second.index;
+  if (i + 1 != peer_list_.size()) {
+    peer_list_[i] = std::move(peer_list_.back());
+    peers_.at(peer_list_[i]).index = i;
+  }
+  peer_list_.pop_back();
+  peers_.erase(it);
+}
+
+void Replica::on_member_event(TimePoint now, const serf::MemberEvent& e) {
+  now_ = std::max(now_, now);
+  switch (e.type) {
+    case serf::MemberEventType::join:
+    case serf::MemberEventType::update:
+      if (is_wkd_member(e.member) && e.member.status == serf::MemberStatus::alive) {
+        add_peer(e.member);
+      } else {
+        remove_peer(e.member.name);
+      }
+      break;
+    case serf::MemberEventType::leave:
+    case serf::MemberEventType::failed:
+    case serf::MemberEventType::reap: remove_peer(e.member.name); break;
+  }
+  store_.on_member_event(now, e);
+}
+
+// ---- timers ----
+
+TimePoint Replica::next_deadline() const { return std::min({store_.next_deadline(), eager_at_, sync_at_}); }
+
+void Replica::on_timer(TimePoint now) {
+  now_ = std::max(now_, now);
+  if (store_.next_deadline() <= now) store_.on_timer(now);
+  if (eager_at_ <= now) flush_eager();
+  if (sync_at_ <= now) {
+    schedule_sync(now);
+    std::string peer = std::move(sync_hint_);
+    sync_hint_.clear();
+    if (peer.empty() || !peers_.count(peer)) {
+      const auto picked = pick_peers(1);
+      if (!picked.empty()) peer = peer_list_[picked.front()->index];
+    }
+    if (!peer.empty()) start_sync(now, peer);
+  }
+}
+
+void Replica::schedule_sync(TimePoint now) {
+  // 0.5x to 1.5x the interval, so the cluster's exchanges do not line up.
+  const auto base = std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.sync_interval).count();
+  const auto jitter = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
+  sync_at_ = now + std::chrono::milliseconds(base / 2 + jitter);
+}
+
+}  // namespace wkd::registry
