@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/bytes.hpp"
+#include "runtime/services.hpp"
 #include "runtime/view.hpp"
 
 namespace wkd::runtime {
@@ -21,6 +22,13 @@ enum class EventType : std::uint8_t {
   member_reaped = 5,
   user = 6,
   overflow = 7,
+  // Instances of the registry (service watches).
+  instance_registered = 8,
+  instance_updated = 9,
+  instance_status = 10,
+  instance_deregistered = 11,
+  instance_removed = 12,  // dropped: its owner failed long ago, or was reaped
+  instance_moved = 13,    // another node took it over
 };
 
 struct Event {
@@ -34,6 +42,10 @@ struct Event {
   // was, for reaped) and when it was last seen.
   MemberRecord member;
   std::int64_t last_seen_unix_ms = 0;
+  // Instance events: the record after the change (as it was, for removed)
+  // and before it (null when new to this node).
+  InstanceRecord instance;
+  InstanceRecord previous_instance;
   // User events.
   std::string name;
   Bytes payload;

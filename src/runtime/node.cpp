@@ -78,7 +78,8 @@ void Node::begin_on_loop(const std::shared_ptr<Waiter>& w) {
     if (auto tags = serf::to_tags(identity_); tags.ok()) cfg.tags = *tags;
   }
   stack_ = std::make_unique<Stack>(loop_->loop(), publisher_, logger_, opts_.rng_seed);
-  Status st = stack_->start(std::move(cfg), opts_.keyring, opts_.bind, opts_.advertise);
+  Status st = stack_->start(std::move(cfg), opts_.keyring, opts_.bind, opts_.advertise,
+                            opts_.registry ? &opts_.registry_config : nullptr);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (st.ok()) bound_ = stack_->bound();
@@ -352,8 +353,8 @@ Result<std::vector<Bytes>> Node::keyring_list() {
 Result<std::shared_ptr<Watch>> Node::watch(WatchKind kind, const std::string& wname, std::uint32_t flags,
                                            std::size_t capacity, Watch::Callback cb) {
   using R = Result<std::shared_ptr<Watch>>;
-  if (kind == WatchKind::service || kind == WatchKind::service_healthy) {
-    return R::fail(Err::not_supported, "service watches need the service registry, which this build lacks");
+  if ((kind == WatchKind::service || kind == WatchKind::service_healthy) && !opts_.registry) {
+    return R::fail(Err::not_supported, "service watches need the service registry, which is off on this node");
   }
   if (kind == WatchKind::group && !serf::valid_group_name(wname)) {
     return R::fail(Err::invalid, "a group watch needs a valid group name, got '" + wname + "'");

@@ -55,6 +55,11 @@ struct NodeOptions {
   serf::Identity identity;    // advertised from start
   LogLevel log_level = LogLevel::warn;
   LogFn log;                  // null = stderr
+  // The service registry (registry/replica.hpp): on by default. Its
+  // store's node name is the node's; a generation of 0 is taken from the
+  // wall clock at start (a node that starts without its state).
+  bool registry = true;
+  registry::ReplicaConfig registry_config;
 };
 
 class Node : public std::enable_shared_from_this<Node> {
@@ -100,7 +105,24 @@ class Node : public std::enable_shared_from_this<Node> {
 
   Status fire_event(const std::string& name, ByteView payload, bool coalesce);
 
-  // Watches. The callback (if any) runs on the loop thread.
+  // ---- the service registry: this node's own instances ----
+  // Each runs on the node's loop: from another thread it waits for it,
+  // on the loop (a watch callback) it runs inline. Refusals: Err::invalid naming the field,
+  // Err::too_big (metadata or tags over their caps), Err::not_found,
+  // Err::state (another node owns the instance: the message names it; or
+  // the record's state forbids the call), Err::not_supported (the
+  // registry is off). Reads go through view()->services, without waiting.
+  Result<registry::Instance> register_instance(registry::Instance in, Duration ttl = Duration::zero());
+  Result<registry::Instance> deregister_instance(const registry::InstanceKey& key);
+  Result<registry::Instance> drain_instance(const registry::InstanceKey& key);
+  Result<registry::Instance> check_instance(const registry::InstanceKey& key, registry::CheckState state);
+  Result<registry::Instance> renew_instance(const registry::InstanceKey& key);
+  Result<registry::Instance> force_deregister_instance(const registry::InstanceKey& key);
+  // The replica's counters (zero without a registry). Waits for the loop.
+  Result<registry::ReplicaStats> registry_stats();
+
+  // Watches. The callback (if any) runs on the loop thread. Service watches
+  // (WatchKind::service, service_healthy) need the registry.
   Result<std::shared_ptr<Watch>> watch(WatchKind kind, const std::string& name, std::uint32_t flags,
                                        std::size_t capacity, Watch::Callback cb);
   void unwatch(const std::shared_ptr<Watch>& w);
@@ -130,6 +152,8 @@ class Node : public std::enable_shared_from_this<Node> {
   // the loop thread).
   Status run_sync(const std::function<Status(Stack&)>& fn, Duration timeout);
   Status wait(const std::shared_ptr<Waiter>& w, Duration timeout);
+  using RegistryOp = std::function<registry::Result<registry::Instance>(registry::Replica&, const registry::Now&)>;
+  Result<registry::Instance> registry_call(RegistryOp op);
   void finish(const std::shared_ptr<Waiter>& w, Status st, int joined = 0);
   void begin_on_loop(const std::shared_ptr<Waiter>& w);
   void shutdown_on_loop();

@@ -118,6 +118,18 @@ void Publisher::add_on_loop(const std::shared_ptr<Watch>& w) {
     v = view_;
   }
   if (!(w->flags() & 1u) || !v || w->kind() == WatchKind::user_events) return;
+  if (w->kind() == WatchKind::service || w->kind() == WatchKind::service_healthy) {
+    // The snapshot: every live instance the watch wants, as registered.
+    for (const auto& [key, rec] : v->services->instances) {
+      if (rec->status == registry::InstanceStatus::deregistered || !w->wants_instance(*rec, nullptr)) continue;
+      auto ev = std::make_shared<Event>();
+      ev->type = EventType::instance_registered;
+      ev->version = v->version;
+      ev->instance = rec;
+      w->deliver(ev);
+    }
+    return;
+  }
   for (const ViewEntry& e : v->members) {
     if (!w->wants_member(*e.member, false)) continue;
     auto ev = std::make_shared<Event>();
@@ -182,11 +194,57 @@ void Publisher::publish_view(std::int64_t now_ms) {
   touched_.clear();
   touched_set_.clear();
   check_view(before.get(), *after, changes);
+  std::vector<InstanceEvent> instance_events;
+  after->services = next_services(before.get(), instance_events);
   {
     std::lock_guard<std::mutex> lock(mu_);
     view_ = after;
   }
   if (!changes.empty()) dispatch(changes, after->version);
+  if (!instance_events.empty()) dispatch_instances(instance_events, after->version);
+}
+
+void Publisher::registry_changed(registry::Changes changes) {
+  registry_changes_.overflowed = registry_changes_.overflowed || changes.overflowed;
+  for (auto& c : changes.changes) registry_changes_.changes.push_back(std::move(c));
+}
+
+// The registry's snapshot for the View being published: the previous one
+// when nothing changed, else the previous one with the changes applied.
+std::shared_ptr<const ServicesView> Publisher::next_services(const View* before, std::vector<InstanceEvent>& events) {
+  static const auto kEmpty = std::make_shared<const ServicesView>();
+  const ServicesView* prev = before != nullptr ? before->services.get() : nullptr;
+  const registry::Replica* replica = core_->registry();
+  if (replica == nullptr || (registry_changes_.changes.empty() && !registry_changes_.overflowed)) {
+    return before != nullptr && before->services ? before->services : kEmpty;
+  }
+  ServicesUpdate u = update_services(prev, registry_changes_, replica->store());
+  registry_changes_ = {};
+  events = std::move(u.events);
+  return u.view;
+}
+
+void Publisher::dispatch_instances(const std::vector<InstanceEvent>& events, std::uint64_t version) {
+  const auto targets = watches();
+  if (targets.empty()) return;
+  for (const InstanceEvent& e : events) {
+    auto ev = std::make_shared<Event>();
+    switch (e.type) {
+      case InstanceChange::registered: ev->type = EventType::instance_registered; break;
+      case InstanceChange::updated: ev->type = EventType::instance_updated; break;
+      case InstanceChange::status: ev->type = EventType::instance_status; break;
+      case InstanceChange::deregistered: ev->type = EventType::instance_deregistered; break;
+      case InstanceChange::removed: ev->type = EventType::instance_removed; break;
+      case InstanceChange::moved: ev->type = EventType::instance_moved; break;
+    }
+    ev->version = version;
+    ev->instance = e.record;
+    ev->previous_instance = e.previous;
+    EventPtr shared = std::move(ev);
+    for (const auto& w : targets) {
+      if (!w->cancelled() && w->wants_instance(*e.record, e.previous.get())) w->deliver(shared);
+    }
+  }
 }
 
 void Publisher::check_view(const View* before, const View& after, const std::vector<Change>& changes) const {

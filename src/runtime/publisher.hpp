@@ -34,7 +34,9 @@
 #include <vector>
 
 #include "core/core.hpp"
+#include "registry/store.hpp"
 #include "runtime/event.hpp"
+#include "runtime/services.hpp"
 #include "runtime/stats.hpp"
 #include "runtime/view.hpp"
 #include "runtime/watch.hpp"
@@ -76,13 +78,20 @@ class Publisher {
   // The record of member `name` changed (the core reported it).
   void member_changed(std::string_view name);
   void user_event(const serf::UserEvent& e);
+  // The registry changed (the store's change list, drained after an
+  // entry): published with the next View.
+  void registry_changed(registry::Changes changes);
 
  private:
   void publish_view(std::int64_t now_ms);
   void publish_stats();
   void dispatch(const std::vector<Change>& changes, std::uint64_t version);
+  void dispatch_instances(const std::vector<InstanceEvent>& events, std::uint64_t version);
+  std::shared_ptr<const ServicesView> next_services(const View* before, std::vector<InstanceEvent>& events);
   std::vector<std::shared_ptr<Watch>> watches() const;
-  bool pending() const noexcept { return !touched_.empty() || !view_; }
+  bool pending() const noexcept {
+    return !touched_.empty() || !view_ || !registry_changes_.changes.empty() || registry_changes_.overflowed;
+  }
   // Debug builds: `after` is what the whole table gives (see the top).
   void check_view(const View* before, const View& after, const std::vector<Change>& changes) const;
 
@@ -100,6 +109,8 @@ class Publisher {
   // their first change, each once.
   std::vector<std::string> touched_;
   std::unordered_set<std::string> touched_set_;
+  // Registry changes since the last View, in order.
+  registry::Changes registry_changes_;
   std::uint64_t version_ = 0;
   std::int64_t last_publish_ms_ = 0;  // the latest new View
   std::int64_t last_seen_ms_ = 0;     // the latest last_seen update (new View or in place)

@@ -16,7 +16,8 @@ Stack::~Stack() {
   core_.reset();
 }
 
-Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise) {
+Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise,
+                    const registry::ReplicaConfig* registry) {
   if (core_) return Status::fail(Err::state, "node already started");
   transport::BindError why = transport::BindError::none;
   if (std::string err = driver_.bind(bind, &why); !err.empty()) {
@@ -35,6 +36,19 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
   driver_.attach(*core_);
   const auto unix_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  if (registry != nullptr) {
+    registry::ReplicaConfig rc = *registry;
+    rc.store.node = core_->name();
+    if (rc.store.generation == 0) {
+      // A node that starts without its state starts a new generation: the
+      // wall clock in microseconds only grows across restarts.
+      rc.store.generation = static_cast<std::uint64_t>(
+          std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+              .count());
+    }
+    if (auto st = registry::validate(rc); !st) return Status::fail(Err::invalid, "registry: " + st.message());
+    core_->enable_registry(std::move(rc), registry::Now{transport::mono_now(), unix_ms.count()});
+  }
   publisher_.open(loop_, *core_, driver_, unix_ms.count());
   if (auto st = core_->start(transport::mono_now()); !st.ok()) return Status::fail(Err::invalid, st.message());
   publisher_.settle(true);
@@ -63,6 +77,10 @@ void Stack::on_user_event(const serf::UserEvent& e) {
 void Stack::on_settled(TimePoint next) {
   if (closing_) return;
   driver_.rearm(next);
+  if (registry::Replica* r = core_->registry()) {
+    registry::Changes changes = r->drain_changes();
+    if (!changes.changes.empty() || changes.overflowed) publisher_.registry_changed(std::move(changes));
+  }
   publisher_.settle(false);
 }
 

@@ -37,7 +37,10 @@ class Stack final : private core::Observer {
   // Binds the sockets, builds the core with `cfg` (advertising `advertise`,
   // or the bound address where it is unset) and starts it, then publishes
   // the first View.
-  Status start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise);
+  // With `registry`, the core runs the service registry (its store's node
+  // name is set here; a generation of 0 is taken from the wall clock).
+  Status start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise,
+               const registry::ReplicaConfig* registry = nullptr);
 
   // The core, between a successful start() and close().
   bool running() const noexcept { return core_ != nullptr && !closing_; }

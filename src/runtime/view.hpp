@@ -118,8 +118,13 @@ struct ViewEntry {
   mutable std::atomic<std::int64_t> seen_;
 };
 
+struct ServicesView;
+
 struct View {
   std::vector<ViewEntry> members;  // sorted by name
+  // The registry's instances as of this version (never null once
+  // published; empty without a registry).
+  std::shared_ptr<const ServicesView> services;
   std::uint64_t version = 0;
   // Other members by state (the local node not counted); a member that
   // announced its leave and has not gone yet counts as leaving only.

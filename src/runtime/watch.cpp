@@ -33,6 +33,16 @@ bool Watch::wants_user(const std::string& event_name) const {
   return kind_ == WatchKind::user_events && (name_.empty() || name_ == event_name);
 }
 
+bool Watch::wants_instance(const registry::Instance& now, const registry::Instance* before) const {
+  if (kind_ != WatchKind::service && kind_ != WatchKind::service_healthy) return false;
+  if (!name_.empty() && name_ != now.service) return false;
+  if (kind_ == WatchKind::service) return true;
+  const auto healthy = [](const registry::Instance* in) {
+    return in != nullptr && in->status == registry::InstanceStatus::healthy;
+  };
+  return healthy(&now) || healthy(before);
+}
+
 void Watch::signal_locked() {
   if (signalled_ || fd_ < 0) return;
   const std::uint64_t one = 1;

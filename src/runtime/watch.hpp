@@ -15,6 +15,7 @@
 #include <string>
 
 #include "common/time.hpp"
+#include "registry/instance.hpp"
 #include "runtime/event.hpp"
 
 namespace wkd::runtime {
@@ -41,6 +42,11 @@ class Watch {
   // member belonged to the group in the previous snapshot.
   bool wants_member(const MemberView& m, bool was_in_group) const;
   bool wants_user(const std::string& event_name) const;
+  // Whether an instance change concerns this watch: service watches take
+  // every change of their service (every service when the name is empty);
+  // service_healthy watches only those where the instance is or was
+  // HEALTHY.
+  bool wants_instance(const registry::Instance& now, const registry::Instance* before) const;
 
   // Loop thread: delivers an event (callback, or queue push).
   void deliver(const EventPtr& ev);

@@ -1,0 +1,87 @@
+// runtime::Node's registry calls: each runs as one entry of the core on
+// the node's loop, so what it changes is replicated and published at once.
+#include <chrono>
+
+#include "runtime/node.hpp"
+#include "runtime/stack.hpp"
+#include "transport/clock.hpp"
+
+namespace wkd::runtime {
+
+namespace {
+
+constexpr Duration kRegistryCallTimeout = std::chrono::seconds(30);
+
+Err err_of(registry::Err e) {
+  switch (e) {
+    case registry::Err::invalid_argument: return Err::invalid;
+    case registry::Err::too_large: return Err::too_big;
+    case registry::Err::not_found: return Err::not_found;
+    case registry::Err::not_owner:
+    case registry::Err::failed_precondition: return Err::state;
+  }
+  return Err::internal;
+}
+
+}  // namespace
+
+Result<registry::Instance> Node::registry_call(RegistryOp op) {
+  auto out = std::make_shared<registry::Instance>();
+  Status st = run_sync(
+      [out, op = std::move(op)](Stack& s) -> Status {
+        registry::Replica* r = s.core().registry();
+        if (r == nullptr) return Status::fail(Err::not_supported, "the service registry is off on this node");
+        const TimePoint mono = transport::mono_now();
+        const auto wall =
+            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+        auto res = s.core().enter(mono, [&] { return op(*r, registry::Now{mono, wall.count()}); });
+        if (!res) return Status::fail(err_of(res.code()), res.message());
+        *out = std::move(*res);
+        return {};
+      },
+      kRegistryCallTimeout);
+  if (!st.ok()) return std::move(st).failure();
+  return std::move(*out);
+}
+
+Result<registry::Instance> Node::register_instance(registry::Instance in, Duration ttl) {
+  return registry_call([in = std::move(in), ttl](registry::Replica& r, const registry::Now& now) {
+    return r.register_instance(now, in, registry::RegisterOptions{ttl});
+  });
+}
+
+Result<registry::Instance> Node::deregister_instance(const registry::InstanceKey& key) {
+  return registry_call([key](registry::Replica& r, const registry::Now& now) { return r.deregister(now, key); });
+}
+
+Result<registry::Instance> Node::drain_instance(const registry::InstanceKey& key) {
+  return registry_call([key](registry::Replica& r, const registry::Now& now) { return r.drain(now, key); });
+}
+
+Result<registry::Instance> Node::check_instance(const registry::InstanceKey& key, registry::CheckState state) {
+  return registry_call(
+      [key, state](registry::Replica& r, const registry::Now& now) { return r.apply_check(now, key, state); });
+}
+
+Result<registry::Instance> Node::renew_instance(const registry::InstanceKey& key) {
+  return registry_call([key](registry::Replica& r, const registry::Now& now) { return r.renew(now, key); });
+}
+
+Result<registry::Instance> Node::force_deregister_instance(const registry::InstanceKey& key) {
+  return registry_call(
+      [key](registry::Replica& r, const registry::Now& now) { return r.force_deregister(now, key); });
+}
+
+Result<registry::ReplicaStats> Node::registry_stats() {
+  auto out = std::make_shared<registry::ReplicaStats>();
+  Status st = run_sync(
+      [out](Stack& s) -> Status {
+        if (const registry::Replica* r = s.core().registry()) *out = r->stats();
+        return {};
+      },
+      kRegistryCallTimeout);
+  if (!st.ok()) return std::move(st).failure();
+  return *out;
+}
+
+}  // namespace wkd::runtime

@@ -1,0 +1,161 @@
+// The registry through runtime::Node: real nodes on loopback, each on its
+// own loop thread. A registration on one node reaches the others' Views
+// and service watches, under the View's version; calls for an instance
+// another node owns are refused naming it.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/node.hpp"
+#include "runtime/services.hpp"
+
+namespace wkd::runtime {
+namespace {
+
+std::shared_ptr<Node> make_node(const std::string& name, const std::string& ip) {
+  NodeOptions o;
+  o.serf = serf::Config::preset(options::Preset::local);
+  o.serf.memberlist.name = name;
+  o.bind = *parse_address(ip + ":0");
+  o.identity.wkd_version = "0.1.0";
+  o.log_level = LogLevel::error;
+  o.log = [](LogLevel, const std::string&, const std::string&) {};
+  auto n = Node::create(std::move(o));
+  EXPECT_TRUE(n.ok()) << n.message();
+  EXPECT_TRUE((*n)->start().ok());
+  return *n;
+}
+
+template <class F>
+bool eventually(F&& pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return pred();
+}
+
+registry::Instance instance(const std::string& service, const std::string& id) {
+  registry::Instance in;
+  in.service = service;
+  in.id = id;
+  in.host = "127.0.0.1";
+  in.port = 9000;
+  in.metadata["zone-hint"] = "a";
+  return in;
+}
+
+class NodeRegistry : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_ = make_node("reg-a", "127.0.0.61");
+    b_ = make_node("reg-b", "127.0.0.62");
+    int joined = 0;
+    ASSERT_TRUE(b_->join({a_->local_address().to_string()}, std::chrono::seconds(10), &joined).ok());
+    ASSERT_EQ(joined, 1);
+  }
+  void TearDown() override {
+    for (auto& n : {a_, b_}) {
+      if (n) n->close();
+    }
+  }
+  std::shared_ptr<Node> a_, b_;
+};
+
+TEST_F(NodeRegistry, ARegistrationReachesTheOtherNodesViewAndWatches) {
+  std::mutex mu;
+  std::vector<Event> seen;
+  auto w = b_->watch(WatchKind::service, "orders", 0, 64, [&](const Event& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(e);
+  });
+  ASSERT_TRUE(w.ok()) << w.message();
+  auto reg = a_->register_instance(instance("orders", "o-1"));
+  ASSERT_TRUE(reg.ok()) << reg.message();
+  EXPECT_EQ(reg->owner, "reg-a");
+  EXPECT_EQ(reg->status, registry::InstanceStatus::starting);
+  ASSERT_TRUE(eventually([&] {
+    auto v = b_->view();
+    return v && v->services && v->services->find({"orders", "o-1"}) != nullptr;
+  }));
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !seen.empty();
+  }));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    EXPECT_EQ(seen.front().type, EventType::instance_registered);
+    ASSERT_TRUE(seen.front().instance);
+    EXPECT_EQ(seen.front().instance->id, "o-1");
+    EXPECT_EQ(seen.front().instance->metadata.at("zone-hint"), "a");
+    // The event's version is that of a View holding the change.
+    EXPECT_LE(seen.front().version, b_->view()->version);
+  }
+  // A status flip on the owner reaches the watch too.
+  ASSERT_TRUE(a_->check_instance({"orders", "o-1"}, registry::CheckState::passing).ok());
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen.back().type == EventType::instance_status &&
+           seen.back().instance->status == registry::InstanceStatus::healthy;
+  }));
+  const auto healthy = b_->view()->services->select([] {
+    registry::Query q;
+    q.service = "orders";
+    q.healthy_only = true;
+    return q;
+  }());
+  ASSERT_EQ(healthy.size(), 1u);
+  EXPECT_EQ(b_->view()->services->services(), std::vector<std::string>{"orders"});
+}
+
+TEST_F(NodeRegistry, ANoOpReRegistrationFiresNoWatch) {
+  ASSERT_TRUE(a_->register_instance(instance("billing", "b-1")).ok());
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->find({"billing", "b-1"}) != nullptr; }));
+  std::atomic<int> events{0};
+  auto w = b_->watch(WatchKind::service, "billing", 0, 64, [&](const Event&) { ++events; });
+  ASSERT_TRUE(w.ok());
+  const auto before = a_->view()->version;
+  ASSERT_TRUE(a_->register_instance(instance("billing", "b-1")).ok());
+  // A change made after the no-op proves the no-op would have arrived
+  // first, had it sent anything.
+  ASSERT_TRUE(a_->register_instance(instance("billing", "b-2")).ok());
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->find({"billing", "b-2"}) != nullptr; }));
+  ASSERT_TRUE(eventually([&] { return events.load() >= 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(events.load(), 1) << "only b-2's registration is a change";
+  EXPECT_GE(a_->view()->version, before);
+}
+
+TEST_F(NodeRegistry, WritesForAnInstanceAnotherNodeOwnsNameTheOwner) {
+  ASSERT_TRUE(a_->register_instance(instance("search", "s-1")).ok());
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->find({"search", "s-1"}) != nullptr; }));
+  auto r = b_->deregister_instance({"search", "s-1"});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), Err::state);
+  EXPECT_NE(r.message().find("reg-a"), std::string::npos) << r.message();
+  auto bad = a_->register_instance(instance("Bad_Name", "x"));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.code(), Err::invalid);
+  EXPECT_NE(bad.message().find("service"), std::string::npos) << bad.message();
+}
+
+TEST_F(NodeRegistry, ADeregistrationIsSeenAsATombstone) {
+  ASSERT_TRUE(a_->register_instance(instance("cache", "c-1")).ok());
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->find({"cache", "c-1"}) != nullptr; }));
+  ASSERT_TRUE(a_->deregister_instance({"cache", "c-1"}).ok());
+  ASSERT_TRUE(eventually([&] {
+    const auto* rec = b_->view()->services->find({"cache", "c-1"});
+    return rec != nullptr && (*rec)->status == registry::InstanceStatus::deregistered;
+  }));
+  EXPECT_TRUE(b_->view()->services->services().empty());
+}
+
+}  // namespace
+}  // namespace wkd::runtime
