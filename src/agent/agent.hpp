@@ -40,6 +40,7 @@ class Agent final : public ApiBackend {
   void leave(std::function<void(bool, std::string)> done) override;
   std::string fire_event(const std::string& name, const std::string& payload, bool* too_big) override;
   std::uint64_t http_connections() const override;
+  runtime::Node* node() override { return node_.get(); }
 
  private:
   bool start();

@@ -359,6 +359,7 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     return;
   }
 
+  if (services_.handle(req, reply)) return;
   reply(Response::error(404, "no such endpoint: " + path));
 }
 

@@ -11,6 +11,7 @@
 //   PUT  /v1/cluster/leave              leaves gracefully, then the agent stops
 //   POST /v1/events/{name}              fires a user event; the body is its payload
 //   GET  /v1/agent/metrics              Prometheus text
+//   /api/v1/services/...                the registry (services_api.hpp)
 //
 // Everything under /v1/health/ is reserved for a Consul-compatible API.
 // The routes talk to the agent through ApiBackend, on the loop thread.
@@ -24,6 +25,7 @@
 
 #include "agent/health.hpp"
 #include "agent/http_server.hpp"
+#include "agent/services_api.hpp"
 #include "runtime/node.hpp"
 #include "runtime/view.hpp"
 
@@ -44,6 +46,8 @@ class ApiBackend {
   // "" or the error; *too_big set when the event is over the size limit.
   virtual std::string fire_event(const std::string& name, const std::string& payload, bool* too_big) = 0;
   virtual std::uint64_t http_connections() const = 0;
+  // The running node (null before it starts or after it stops).
+  virtual runtime::Node* node() = 0;
 };
 
 // Members by the state the API reports: a member that announced its leave
@@ -58,13 +62,14 @@ std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms);
 
 class Api {
  public:
-  explicit Api(ApiBackend& backend) : backend_(backend) {}
+  explicit Api(ApiBackend& backend) : backend_(backend), services_([&backend] { return backend.node(); }) {}
   // The http::Handler for the server.
   void handle(const http::Request& req, std::shared_ptr<http::Responder> out);
   std::uint64_t requests() const noexcept { return requests_; }
 
  private:
   ApiBackend& backend_;
+  ServicesApi services_;
   std::uint64_t requests_ = 0;
 };
 

@@ -110,6 +110,55 @@ class SerfThroughAgentTest(AgentTestCase):
                 if self.id() and s.proc.poll() is None:
                     s.kill()
 
+    def test_services_on_wkd_agents_never_reach_serf(self):
+        """The registry travels among wkd agents only: with services
+        registered, changed and deregistered on two wkd agents, the serf
+        agent in the same cluster never logs an unknown message type."""
+        w1 = self.agent("wkd-r1").start()
+        w2 = self.agent("wkd-r2", seeds=[w1.gossip]).start()
+        serf1 = Serf(self.work.path, "serf-r", h.ADDRESSES.take(), join=w1.gossip)
+        self.serfs = [serf1]
+        try:
+            self.wait_states(w1, {"wkd-r2": "alive", "serf-r": "alive"})
+            h.wait_for("serf sees both wkd agents",
+                       lambda: all(serf1.members().get(n, {}).get("status") == "alive" for n in ("wkd-r1", "wkd-r2")),
+                       h.JOIN_TIMEOUT)
+            for agent in (w1, w2):
+                for i in range(20):
+                    body = {"serviceName": "orders", "instanceId": "%s-%d" % (agent.name, i), "host": "127.0.0.1",
+                            "port": 9000 + i, "metadata": {"blob": "m" * (2000 if i == 0 else 10)}}
+                    status, _, data = agent.request("POST", "/api/v1/services/register", body=json.dumps(body))
+                    self.assertEqual(status, 200, data)
+                for i in range(0, 20, 2):
+                    status, _, data = agent.request("PUT", "/api/v1/services/orders/instances/%s-%d/check"
+                                                    % (agent.name, i), body=json.dumps({"status": "passing"}))
+                    self.assertEqual(status, 200, data)
+                status, _, data = agent.request("DELETE", "/api/v1/services/orders/instances/%s-19" % agent.name)
+                self.assertEqual(status, 200, data)
+
+            def listed(agent):
+                return len(agent.get_json("/api/v1/services/orders")), \
+                    len(agent.get_json("/api/v1/services/orders/healthy"))
+            for agent in (w1, w2):
+                h.wait_for("%s lists both agents' instances" % agent.name, lambda: listed(agent) == (38, 20),
+                           h.JOIN_TIMEOUT)
+            # Long enough for anti-entropy and push/pull rounds to run too.
+            import time
+            time.sleep(12)
+            with open(serf1.log_path) as f:
+                serf_log = f.read()
+            for bad in ("unknown type", "Failed to decode", "bad type prefix"):
+                lines = [line for line in serf_log.splitlines() if bad in line]
+                self.assertEqual(lines[:3], [], "serf logged %d line(s) with %r" % (len(lines), bad))
+            self.assertIn("wkd-r2", serf_log)  # the log is serf's, at debug level
+            for agent in (w1, w2):
+                self.assertEqual(listed(agent), (38, 20))
+                self.assertNotIn("registry: dropped", agent.log())
+        finally:
+            for s in self.serfs:
+                if s.proc.poll() is None:
+                    s.kill()
+
 
 if __name__ == "__main__":
     main()
