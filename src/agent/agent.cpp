@@ -157,6 +157,9 @@ bool Agent::start() {
   opts.serf.memberlist = cfg_.swim();
   opts.serf.memberlist.name = name;
   opts.serf.reconnect_timeout = std::chrono::milliseconds(cfg_.reconnect_timeout_ms);
+  opts.registry_config.store.down_drop_after = std::chrono::milliseconds(cfg_.registry_down_drop_after_ms);
+  opts.registry_config.store.tombstone_retention = std::chrono::milliseconds(cfg_.registry_tombstone_retention_ms);
+  opts.registry_config.sync_interval = std::chrono::milliseconds(cfg_.registry_sync_interval_ms);
   if (restored_) {
     opts.serf.restore_member_clock = restored_->member_clock;
     opts.serf.restore_event_clock = restored_->event_clock;

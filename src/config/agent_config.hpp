@@ -57,6 +57,12 @@ struct AgentConfig {
   // How long a failed or left member is kept (and retried) before it is
   // reaped, as serf's reconnect_timeout.
   std::int64_t reconnect_timeout_ms = 24LL * 3600 * 1000;
+  // The registry (docs/registry.md): how long a failed owner's instances
+  // stay DOWN before they are dropped, how long a deregistered instance is
+  // kept for audit, and how often anti-entropy runs (jittered).
+  std::int64_t registry_down_drop_after_ms = 3600LL * 1000;
+  std::int64_t registry_tombstone_retention_ms = 24LL * 3600 * 1000;
+  std::int64_t registry_sync_interval_ms = 5000;
   Address http = Address::v4(127, 0, 0, 1, kDefaultHttpPort);
   bool http_enabled = true;          // http = "" disables the HTTP API
   std::vector<std::string> groups;

@@ -25,6 +25,9 @@ inline constexpr Range kIntervalRange{1, 3'600'000};  // 1 ms .. 1 hour
 inline constexpr Range kLeaveTimeoutRange{0, 600'000};  // 0 .. 10 minutes
 inline constexpr Range kJoinSyncRange{0, 3'600'000};    // 0 (off) .. 1 hour
 inline constexpr Range kReconnectRange{1000, 31'536'000'000};  // 1 s .. 365 days
+inline constexpr Range kDownDropRange{1000, 604'800'000};      // 1 s .. 7 days
+inline constexpr Range kRetentionRange{1000, 31'536'000'000};  // 1 s .. 365 days
+inline constexpr Range kSyncIntervalRange{100, 600'000};       // 100 ms .. 10 minutes
 // suspicion_timeout_ms may be at most this many probe intervals
 // (swim::validate() bounds suspicion_mult to [1, 100]).
 inline constexpr int kMaxSuspicionMult = 100;

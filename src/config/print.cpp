@@ -82,6 +82,9 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
   line("verify_before_dead", cfg.verify_before_dead ? "true" : "false");
   line("join_sync_delay_ms", std::to_string(to_ms(sw.join_sync_delay)));
   line("reconnect_timeout_ms", std::to_string(cfg.reconnect_timeout_ms));
+  line("registry_down_drop_after_ms", std::to_string(cfg.registry_down_drop_after_ms));
+  line("registry_tombstone_retention_ms", std::to_string(cfg.registry_tombstone_retention_ms));
+  line("registry_sync_interval_ms", std::to_string(cfg.registry_sync_interval_ms));
   out += "# effective: probe_timeout_ms = " + std::to_string(to_ms(sw.probe_timeout)) +
          ", suspicion_mult = " + std::to_string(sw.suspicion_mult) +
          ", suspicion min timeout = " + std::to_string(min_ms) + " ms, max = " +

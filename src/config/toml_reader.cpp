@@ -36,7 +36,8 @@ constexpr std::string_view kDiscoveryKeys[] = {
     "probe_interval_ms", "suspicion_timeout_ms", "profile", "http",   "groups",
     "database_type", "wire_protocol", "endpoint",     "capabilities", "encrypt",
     "keyring_file",  "snapshot_path", "tls_cert",     "tls_key",      "tls_ca",
-    "tags",          "verify_before_dead", "join_sync_delay_ms", "reconnect_timeout_ms"};
+    "tags",          "verify_before_dead", "join_sync_delay_ms", "reconnect_timeout_ms",
+    "registry_down_drop_after_ms", "registry_tombstone_retention_ms", "registry_sync_interval_ms"};
 constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json"};
 
 std::string_view type_name(toml::node_type t) {
@@ -226,6 +227,11 @@ class Reader {
     if (name == "suspicion_timeout_ms") return get(n, path, kIntervalRange, cfg_.suspicion_timeout_ms);
     if (name == "join_sync_delay_ms") return get(n, path, kJoinSyncRange, cfg_.join_sync_delay_ms);
     if (name == "reconnect_timeout_ms") return get(n, path, kReconnectRange, cfg_.reconnect_timeout_ms);
+    if (name == "registry_down_drop_after_ms") return get(n, path, kDownDropRange, cfg_.registry_down_drop_after_ms);
+    if (name == "registry_tombstone_retention_ms") {
+      return get(n, path, kRetentionRange, cfg_.registry_tombstone_retention_ms);
+    }
+    if (name == "registry_sync_interval_ms") return get(n, path, kSyncIntervalRange, cfg_.registry_sync_interval_ms);
     if (name == "verify_before_dead") {
       bool on = true;
       if (auto e = get(n, path, on)) return e;

@@ -39,5 +39,29 @@ TEST(AgentConfigReconnect, OutOfRangeAndWrongTypeAreNamed) {
   }
 }
 
+TEST(AgentConfigRegistry, DefaultsSetPrintedBackAndRangesNamed) {
+  auto d = parse("");
+  ASSERT_TRUE(d.ok()) << d.message();
+  EXPECT_EQ(d->registry_down_drop_after_ms, 3600LL * 1000);
+  EXPECT_EQ(d->registry_tombstone_retention_ms, 24LL * 3600 * 1000);
+  EXPECT_EQ(d->registry_sync_interval_ms, 5000);
+  auto r = parse_toml("[discovery]\nnode_name = \"n\"\nregistry_down_drop_after_ms = 20000\n"
+                      "registry_tombstone_retention_ms = 60000\nregistry_sync_interval_ms = 2000\n",
+                      "cfg.toml");
+  ASSERT_TRUE(r.ok()) << r.message();
+  const std::string printed = print_effective(*r);
+  auto again = parse_toml(printed, "printed.toml");
+  ASSERT_TRUE(again.ok()) << again.message();
+  EXPECT_EQ(again->registry_down_drop_after_ms, 20000);
+  EXPECT_EQ(again->registry_tombstone_retention_ms, 60000);
+  EXPECT_EQ(again->registry_sync_interval_ms, 2000);
+  for (const char* bad : {"registry_down_drop_after_ms = 999", "registry_sync_interval_ms = 99",
+                          "registry_tombstone_retention_ms = \"1d\""}) {
+    auto b = parse(bad);
+    ASSERT_FALSE(b.ok()) << bad;
+    EXPECT_NE(b.message().find("cfg.toml:3: discovery.registry_"), std::string::npos) << b.message();
+  }
+}
+
 }  // namespace
 }  // namespace wkd::config
