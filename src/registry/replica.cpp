@@ -323,7 +323,19 @@ void Replica::on_member_event(TimePoint now, const serf::MemberEvent& e) {
     case serf::MemberEventType::failed:
     case serf::MemberEventType::reap: remove_peer(e.member.name); break;
   }
+  const registry::OwnerState before = store_.owner_state(e.member.name);
   store_.on_member_event(now, e);
+  const bool back = before == OwnerState::failed || before == OwnerState::gone || before == OwnerState::left;
+  if (back && store_.owner_state(e.member.name) == OwnerState::alive && e.member.name != cfg_.store.node) {
+    // An owner back from failed (a partition longer than down_drop_after,
+    // say): the records this node dropped meanwhile left no trace in the
+    // watermark, so forget it and fetch the owner's shard again, from the
+    // owner itself if it is a wkd peer, at once.
+    if (auto p = progress_.find(e.member.name); p != progress_.end()) p->second = Progress{p->second.generation, 0, {}};
+    ++stats_.owner_refetches;
+    if (peers_.count(e.member.name)) sync_hint_ = e.member.name;
+    sync_at_ = std::min(sync_at_, now + cfg_.eager_delay);
+  }
 }
 
 // ---- timers ----

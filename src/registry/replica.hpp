@@ -89,6 +89,7 @@ struct ReplicaStats {
   std::uint64_t bytes_sent = 0, bytes_received = 0;  // registry messages, before framing
   std::uint64_t decode_errors = 0;                   // malformed registry messages dropped
   std::uint64_t refused = 0;                         // records the store refused
+  std::uint64_t owner_refetches = 0;                 // owners back from failed, refetched
 };
 
 class Replica final : public serf::WkdHandler {

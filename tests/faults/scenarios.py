@@ -331,6 +331,8 @@ SCENARIOS = {"loss10": Loss10, "loss30": Loss30, "partition": Partition, "long_p
 
 
 def main(argv):
+    import registry_scenarios  # its scenarios build on Scenario above
+    SCENARIOS.update(registry_scenarios.SCENARIOS)
     if len(argv) != 2 or argv[1] not in SCENARIOS:
         sys.stderr.write("usage: scenarios.py {%s}\n" % "|".join(SCENARIOS))
         return 2
