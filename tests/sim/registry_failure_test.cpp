@@ -39,7 +39,7 @@ bool everywhere(SimCluster& c, const registry::InstanceKey& key, P pred, std::si
 TEST(RegistryFailureSim, TenPercentLossLosesNothing) {
   constexpr std::size_t kNodes = 20;
   constexpr int kEach = 5;
-  SimCluster c(kNodes, 11, registry_options());
+  SimCluster c(kNodes, sim_seed(), registry_options());
   c.set_loss(0.1);
   c.start_converged();
   for (std::size_t i = 0; i < kNodes; ++i) register_many(c, i, kEach);
@@ -105,7 +105,7 @@ void change_side(SimCluster& c, std::size_t first, const std::string& tag) {
 TEST(RegistryFailureSim, APartitionsChangesMergeAfterTheHeal) {
   constexpr std::size_t kNodes = 20, kHalf = kNodes / 2;
   constexpr int kEach = 3;
-  SimCluster c(kNodes, 12, registry_options());
+  SimCluster c(kNodes, sim_seed(), registry_options());
   c.start_converged();
   for (std::size_t i = 0; i < kNodes; ++i) register_many(c, i, kEach);
   std::string why = wait_registry(c, seconds(30));
@@ -147,7 +147,7 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
   constexpr std::size_t kNodes = 10, kDead = 6;
   registry::ReplicaConfig rc;
   rc.store.down_drop_after = seconds(30);
-  SimCluster c(kNodes, 13, registry_options(rc));
+  SimCluster c(kNodes, sim_seed(), registry_options(rc));
   c.start_converged();
   register_many(c, kDead, 5);
   register_many(c, 1, 2);
@@ -187,7 +187,7 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
 // An owner leaves gracefully: its instances are DEREGISTERED everywhere.
 TEST(RegistryFailureSim, ADepartedOwnersInstancesAreDeregistered) {
   constexpr std::size_t kNodes = 10, kGone = 6;
-  SimCluster c(kNodes, 14, registry_options());
+  SimCluster c(kNodes, sim_seed(), registry_options());
   c.start_converged();
   register_many(c, kGone, 5);
   register_many(c, 1, 2);
@@ -224,7 +224,7 @@ TEST(RegistryFailureSim, ACollectedTombstoneDoesNotResurrect) {
   constexpr std::size_t kNodes = 10, kOwner = 0, kCut = 9;
   registry::ReplicaConfig rc;
   rc.store.tombstone_retention = seconds(20);
-  SimCluster c(kNodes, 15, registry_options(rc));
+  SimCluster c(kNodes, sim_seed(), registry_options(rc));
   c.start_converged();
   on(c, kOwner, [](registry::Replica& r, const registry::Now& now) {
     ASSERT_TRUE(r.register_instance(now, instance("t", "x")).ok());

@@ -16,6 +16,7 @@
 #include "registry/replica.hpp"
 #include "support/core_node.hpp"
 #include "support/sim_cluster.hpp"
+#include "support/sim_seed.hpp"
 
 namespace wkd::sim::regsim {
 

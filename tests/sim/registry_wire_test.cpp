@@ -58,7 +58,7 @@ struct WkdTraffic {
 TEST(RegistryWireSim, PlainSerfPeersNeverReceiveRegistryMessages) {
   constexpr std::size_t kNodes = 12, kSeed = 3;
   auto plain = [](std::size_t i) { return i % 4 == 3; };
-  SimCluster c(kNodes, 21, registry_options({}, plain));
+  SimCluster c(kNodes, sim_seed(), registry_options({}, plain));
   WkdTraffic to_plain, to_wkd;
   c.net().set_tap([&](TimePoint, NodeId, NodeId to, ByteView bytes, bool stream) {
     WkdTraffic& t = plain(to) ? to_plain : to_wkd;
@@ -100,7 +100,7 @@ TEST(RegistryWireSim, PlainSerfPeersNeverReceiveRegistryMessages) {
 // the pulls over TCP still bring every node every record.
 TEST(RegistryWireSim, AntiEntropyAloneConvergesWhenEveryRumourIsLost) {
   constexpr std::size_t kNodes = 10;
-  SimCluster c(kNodes, 22, registry_options());
+  SimCluster c(kNodes, sim_seed(), registry_options());
   std::uint64_t dropped = 0;
   c.add_filter([&](NodeId, NodeId, ByteView datagram) {
     const bool drop = datagram_carries_wkd(datagram);
