@@ -26,7 +26,7 @@ registry::Instance instance(const std::string& service, const std::string& id, i
   registry::Instance in;
   in.service = service;
   in.id = id;
-  in.host = "10.0.0.1";
+  in.host = "192.0.2.10";  // a documentation address: nothing dials it
   in.port = port;
   return in;
 }
