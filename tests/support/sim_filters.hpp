@@ -7,6 +7,7 @@
 // from node 2 to node 0" and mean acks carried in any framing.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,5 +34,21 @@ bool packet_has_type(ByteView datagram, wire::MsgType type, const PeekOptions& o
 // carry a message of `type`. The whole datagram is dropped, piggybacked
 // gossip included, as a lost UDP packet would be.
 SimNetwork::DropFilter drop_message_type(NodeId from, NodeId to, wire::MsgType type, PeekOptions opts = {});
+
+// The payloads of the memberlist user messages (type 8: what Serf sends,
+// its own type byte first) in a datagram, compound and compress unwrapped,
+// in order; empty when there are none or the datagram does not decode.
+std::vector<Bytes> user_payloads(ByteView datagram, const PeekOptions& opts = {});
+
+// The message at the start of a stream chunk (type byte first; label
+// header, encryption and compression undone with `opts`); nullopt when the
+// chunk does not hold a whole message. The simulator delivers each write
+// as one chunk and memberlist writes a message in one write, so a
+// connection's messages arrive one a chunk.
+std::optional<Bytes> stream_message(ByteView chunk, const PeekOptions& opts = {});
+
+// The payload of a TCP user message (0x08 ‖ header ‖ payload) at the start
+// of a stream chunk; nullopt when the chunk starts anything else.
+std::optional<Bytes> stream_user_payload(ByteView chunk, const PeekOptions& opts = {});
 
 }  // namespace wkd::sim
