@@ -141,6 +141,34 @@ TEST(RegistryFailureSim, APartitionsChangesMergeAfterTheHeal) {
   }
 }
 
+// A partition longer than down_drop_after: each half drops the other
+// half's instances (their owners are failed there), and after the heal the
+// owners, back alive, are refetched: every record returns everywhere. The
+// dropped records left each node's watermark as it was, so the digest
+// alone would not see them missing.
+TEST(RegistryFailureSim, OwnersBackFromALongPartitionAreRefetched) {
+  constexpr std::size_t kNodes = 10, kHalf = kNodes / 2;
+  registry::ReplicaConfig rc;
+  rc.store.down_drop_after = seconds(20);
+  SimCluster c(kNodes, sim_seed(), registry_options(rc));
+  c.start_converged();
+  for (std::size_t i = 0; i < kNodes; ++i) register_many(c, i, 2);
+  std::string why = wait_registry(c, seconds(30));
+  ASSERT_TRUE(why.empty()) << why;
+  c.partition({range(0, kHalf), range(kHalf, kNodes)});
+  c.run_for(seconds(60));
+  // The other half's instances are gone on each side by now.
+  EXPECT_EQ(replica(c, 0).store().find({"svc" + std::to_string(kHalf), "0"}), nullptr);
+  EXPECT_EQ(replica(c, kHalf).store().find({"svc0", "0"}), nullptr);
+  c.heal();
+  why = wait_registry(c, seconds(150));
+  ASSERT_TRUE(why.empty()) << "after the heal: " << why;
+  for (std::size_t i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(live_count(c, i), kNodes * 2) << "n" << i;
+    EXPECT_GT(replica(c, i).stats().owner_refetches, 0u) << "n" << i;
+  }
+}
+
 // An owner crashes: its instances turn DOWN on every node, then go after
 // down_drop_after, and nothing brings them back.
 TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
