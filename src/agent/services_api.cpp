@@ -20,7 +20,22 @@ constexpr std::string_view kPrefix = "/api/v1/services";
 
 Json time_or_null(std::int64_t ms) { return ms > 0 ? Json(rfc3339_ms(ms)) : Json(nullptr); }
 
-Json instance_object(const registry::Instance& in) {
+// The owner's membership as this node sees it: a reader can tell a record
+// whose owner is suspect or failed.
+const char* owner_state(const runtime::View* view, const std::string& owner) {
+  const runtime::ViewEntry* e = view != nullptr ? view->find(owner) : nullptr;
+  if (e == nullptr) return "unknown";
+  switch (e->member->state) {
+    case runtime::MemberState::alive: return "alive";
+    case runtime::MemberState::suspect: return "suspect";
+    case runtime::MemberState::failed: return "failed";
+    case runtime::MemberState::left:
+    case runtime::MemberState::leaving: return "left";
+  }
+  return "unknown";
+}
+
+Json instance_object(const registry::Instance& in, const runtime::View* view = nullptr) {
   Json meta = Json::object();
   for (const auto& [k, v] : in.metadata) meta[k] = v;
   return Json{{"id", in.uuid.to_string()},
@@ -45,6 +60,7 @@ Json instance_object(const registry::Instance& in) {
               {"lastUpdated", time_or_null(in.updated_ms)},
               {"deregisteredAt", time_or_null(in.deregistered_ms)},
               {"owner", in.owner},
+              {"ownerState", owner_state(view, in.owner)},
               {"previousOwner", in.previous_owner.empty() ? Json(nullptr) : Json(in.previous_owner)}};
 }
 
@@ -190,7 +206,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
       fail(std::move(r).failure());
       return true;
     }
-    reply(json_response(200, instance_object(*r)));
+    reply(json_response(200, instance_object(*r, node->view().get())));
     return true;
   }
 
@@ -213,7 +229,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
       fail(std::move(r).failure());
       return true;
     }
-    reply(json_response(200, instance_object(*r)));
+    reply(json_response(200, instance_object(*r, node->view().get())));
     return true;
   }
 
@@ -228,7 +244,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
       fail(std::move(r).failure());
       return true;
     }
-    reply(json_response(200, instance_object(*r)));
+    reply(json_response(200, instance_object(*r, node->view().get())));
     return true;
   }
 
@@ -248,7 +264,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
     q.healthy_only = seg.size() == 2;
     q.include_deregistered = !q.healthy_only && flag(req, "includeDeregistered");
     Json arr = Json::array();
-    for (const auto& rec : services.select(q)) arr.push_back(instance_object(*rec));
+    for (const auto& rec : services.select(q)) arr.push_back(instance_object(*rec, view.get()));
     out = json_response(200, arr);
   } else {
     reply(Response::error(404, "no such endpoint: " + req.path));

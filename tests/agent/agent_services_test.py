@@ -46,6 +46,7 @@ class ServicesApiTest(AgentTestCase):
         self.assertEqual((got[0]["instanceId"], got[0]["weight"], got[0]["tags"], got[0]["metadata"]),
                          ("o-1", 50, ["primary"], {"dc": "x"}))
         self.assertEqual(got[0]["id"], reg["id"])
+        self.assertEqual((got[0]["owner"], got[0]["ownerState"]), ("svc-a", "alive"))
         self.assertEqual(b.get_json("/api/v1/services/orders/healthy"), [])
 
         # The same key again is an upsert: one instance, same id.
