@@ -61,7 +61,7 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DWKD_WERROR=ON \
 cmake --build build-asan -j"$(nproc)"
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j2 --output-on-failure --timeout 400 -L 'unit|sim|capi|fuzz|agent' \
-  -E 'install|header|many_nodes|SimLoss|agent.limits')
+  -E 'install|header|many_nodes|SimLoss|TwoHundredNodes|agent.limits')
 stage_end
 
 stage_begin tsan
