@@ -27,7 +27,7 @@ WireRecord record(const std::string& owner, std::uint64_t version, const std::st
   Instance& r = wr.rec;
   r.service = "orders";
   r.id = id;
-  r.host = "10.1.2.3";
+  r.host = "127.0.2.3";
   r.port = 8080;
   r.owner = owner;
   r.owner_generation = 3;
@@ -45,8 +45,8 @@ WireRecord record(const std::string& owner, std::uint64_t version, const std::st
     r.weight = 250;
     r.region = "eu-west";
     r.zone = "eu-west-1a";
-    r.health_check_url = "http://10.1.2.3:8080/health";
-    r.metrics_url = "https://10.1.2.3:8443/metrics";
+    r.health_check_url = "http://127.0.2.3:8080/health";
+    r.metrics_url = "https://127.0.2.3:8443/metrics";
     r.status = InstanceStatus::healthy;
     r.check_state = CheckState::warning;
     r.last_check_ms = r.updated_ms;

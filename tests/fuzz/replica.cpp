@@ -126,7 +126,7 @@ class Harness {
     for (std::size_t i = 0; i < payload.size() && i < 2; ++i) ms = ms * 256 + payload[i];
     const TimePoint until = now_ + std::chrono::milliseconds(ms);
     // Every timer due up to `until`, in order (a bounded number of rounds).
-    for (int round = 0; round < 64; ++round) {
+    for (int round = 0; round < 16; ++round) {
       const TimePoint next = std::min(serf_->next_deadline(), replica_->next_deadline());
       if (next > until) break;
       now_ = std::max(now_, next);
@@ -140,7 +140,7 @@ class Harness {
     Instance in;
     in.service = "orders";
     in.id = "i" + std::to_string(payload.empty() ? 0 : payload[0] % 16);
-    in.host = "10.0.0.1";
+    in.host = "127.0.2.1";
     in.port = 1 + (payload.size() > 1 ? payload[1] : 0);
     auto r = replica_->register_instance(Now{now_, wall()}, in);
     if (r) registered_.insert(in.key());
@@ -195,7 +195,7 @@ class Harness {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   Harness h;
   std::size_t at = 0;
-  for (int steps = 0; at + 3 <= size && steps < 256; ++steps) {
+  for (int steps = 0; at + 3 <= size && steps < 64; ++steps) {
     const unsigned op = data[at];
     const std::size_t len = std::min<std::size_t>((std::size_t{data[at + 1]} << 8) | data[at + 2], size - at - 3);
     h.step(op, ByteView(data + at + 3, len));

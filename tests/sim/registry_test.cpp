@@ -37,7 +37,7 @@ registry::Instance instance(const std::string& service, const std::string& id, i
   registry::Instance in;
   in.service = service;
   in.id = id;
-  in.host = "10.0.0.1";
+  in.host = "127.0.2.1";
   in.port = port;
   return in;
 }
