@@ -238,10 +238,17 @@ ShardState read_shard_state(In& in, const char* field) {
   return s;
 }
 
+// The fewest bytes a record takes: an array16 header, 26 fields of a byte
+// or more (the tags and metadata headers among them) and the 16-byte uuid
+// with its header. A record count is checked against the remaining input
+// a byte an item; the room reserved is what that input could really hold,
+// so a short message claiming 65536 records does not reserve 36 MB.
+constexpr std::size_t kMinRecordBytes = 3 + 26 + 17;
+
 std::vector<WireRecord> read_records(In& in) {
   std::vector<WireRecord> out;
   const std::uint32_t n = in.array("records", kMaxRecordsPerMessage);
-  out.reserve(n);
+  out.reserve(std::min<std::size_t>(n, in.remaining() / kMinRecordBytes));
   for (std::uint32_t i = 0; i < n && in.ok(); ++i) out.push_back(read_record(in));
   return out;
 }

@@ -40,7 +40,14 @@ Bytes MemberlistNode::node_meta(std::size_t limit) {
   return m;
 }
 
-void MemberlistNode::notify_msg(ByteView) { ++user_messages; }
+void MemberlistNode::notify_msg(ByteView msg) {
+  ++user_messages;
+  if (on_user_message) on_user_message(msg);
+}
+
+std::optional<Bytes> MemberlistNode::answer_stream_msg(ByteView msg) {
+  return answer ? answer(msg) : std::nullopt;
+}
 
 void MemberlistNode::get_broadcasts(const swim::NodeInfo* target, std::size_t, std::size_t, std::vector<Bytes>& out) {
   if (broadcasts) broadcasts(target, out);

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,12 +62,17 @@ class MemberlistNode final : public SimMember, private swim::Delegate {
   Bytes meta;
   std::function<void(const swim::NodeInfo* target, std::vector<Bytes>& out)> broadcasts;
   std::uint64_t user_messages = 0;
+  std::function<void(ByteView msg)> on_user_message;  // each one, when set
+  // Answers a user message that arrived on a TCP stream (a request, see
+  // swim::Memberlist::request); unset or nullopt: taken as one-way.
+  std::function<std::optional<Bytes>(ByteView msg)> answer;
   std::uint64_t conflicts = 0;
 
  private:
   // swim::Delegate
   Bytes node_meta(std::size_t limit) override;
   void notify_msg(ByteView msg) override;
+  std::optional<Bytes> answer_stream_msg(ByteView msg) override;
   void get_broadcasts(const swim::NodeInfo* target, std::size_t overhead, std::size_t limit,
                       std::vector<Bytes>& out) override;
   Bytes local_state(bool join, const swim::NodeInfo* peer) override;
