@@ -183,7 +183,7 @@ Status Serf::request_wkd(TimePoint now, const Address& to, ByteView msg, Duratio
   if (!started_) return Failure<Err>{Err::state, "the node has not started"};
   Scope scope(*this, now);
   defer([this, to, timeout, m = Bytes(msg.begin(), msg.end()), done = std::move(done)]() mutable {
-    memberlist_->request(now_, to, m, timeout, [this, done = std::move(done)](TimePoint t, swim::Memberlist::Reply r) {
+    memberlist_->request(now_, to, m, timeout, [done = std::move(done)](TimePoint t, swim::Memberlist::Reply r) {
       // Called from inside memberlist: the Serf entry around it flushes
       // whatever the handler asks of memberlist in turn.
       if (done) done(t, std::move(r));
