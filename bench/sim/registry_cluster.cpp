@@ -131,6 +131,23 @@ std::size_t RegCluster::live_nodes() const {
   return n;
 }
 
+std::size_t RegCluster::wkd_queued() {
+  std::size_t q = 0;
+  for (std::size_t i = 0; i < c_->size(); ++i) {
+    if (c_->is_live(i)) q += core_node(*c_, i).core().serf().stats().wkd_queue;
+  }
+  return q;
+}
+
+std::optional<double> RegCluster::wait_gossip_drained(Duration limit) {
+  const TimePoint from = c_->now();
+  while (wkd_queued() > 0) {
+    if (c_->now() - from >= limit) return std::nullopt;
+    run_for(seconds(1));
+  }
+  return secs(c_->now() - from);
+}
+
 std::uint64_t RegCluster::registry_bytes() {
   std::uint64_t b = 0;
   for (std::size_t i = 0; i < c_->size(); ++i) {

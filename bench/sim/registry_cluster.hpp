@@ -67,6 +67,13 @@ class RegCluster {
   std::uint64_t registry_bytes();
   std::uint64_t network_bytes();
   std::size_t live_nodes() const;
+  // Records and announcements in the live nodes' wkd gossip queues
+  // (Serf's, one slot per record), waiting for memberlist's
+  // retransmissions.
+  std::size_t wkd_queued();
+  // Waits until no wkd gossip queue holds anything (checked every second);
+  // the virtual seconds it took, nullopt past `limit`.
+  std::optional<double> wait_gossip_drained(Duration limit);
 
  private:
   void drain_changes();

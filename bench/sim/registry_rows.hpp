@@ -13,11 +13,14 @@
 namespace wkd::bench {
 
 // One propagation row: a converged cluster of `nodes` wkd cores, each
-// registering `preload` instances of `meta_bytes` metadata (node 2 at
-// least one, the instance the flip moves), then measured under `loss`.
+// registering `preload` instances of `preload_meta` bytes of metadata,
+// except node 2's instance 0 (the one the flip moves; registered whatever
+// `preload` says), which carries `meta_bytes` like the measured new
+// instance and the repair's registrations; then measured under `loss`.
 struct PropSpec {
   std::size_t nodes = 1000;
   std::size_t preload = 1;
+  std::size_t preload_meta = 64;
   std::size_t meta_bytes = 2048;
   double loss = 0.0;
   std::uint64_t seed = 1;
@@ -46,10 +49,18 @@ struct ChurnStep {
   bool holds = false;  // every change everywhere within twice the single flip
 };
 
+struct ChurnResult {
+  double single_s = 0;  // one flip alone, to every node (the steps' bound is twice it)
+  std::vector<ChurnStep> steps;
+};
+
 struct PropResult {
+  std::string not_run;  // non-empty: the row was not run, and why
   double gossip_interval_s = 0;
   std::optional<double> preload_s;  // until every node held every record
   std::size_t records = 0;          // held by every node after the preload
+  // Then until no node's wkd gossip queue held anything.
+  std::optional<double> preload_drained_s;
   Reach added, flip;
   ChangeCost added_cost, flip_cost;
   double idle_network_b_per_node_s = 0, idle_registry_b_per_node_s = 0, idle_window_s = 0;
@@ -59,16 +70,15 @@ struct PropResult {
   // until it held them all; how many it lacked at its return.
   std::optional<double> repair_pause_s, repair_cut_s;
   std::size_t repair_pause_missed = 0, repair_cut_missed = 0;
-  std::vector<ChurnStep> churn;
+  ChurnResult churn;
   double wall_s = 0;
   long peak_rss_kib = 0;
 };
 
 PropResult run_propagation(const PropSpec& spec);
 // The churn steps (registry_churn.cpp), on a settled cluster whose nodes
-// 0..nodes-1 each hold instance 0 of every node; `single_s`: the single
-// flip's time to every node.
-std::vector<ChurnStep> run_churn(RegCluster& rc, double single_s, bool quick);
+// 0..nodes-1 each hold instance 0 of every node.
+ChurnResult run_churn(RegCluster& rc, bool quick);
 
 // Memory a node spends per instance it holds (registry_memory.cpp): a
 // lone Store filled with `records` records from `owners` peers, measured

@@ -35,7 +35,10 @@ void preload(const PropSpec& s, RegCluster& rc, PropResult& r) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t count = i == 2 ? std::max<std::size_t>(s.preload, 1) : s.preload;
     rc.act(i, [&](registry::Replica& rep, const registry::Now& now) {
-      for (std::size_t k = 0; k < count; ++k) (void)rep.register_instance(now, bench_instance(i, k, s.meta_bytes));
+      for (std::size_t k = 0; k < count; ++k) {
+        const std::size_t meta = i == 2 && k == 0 ? s.meta_bytes : s.preload_meta;
+        (void)rep.register_instance(now, bench_instance(i, k, meta));
+      }
     });
   }
   r.records = n * s.preload + (s.preload == 0 ? 1 : 0);
@@ -69,7 +72,7 @@ ChangeCost cost_since(RegCluster& rc, const PropResult& r, std::uint64_t net0, s
 double window_after(const Reach& reach) { return std::max(15.0, reach.all_s.value_or(60.0) + 5.0); }
 
 void measure_idle(const PropSpec& s, RegCluster& rc, PropResult& r) {
-  r.idle_window_s = s.quick ? 20.0 : 60.0;
+  r.idle_window_s = s.quick ? 20.0 : 30.0;
   const std::uint64_t net0 = rc.network_bytes(), reg0 = rc.registry_bytes();
   rc.run_for(dur(r.idle_window_s));
   const double node_s = static_cast<double>(rc.live_nodes()) * r.idle_window_s;
@@ -189,7 +192,8 @@ PropResult run_propagation(const PropSpec& s) {
   settle_membership(rc, s.nodes);
   note(s, rc, "converged start", wall0);
   preload(s, rc, r);
-  rc.run_for(seconds(10));
+  r.preload_drained_s = rc.wait_gossip_drained(seconds(600));
+  rc.run_for(seconds(5));
   note(s, rc, "preloaded", wall0);
   rc.sim().set_loss(s.loss);
   rc.run_for(seconds(5));
@@ -199,8 +203,8 @@ PropResult run_propagation(const PropSpec& s) {
   note(s, rc, "new instance", wall0);
   measure_flip(rc, r);
   note(s, rc, "status flip", wall0);
-  if (s.churn && r.flip.all_s) {
-    r.churn = run_churn(rc, *r.flip.all_s, s.quick);
+  if (s.churn) {
+    r.churn = run_churn(rc, s.quick);
     note(s, rc, "churn", wall0);
   }
   r.repair_pause_s = measure_repair(s, rc, true, r.repair_pause_missed);
