@@ -39,8 +39,8 @@ registry::Instance bench_instance(std::size_t owner, std::size_t k, std::size_t 
   const auto key = bench_key(owner, k);
   in.service = key.service;
   in.id = key.id;
-  in.host = "10." + std::to_string(owner / 65536 % 256) + "." + std::to_string(owner / 256 % 256) + "." +
-            std::to_string(owner % 256);
+  // A documentation range (RFC 5737): the records only carry it.
+  in.host = "198.51." + std::to_string(owner / 256 % 256) + "." + std::to_string(owner % 256);
   in.port = 8000 + static_cast<std::int64_t>(k % 1000);
   in.version = "1.4.2";
   in.tags = {"blue", "v1"};
