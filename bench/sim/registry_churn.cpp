@@ -7,10 +7,11 @@
 // A change has reached a node when the node holds that record at the
 // change's version or a later one (a later flip of the same record
 // supersedes it, as the gossip queue's one slot per record intends). The
-// step holds when every change reached every node within twice the time
-// one flip of such a record takes alone (measured first: node 3's); the
-// steps stop after the first that does not hold. Node 2 is left out: its
-// instance 0 carries the row's bigger metadata.
+// step holds when every change reached every node within the limit and 99 %
+// of them within twice the time a flip of such a record takes alone (the
+// slowest of ten isolated flips, measured first); the steps stop after the
+// first that does not hold. Node 2 is left out: its instance 0 carries the
+// row's bigger metadata.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -89,19 +90,29 @@ ChurnStep run_step(RegCluster& rc, double rate, Duration window, double bound_s,
     step.max_s = latencies.back();
     step.p99_s = latencies[std::min(latencies.size() - 1, static_cast<std::size_t>(latencies.size() * 0.99))];
   }
-  step.holds = pending.empty() && step.max_s <= bound_s;
+  step.holds = pending.empty() && step.p99_s <= bound_s;
   return step;
 }
 
-// One flip of node 3's instance 0 alone: the time until every node holds it.
-std::optional<double> single_flip(RegCluster& rc) {
-  Pending p{bench_key(3, 0), 0, rc.sim().now(), 0};
-  rc.act(3, [&](registry::Replica& rep, const registry::Now& now) {
-    auto res = rep.apply_check(now, p.key, registry::CheckState::passing);
-    if (res.ok()) p.version = res->record_version;
-  });
-  if (!rc.wait_until([&] { return reached_all(rc, p); }, seconds(60))) return std::nullopt;
-  return secs(rc.sim().now() - p.at);
+// Flips alone: nodes 3 to 12 each flip their instance 0 (STARTING to
+// HEALTHY), one at a time, 2 s apart; the slowest one's time until every
+// node held it. One sample would be luck: a flip the eager push takes
+// everywhere is done in tens of milliseconds, one whose push misses a node
+// waits for a gossip round or more.
+std::optional<double> single_flips(RegCluster& rc, std::vector<bool>& healthy) {
+  double worst = 0;
+  for (std::size_t o = 3; o < std::min<std::size_t>(13, rc.nodes()); ++o) {
+    Pending p{bench_key(o, 0), 0, rc.sim().now(), 0};
+    rc.act(o, [&](registry::Replica& rep, const registry::Now& now) {
+      auto res = rep.apply_check(now, p.key, registry::CheckState::passing);
+      if (res.ok()) p.version = res->record_version;
+    });
+    healthy[o] = true;
+    if (!rc.wait_until([&] { return reached_all(rc, p); }, seconds(60))) return std::nullopt;
+    worst = std::max(worst, secs(rc.sim().now() - p.at));
+    rc.run_for(std::max(Duration::zero(), p.at + seconds(2) - rc.sim().now()));
+  }
+  return worst;
 }
 
 }  // namespace
@@ -110,16 +121,14 @@ ChurnResult run_churn(RegCluster& rc, bool quick) {
   ChurnResult out;
   std::vector<ChurnStep>& steps = out.steps;
   const std::size_t n = rc.nodes();
-  const auto single = single_flip(rc);
+  // Where each node's instance 0 stands (STARTING: a passing check turns
+  // it HEALTHY, a change all the same).
+  std::vector<bool> healthy(n, false);
+  const auto single = single_flips(rc, healthy);
   if (!single) return out;
   out.single_s = *single;
   rc.run_for(seconds(10));
   const double single_s = *single;
-  // Where each node's instance 0 stands: node 3's was flipped HEALTHY by
-  // the single flip; the others are STARTING (a passing check turns them
-  // HEALTHY, a change all the same).
-  std::vector<bool> healthy(n, false);
-  if (n > 3) healthy[3] = true;
   std::size_t next_owner = 0;
   const Duration window = quick ? seconds(3) : seconds(5);
   for (double rate : {10.0, 30.0, 100.0, 300.0, 1000.0, 3000.0, 10000.0}) {
