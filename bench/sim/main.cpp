@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "registry.hpp"
 #include "scenario.hpp"
+#include "serf_model.hpp"
 
 namespace {
 
@@ -33,7 +35,8 @@ void usage(const char* argv0) {
                "  --seed          simulator seed (default 1); same seed, same figures but the wall-clock ones\n"
                "  --quick         1000 nodes, 0 and 10 %% loss, shorter limits and windows\n"
                "  --steady S      steady-state window in virtual seconds (default 60; 20 with --quick)\n"
-               "  --no-bootstrap  skip the bootstrap run (by default made for sizes up to 1000)\n",
+               "  --no-bootstrap  skip the bootstrap run (by default made for sizes up to 1000)\n"
+               "  --registry      the service registry's rows instead (--registry --help: its flags)\n",
                argv0);
 }
 
@@ -111,25 +114,20 @@ std::string fmt_timed(const Timed& t, double unit_s, const char* unit, int decim
 std::string fmt_spread(const Timed& t, double gossip_interval_s) { return fmt_timed(t, gossip_interval_s, "r", 1); }
 std::string fmt_detect(const Timed& t, double probe_interval_s) { return fmt_timed(t, probe_interval_s, "pp", 2); }
 
-// Serf's convergence model (the serf.io "Gossip Protocol" convergence
-// simulator): after x rounds a fraction 1 / (1 + (n+1) e^(-c x)) of the
-// nodes knows, c = fanout * (1 - loss) * 0.5; the figure is the first whole
-// round at which 99.99 % know. For 200 ms gossip and fanout 3 this gives
-// Serf's published 2.2 s at 1k and 2.6 s at 10k nodes, 4.4 s and 5.0 s at
-// 50 % loss.
 std::string serf_model(std::size_t n, double loss, double gossip_interval_s) {
-  constexpr double kFanout = 3.0, kKnown = 0.9999;
-  const double c = kFanout * (1.0 - loss) * 0.5;
-  if (c <= 0) return "never";
-  const double rounds = std::ceil(std::log((static_cast<double>(n) + 1.0) * kKnown / (1.0 - kKnown)) / c);
+  const auto rounds = wkd::bench::serf_model_rounds(n, loss);
+  if (!rounds) return "never";
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%.1f s (%.0f r)", rounds * gossip_interval_s, rounds);
+  std::snprintf(buf, sizeof buf, "%.1f s (%.0f r)", *rounds * gossip_interval_s, *rounds);
   return buf;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--registry") return wkd::bench::registry_main(argc, argv);
+  }
   Flags f;
   if (!parse(argc, argv, f)) {
     usage(argv[0]);

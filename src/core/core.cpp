@@ -6,6 +6,8 @@ namespace wkd::core {
 
 Core::Entry::Entry(Core& c, TimePoint now) : core_(c) {
   if (core_.depth_++ == 0 || now > core_.now_) core_.now_ = now;
+  // The registry hears gossip through the Serf layer without a time.
+  if (core_.registry_) core_.registry_->advance(core_.now_);
 }
 
 Core::Entry::~Entry() {

@@ -34,6 +34,7 @@
 // call, randomness from the injected Rng.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -120,6 +121,11 @@ class Replica final : public serf::WkdHandler {
   std::size_t wkd_peers() const noexcept { return peer_list_.size(); }
 
   // ---- the core::Part shape ----
+  // The time of the call the owner is in. Gossip arrives without one
+  // (on_wkd_message), and what it starts (the eager push's batching delay,
+  // relays, records applied) is timed by the latest time the replica knows;
+  // the core calls this at each of its entries.
+  void advance(TimePoint now) noexcept { now_ = std::max(now_, now); }
   TimePoint next_deadline() const;
   void on_timer(TimePoint now);
   void on_member_event(TimePoint now, const serf::MemberEvent& e);

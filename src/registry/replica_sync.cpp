@@ -298,6 +298,10 @@ Bytes Replica::answer_pull(ByteView msg) {
         s.records.push_back(std::move(wr));
       }
     }
+    // The page is full before this shard's first record: leave it and the
+    // rest out, so the requester asks for them with its next page (an empty
+    // incomplete section would tell it to give up until its next sync).
+    if (!s.complete && s.records.empty()) break;
     reply.sections.push_back(std::move(s));
   }
   return encode(reply);
