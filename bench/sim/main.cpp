@@ -8,12 +8,14 @@
 #include <string>
 #include <vector>
 
+#include "parse_list.hpp"
 #include "registry.hpp"
 #include "scenario.hpp"
 #include "serf_model.hpp"
 
 namespace {
 
+using wkd::bench::parse_list;
 using wkd::bench::ScenarioResult;
 using wkd::bench::ScenarioSpec;
 using wkd::bench::Timed;
@@ -38,19 +40,6 @@ void usage(const char* argv0) {
                "  --no-bootstrap  skip the bootstrap run (by default made for sizes up to 1000)\n"
                "  --registry      the service registry's rows instead (--registry --help: its flags)\n",
                argv0);
-}
-
-bool parse_list(const std::string& s, std::vector<long>& out) {
-  out.clear();
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 0) return false;
-    out.push_back(v);
-  }
-  return !out.empty();
 }
 
 bool parse(int argc, char** argv, Flags& f) {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "registry_rows.hpp"
+#include "parse_list.hpp"
 
 namespace wkd::bench {
 namespace {
@@ -39,19 +40,6 @@ void usage(const char* argv0) {
                "  --no-catchup  skip the 100,000-instance catch-up\n"
                "  --no-memory   skip the memory per instance\n",
                argv0);
-}
-
-bool parse_list(const std::string& s, std::vector<long>& out) {
-  out.clear();
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    char* end = nullptr;
-    const long v = std::strtol(item.c_str(), &end, 10);
-    if (item.empty() || *end != '\0' || v < 0) return false;
-    out.push_back(v);
-  }
-  return !out.empty();
 }
 
 bool parse_long(const char* text, long lo, long hi, long& out) {
