@@ -13,7 +13,8 @@ import sys
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-ORDER = ["loss10", "loss30", "partition", "long_partition", "asymmetric", "restart", "slow_node", "snapshot_crash"]
+ORDER = ["loss10", "loss30", "partition", "long_partition", "asymmetric", "restart", "slow_node", "registry_loss",
+         "registry_owner_crash", "snapshot_crash"]
 
 
 def load(results):
@@ -119,7 +120,7 @@ def render(recs, stage_seconds):
     lines += ["", "## Not covered yet", "",
               "- Delay and reordering (`tc netem` is not available on the CI machines).",
               "- The soak run (`bench/soak`: 32 agents for an hour with churn; not in CI) has no figures here yet.",
-              "- Persisted registrations (the registry does not exist yet); the snapshot is the only file an "
+              "- Persisted registrations (registrations made through the API do not survive an agent's restart yet); the snapshot is the only file an "
               "agent writes.", ""]
     return "\n".join(lines)
 
