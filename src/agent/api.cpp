@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/json_response.hpp"
 #include "agent/log.hpp"
 #include "agent/metrics.hpp"
 #include "wkd/version.h"
@@ -60,14 +61,6 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
 }
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
-
-Response json_response(int status, const Json& j) {
-  Response r;
-  r.status = status;
-  r.body = dump(j);
-  r.body += '\n';
-  return r;
-}
 
 Response method_not_allowed(const char* allow) {
   Response r = Response::error(405, std::string("method not allowed; use ") + allow);

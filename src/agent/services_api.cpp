@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/json_response.hpp"
 #include "agent/log.hpp"
 #include "runtime/services.hpp"
 
@@ -62,14 +63,6 @@ Json instance_object(const registry::Instance& in, const runtime::View* view = n
               {"owner", in.owner},
               {"ownerState", owner_state(view, in.owner)},
               {"previousOwner", in.previous_owner.empty() ? Json(nullptr) : Json(in.previous_owner)}};
-}
-
-Response json_response(int status, const Json& j) {
-  Response r;
-  r.status = status;
-  r.body = j.dump(-1, ' ', false, Json::error_handler_t::replace);
-  r.body += '\n';
-  return r;
 }
 
 // Reads one optional string field; "" or an error naming it.

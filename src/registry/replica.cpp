@@ -266,10 +266,7 @@ void Replica::note(const std::string& owner, std::uint64_t generation, std::uint
   for (std::uint64_t v : {prior, version}) {
     if (v > p.watermark) p.ahead.insert(v);
   }
-  while (!p.ahead.empty() && *p.ahead.begin() <= p.watermark + 1) {
-    p.watermark = std::max(p.watermark, *p.ahead.begin());
-    p.ahead.erase(p.ahead.begin());
-  }
+  p.close_gaps();
   while (p.ahead.size() > cfg_.max_ahead) p.ahead.erase(std::prev(p.ahead.end()));
 }
 

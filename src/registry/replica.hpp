@@ -145,6 +145,13 @@ class Replica final : public serf::WkdHandler {
     std::uint64_t generation = 0;
     std::uint64_t watermark = 0;
     std::set<std::uint64_t> ahead;
+    // Moves the watermark over the held versions that now follow it.
+    void close_gaps() {
+      while (!ahead.empty() && *ahead.begin() <= watermark + 1) {
+        watermark = std::max(watermark, *ahead.begin());
+        ahead.erase(ahead.begin());
+      }
+    }
   };
   // What a pull in flight asked, by shard, to continue a page or finish a
   // whole-shard pull.

@@ -166,10 +166,7 @@ void Replica::lift(const std::string& owner, std::uint64_t generation, std::uint
   Progress& p = progress_[owner];
   if (p.generation != generation) p = Progress{generation, 0, {}};
   p.watermark = std::max(p.watermark, watermark);
-  while (!p.ahead.empty() && *p.ahead.begin() <= p.watermark + 1) {
-    p.watermark = std::max(p.watermark, *p.ahead.begin());
-    p.ahead.erase(p.ahead.begin());
-  }
+  p.close_gaps();
 }
 
 void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView reply, bool relay,
