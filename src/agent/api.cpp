@@ -62,12 +62,6 @@ Json member_object(const runtime::ViewEntry& e, std::int64_t now_ms) {
 
 std::string dump(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-Response method_not_allowed(const char* allow) {
-  Response r = Response::error(405, std::string("method not allowed; use ") + allow);
-  r.headers.emplace_back("Allow", allow);
-  return r;
-}
-
 struct Filters {
   std::optional<std::string> state, group, database_type, wire_protocol;
   std::vector<std::pair<std::string, std::string>> tags;

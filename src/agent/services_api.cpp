@@ -181,7 +181,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
 
   if (seg.size() == 1 && seg[0] == "register") {
     if (method != "POST") {
-      reply(Response::error(405, "method not allowed; use POST"));
+      reply(method_not_allowed("POST"));
       return true;
     }
     Json body = Json::parse(req.body, nullptr, false);
@@ -205,7 +205,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
 
   if (seg.size() == 4 && seg[1] == "instances" && seg[3] == "check") {
     if (method != "PUT") {
-      reply(Response::error(405, "method not allowed; use PUT"));
+      reply(method_not_allowed("PUT"));
       return true;
     }
     Json body = Json::parse(req.body, nullptr, false);
@@ -228,7 +228,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
 
   if (seg.size() == 3 && seg[1] == "instances") {
     if (method != "DELETE") {
-      reply(Response::error(405, "method not allowed; use DELETE"));
+      reply(method_not_allowed("DELETE"));
       return true;
     }
     const registry::InstanceKey key{seg[0], seg[2]};
@@ -242,7 +242,7 @@ bool ServicesApi::handle(const Request& req, const std::function<void(Response)>
   }
 
   if (method != "GET") {
-    reply(Response::error(405, "method not allowed; use GET"));
+    reply(method_not_allowed("GET"));
     return true;
   }
   auto view = node->view();

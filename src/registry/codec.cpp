@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <string_view>
 
+#include "registry/dependency.hpp"
 #include "wire/msgpack.hpp"
 
 namespace wkd::registry {
@@ -12,9 +13,12 @@ namespace {
 
 namespace mp = wire::msgpack;
 
-// The number of fields a record has (a newer writer may add more at the
-// end; they are skipped).
+// The number of fields an instance record has (a newer writer may add
+// more at the end; they are skipped). A dependency record has two more:
+// its kind and its terms.
 constexpr std::uint32_t kRecordFields = 27;
+constexpr std::uint32_t kDependencyRecordFields = 29;
+constexpr std::uint32_t kTermsFields = 6;
 
 // A reader with a sticky error: once a read fails, every later read
 // returns a default value, and the first failure is what is reported.
@@ -113,9 +117,36 @@ Result<T> finish(In& in, T&& value, const char* what) {
   return std::forward<T>(value);
 }
 
+void write_terms(mp::Writer& w, const Dependency& d) {
+  w.array_header(kTermsFields);
+  w.uint(static_cast<std::uint64_t>(d.type));
+  w.boolean(d.required);
+  w.str(d.min_version);
+  w.str(d.max_version);
+  w.str(d.health_check_endpoint);
+  w.sint(d.timeout_ms);
+}
+
+// The terms of a dependency record keyed (service, dependsOn).
+std::shared_ptr<const Dependency> read_terms(In& in, const Instance& r) {
+  const std::uint32_t n = fields(in, "record.dependency", kTermsFields);
+  Dependency d;
+  d.service = r.service;
+  d.depends_on = r.id;
+  d.type = static_cast<DependencyType>(in.u64("record.dependency.type", static_cast<std::uint64_t>(DependencyType::dev)));
+  d.required = in.boolean("record.dependency.required");
+  d.min_version = in.str("record.dependency.minVersion", 256);
+  d.max_version = in.str("record.dependency.maxVersion", 256);
+  d.health_check_endpoint = in.str("record.dependency.healthCheckEndpoint", 4096);
+  d.timeout_ms = in.i64("record.dependency.timeoutMs");
+  skip_extra(in, "record.dependency", n, kTermsFields);
+  return std::make_shared<const Dependency>(std::move(d));
+}
+
 void write_record(mp::Writer& w, const WireRecord& wr) {
   const Instance& r = wr.rec;
-  w.array_header(kRecordFields);
+  const bool dep = r.kind == RecordKind::dependency && r.dependency;
+  w.array_header(dep ? kDependencyRecordFields : kRecordFields);
   w.str(r.service);
   w.str(r.id);
   w.str(r.host);
@@ -148,6 +179,9 @@ void write_record(mp::Writer& w, const WireRecord& wr) {
   w.uint(r.owner_lamport);
   w.str(r.previous_owner);
   w.uint(wr.prior);
+  if (!dep) return;
+  w.uint(static_cast<std::uint64_t>(r.kind));
+  write_terms(w, *r.dependency);
 }
 
 WireRecord read_record(In& in) {
@@ -191,13 +225,22 @@ WireRecord read_record(In& in) {
   r.owner_lamport = in.u64("record.owner_lamport");
   r.previous_owner = in.str("record.previous_owner", kMaxNodeName);
   wr.prior = in.u64("record.prior");
-  for (std::uint32_t i = kRecordFields; i < n && in.ok(); ++i) in.skip("record (newer field)");
+  std::uint32_t known = kRecordFields;
+  if (n > known) {
+    r.kind = static_cast<RecordKind>(in.u64("record.kind", static_cast<std::uint64_t>(RecordKind::dependency)));
+    ++known;
+    if (r.kind == RecordKind::dependency && n > known) {
+      r.dependency = read_terms(in, r);
+      ++known;
+    }
+  }
+  for (std::uint32_t i = known; i < n && in.ok(); ++i) in.skip("record (newer field)");
   if (!in.ok()) return wr;
   if (r.owner.empty()) in.fail("record.owner: empty");
   if (r.record_version == 0) in.fail("record.record_version: 0");
   if (wr.prior >= r.record_version) in.fail("record.prior: not below record_version");
   if (in.ok()) {
-    if (auto st = validate_instance(r); !st.ok()) in.fail("record " + r.service + "/" + r.id + ": " + st.message());
+    if (auto st = validate_record(r); !st.ok()) in.fail("record " + r.service + "/" + r.id + ": " + st.message());
   }
   return wr;
 }

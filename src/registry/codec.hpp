@@ -20,7 +20,7 @@
 // replaced within its shard (0: the record is new to the shard), which lets
 // a receiver count versions it no longer needs. Decoders are
 // bounds-checked and refuse what a writer would not produce (a record that
-// fails validate_instance, a status out of range, more items than the
+// fails validate_record, a status out of range, more items than the
 // limits below), naming the field; they never allocate more than the
 // input's size implies.
 #pragma once

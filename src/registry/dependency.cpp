@@ -62,23 +62,27 @@ Status validate_dependency(const Dependency& dep) {
   return {};
 }
 
-DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instance> instances) {
+namespace {
+
+template <class Each>
+DependencyVerdict judge(const Dependency& dep, Each&& each) {
   std::optional<semver::Version> lo, hi;
   if (auto v = semver::parse(dep.min_version)) lo = std::move(v).value();
   if (auto v = semver::parse(dep.max_version)) hi = std::move(v).value();
   const bool bounded = lo || hi;
   DependencyVerdict out;
-  for (const auto& in : instances) {
-    if (in.service != dep.depends_on || in.status == InstanceStatus::deregistered) continue;
+  each([&](const Instance& in) {
+    if (in.kind != RecordKind::instance || in.service != dep.depends_on) return;
+    if (in.status == InstanceStatus::deregistered) return;
     ++out.instances;
-    if (in.status != InstanceStatus::healthy) continue;
+    if (in.status != InstanceStatus::healthy) return;
     ++out.healthy_instances;
     if (bounded) {
       auto v = semver::parse(in.version);
-      if (!v || (lo && semver::compare(*v, *lo) < 0) || (hi && semver::compare(*v, *hi) > 0)) continue;
+      if (!v || (lo && semver::compare(*v, *lo) < 0) || (hi && semver::compare(*v, *hi) > 0)) return;
     }
     ++out.matching;
-  }
+  });
   out.healthy = out.matching > 0;
   out.blocking = !out.healthy && dep.required;
   if (out.healthy) return out;
@@ -91,6 +95,33 @@ DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instan
                  (lo ? dep.min_version : std::string("any")) + ", " + (hi ? dep.max_version : std::string("any")) + "]";
   }
   return out;
+}
+
+}  // namespace
+
+DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instance> instances) {
+  return judge(dep, [&](auto&& visit) {
+    for (const auto& in : instances) visit(in);
+  });
+}
+
+DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instance* const> instances) {
+  return judge(dep, [&](auto&& visit) {
+    for (const Instance* in : instances) {
+      if (in != nullptr) visit(*in);
+    }
+  });
+}
+
+Instance dependency_record(Dependency dep) {
+  Instance r;
+  r.kind = RecordKind::dependency;
+  r.service = dep.service;
+  r.id = dep.depends_on;
+  r.protocol.clear();
+  r.weight = 0;
+  r.dependency = std::make_shared<const Dependency>(std::move(dep));
+  return r;
 }
 
 }  // namespace wkd::registry

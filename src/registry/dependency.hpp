@@ -42,7 +42,9 @@ struct Dependency {
   std::string health_check_endpoint;
   std::int64_t timeout_ms = kDefaultDependencyTimeoutMs;  // 1-600000
 
-  InstanceKey key() const { return InstanceKey{service, depends_on}; }
+  // The key of its record in the store (kind dependency).
+  InstanceKey key() const { return InstanceKey{service, depends_on, RecordKind::dependency}; }
+  friend bool operator==(const Dependency&, const Dependency&) = default;
 };
 
 // Both names are valid service names and differ; the bounds are semver
@@ -59,8 +61,14 @@ struct DependencyVerdict {
   std::string reason;            // why not healthy; empty when healthy
 };
 
-// Judges `dep` from the instances given: those of other services are
-// ignored, so the caller may pass the whole table. `dep` must be valid.
+// Judges `dep` from the instances given: those of other services (and
+// dependency records) are ignored, so the caller may pass the whole table.
+// `dep` must be valid.
 DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instance> instances);
+DependencyVerdict judge_dependency(const Dependency& dep, std::span<const Instance* const> instances);
+
+// A dependency record of `dep` (kind dependency, the terms shared), as the
+// store keeps and replicates it; the store sets its ownership fields.
+Instance dependency_record(Dependency dep);
 
 }  // namespace wkd::registry

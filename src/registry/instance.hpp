@@ -1,6 +1,13 @@
 // A service instance: what a registrant says about one running copy of a
 // service, and the state the registry keeps about it.
 //
+// The same record carries the registry's other kind of entry, a declared
+// dependency between two services (kind == RecordKind::dependency): keyed
+// (service, dependsOn), with its terms in `dependency`, it is owned,
+// versioned, replicated, tombstoned and collected exactly as an instance
+// is, so one set of rules (docs/registry.md) covers both. Its instance
+// fields stay at their defaults; queries of instances never return it.
+//
 // An instance is named by (service, id): the id is unique within its
 // service and chosen by the registrant; `uuid` is the registry's own
 // handle for the record. The registrant gives the first group of fields;
@@ -12,6 +19,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -24,13 +32,24 @@
 
 namespace wkd::registry {
 
+// What a record is: a service instance, or a dependency of `service` on
+// the service named by its `id`.
+enum class RecordKind : std::uint8_t { instance = 0, dependency = 1 };
+
+struct Dependency;  // dependency.hpp
+
 struct InstanceKey {
   std::string service;
-  std::string id;
+  std::string id;  // the instance id; for a dependency, dependsOn
+  RecordKind kind = RecordKind::instance;
 
   friend bool operator==(const InstanceKey&, const InstanceKey&) = default;
   friend auto operator<=>(const InstanceKey&, const InstanceKey&) = default;
 };
+
+// "instance orders/i-1" or "dependency orders -> billing": how refusals
+// name a record.
+std::string key_text(const InstanceKey& key);
 
 struct Instance {
   // ---- given by the registrant (validate_instance checks these) ----
@@ -74,13 +93,24 @@ struct Instance {
   // it never moved.
   std::string previous_owner;
 
-  InstanceKey key() const { return InstanceKey{service, id}; }
+  // ---- the kind of record ----
+  RecordKind kind = RecordKind::instance;
+  // A dependency's terms (immutable, shared by copies); null for an
+  // instance.
+  std::shared_ptr<const Dependency> dependency;
+
+  InstanceKey key() const { return InstanceKey{service, id, kind}; }
 };
 
 // Checks the registrant's fields in the order above; the first refusal
 // names its field ("port: 0 is out of range 1-65535"). Err::too_large for
 // tags or metadata over their caps, Err::invalid_argument otherwise.
 Status validate_instance(const Instance& instance);
+
+// validate_instance for an instance; for a dependency record, its terms
+// (validate_dependency) and its key (service and id are the terms'
+// serviceName and dependsOn). What the store and the decoders accept.
+Status validate_record(const Instance& record);
 
 // Records one health check's result at now_ms: the status moves by the
 // table of status.hpp, the check state becomes `check`, last_check_ms is
@@ -91,7 +121,8 @@ Status validate_instance(const Instance& instance);
 bool apply_check(Instance& instance, CheckState check, std::int64_t now_ms);
 
 // Whether two records carry the same registration (the registrant's
-// fields): re-registering the same thing is a no-op for the store.
+// fields, or a dependency's terms): re-registering the same thing is a
+// no-op for the store.
 bool same_registration(const Instance& a, const Instance& b);
 
 }  // namespace wkd::registry

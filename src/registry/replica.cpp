@@ -8,7 +8,11 @@ namespace wkd::registry {
 
 namespace {
 
-std::string record_key(const Instance& r) { return "r/" + r.service + "/" + r.id; }
+// The record's slot in Serf's wkd gossip queue: a newer change of the
+// same record replaces the queued one.
+std::string record_key(const Instance& r) {
+  return (r.kind == RecordKind::dependency ? "d/" : "r/") + r.service + "/" + r.id;
+}
 
 bool is_wkd_member(const serf::Member& m) {
   const auto it = m.tags.find("wkd");
@@ -89,6 +93,16 @@ Result<Instance> Replica::renew(const Now& now, const InstanceKey& key) {
 Result<Instance> Replica::force_deregister(const Now& now, const InstanceKey& key) {
   touch(now);
   return store_.force_deregister(now, key);
+}
+
+Result<Instance> Replica::declare_dependency(const Now& now, Dependency dep) {
+  touch(now);
+  return store_.declare_dependency(now, std::move(dep));
+}
+
+Result<Instance> Replica::remove_dependency(const Now& now, const std::string& service, const std::string& depends_on) {
+  touch(now);
+  return store_.remove_dependency(now, service, depends_on);
 }
 
 void Replica::on_commit(const Instance& rec, std::uint64_t prior) { spread(WireRecord{rec, prior}); }

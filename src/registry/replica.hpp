@@ -110,6 +110,8 @@ class Replica final : public serf::WkdHandler {
   Result<Instance> apply_check(const Now& now, const InstanceKey& key, CheckState check);
   Result<Instance> renew(const Now& now, const InstanceKey& key);
   Result<Instance> force_deregister(const Now& now, const InstanceKey& key);
+  Result<Instance> declare_dependency(const Now& now, Dependency dep);
+  Result<Instance> remove_dependency(const Now& now, const std::string& service, const std::string& depends_on);
 
   const Store& store() const noexcept { return store_; }
   Changes drain_changes() { return store_.drain_changes(); }

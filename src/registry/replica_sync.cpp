@@ -196,6 +196,9 @@ void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView rep
     }
     progress = progress || !s.records.empty() || s.complete;
     if (s.complete) {
+      // The owner restarted without its state (perhaps with no record
+      // yet): what this node holds of its older life goes DOWN.
+      store_.adopt_generation(now, owner, s.state.generation);
       if (ps->second.full) {
         store_.collect_absent(now, owner, s.state.generation, s.state.watermark, ps->second.present);
       }

@@ -5,13 +5,9 @@
 
 #include <algorithm>
 
+#include "registry/dependency.hpp"
+
 namespace wkd::registry {
-
-namespace {
-
-std::string key_text(const InstanceKey& k) { return k.service + "/" + k.id; }
-
-}  // namespace
 
 const char* owner_state_name(OwnerState s) noexcept {
   switch (s) {
@@ -143,13 +139,13 @@ void Store::make_tombstone(Entry& e, TimePoint now, std::int64_t wall_ms) {
 // The entry of a key this node owns and that is not a tombstone.
 Result<Store::Map::iterator> Store::owned(const InstanceKey& key) {
   const auto it = entries_.find(key);
-  if (it == entries_.end()) return fail(Err::not_found, "instance " + key_text(key) + " is not registered");
+  if (it == entries_.end()) return fail(Err::not_found, key_text(key) + " is not registered");
   const Instance& r = it->second.rec;
   if (r.owner != cfg_.node) {
-    return fail(Err::not_owner, "instance " + key_text(key) + " is owned by node " + r.owner);
+    return fail(Err::not_owner, key_text(key) + " is owned by node " + r.owner);
   }
   if (r.status == InstanceStatus::deregistered) {
-    return fail(Err::not_found, "instance " + key_text(key) + " is deregistered");
+    return fail(Err::not_found, key_text(key) + " is deregistered");
   }
   return it;
 }
@@ -191,8 +187,22 @@ Instance Store::register_new(const Now& now, Instance in, Map::iterator old) {
 }
 
 Result<Instance> Store::register_instance(const Now& now, Instance in, RegisterOptions opt) {
+  if (in.kind != RecordKind::instance) return invalid("kind: register_instance takes an instance");
+  return upsert(now, std::move(in), opt);
+}
+
+Result<Instance> Store::declare_dependency(const Now& now, Dependency dep) {
+  if (auto st = validate_dependency(dep); !st) return std::move(st).failure();
+  return upsert(now, dependency_record(std::move(dep)), {});
+}
+
+Result<Instance> Store::remove_dependency(const Now& now, const std::string& service, const std::string& depends_on) {
+  return deregister(now, InstanceKey{service, depends_on, RecordKind::dependency});
+}
+
+Result<Instance> Store::upsert(const Now& now, Instance in, RegisterOptions opt) {
   anchor(now);
-  if (auto st = validate_instance(in); !st) return std::move(st).failure();
+  if (auto st = validate_record(in); !st) return std::move(st).failure();
   if (opt.ttl < Duration::zero()) return invalid("ttl: must not be negative");
   auto it = entries_.find(in.key());
   const bool live_here = it != entries_.end() && it->second.rec.owner == cfg_.node &&
@@ -214,6 +224,7 @@ Result<Instance> Store::register_instance(const Now& now, Instance in, RegisterO
     r.zone = std::move(in.zone);
     r.health_check_url = std::move(in.health_check_url);
     r.metrics_url = std::move(in.metrics_url);
+    r.dependency = std::move(in.dependency);
     out = commit(it->second, ChangeKind::updated, now.wall_ms);
   } else {
     out = it->second.rec;  // the same registration again: nothing changes
@@ -274,7 +285,7 @@ Result<Instance> Store::renew(const Now& now, const InstanceKey& key) {
   if (!found) return std::move(found).failure();
   Entry& e = (*found)->second;
   if (e.ttl == Duration::zero()) {
-    return fail(Err::failed_precondition, "instance " + key_text(key) + " has no TTL to renew");
+    return fail(Err::failed_precondition, key_text(key) + " has no TTL to renew");
   }
   e.ttl_at = now.mono + e.ttl;
   e.crit_at = TimePoint::max();

@@ -34,13 +34,14 @@
 // from the injected Rng.
 //
 // Memory per record (g++ 12, x86-64, measured with sizeof): Instance is
-// 552 B, the store's Entry around it (the timers and the DOWN view) 608 B,
-// and the map adds its node (32 B) and the key (service and id again,
-// 64 B): about 704 B before the heap. A pending deadline (a TTL, a DOWN
+// 576 B (its kind and a dependency's shared terms included), the store's
+// Entry around it (the timers and the DOWN view) 632 B, and the map adds
+// its node (32 B) and the key (service, id and kind again, 72 B): about
+// 736 B before the heap. A pending deadline (a TTL, a DOWN
 // drop, a tombstone's collection) adds a timer node of about 112 B. Strings
 // up to 15 bytes (most service names, ids and hosts) live inline; each
 // longer string, each URL, each tag (~80 B) and each metadata pair (~100 B
-// plus its text) adds heap. So a bare instance costs ~0.7 KB and a typical
+// plus its text) adds heap. So a bare instance costs ~0.75 KB and a typical
 // one with two URLs and three tags ~1 KB, plus its metadata: over the
 // issue's 500 B target, mostly by the key copy and the ten std::strings a
 // record carries even when empty. Interning the strings and keying the map
@@ -64,6 +65,7 @@
 
 #include "common/rng.hpp"
 #include "common/time.hpp"
+#include "registry/dependency.hpp"
 #include "registry/errors.hpp"
 #include "registry/instance.hpp"
 #include "registry/query.hpp"
@@ -167,11 +169,26 @@ class Store {
   Result<Instance> renew(const Now& now, const InstanceKey& key);
   // An operator's removal of a record whose owner is failed, left or gone.
   Result<Instance> force_deregister(const Now& now, const InstanceKey& key);
+  // Declares that dep.service depends on dep.depends_on: an upsert of the
+  // dependency record keyed (service, dependsOn), owned by this node like
+  // an instance (a key another node declared moves here; the same terms
+  // again are a no-op). Err::invalid_argument names the field.
+  Result<Instance> declare_dependency(const Now& now, Dependency dep);
+  // Removes it: a tombstone, kept for audit and collected like an
+  // instance's. Refused for a dependency another node declared.
+  Result<Instance> remove_dependency(const Now& now, const std::string& service, const std::string& depends_on);
 
   // ---- records from peers ----
   Applied apply_remote(const Now& now, const Instance& record);
   // Returns how many were applied.
   std::size_t apply_remote(const Now& now, std::span<const Instance> records);
+
+  // A peer shows `owner`'s shard in a newer generation than this node
+  // holds, with or without records (the owner restarted without its
+  // state): the older generation's live records turn DOWN until the new
+  // one re-announces them, and go after `down_drop_after` if it never
+  // does. Returns whether the generation moved.
+  bool adopt_generation(TimePoint now, const std::string& owner, std::uint64_t generation);
 
   // ---- the owners' membership (the core::Part shape) ----
   void on_member_event(TimePoint now, const serf::MemberEvent& e);
@@ -210,9 +227,15 @@ class Store {
   const Instance* find(const InstanceKey& key) const;
   // Services with at least one instance that is not DEREGISTERED.
   std::vector<std::string> services() const;
+  // Instances only: dependency records never match a query.
   std::vector<const Instance*> instances(const Query& q) const;
   // Instances per status (indexed by InstanceStatus); empty: every service.
   std::array<std::size_t, 6> counts(const std::string& service = {}) const;
+  // The dependency records (not removed, unless asked) of `service`, by
+  // dependsOn; empty: of every service.
+  std::vector<const Instance*> dependencies(const std::string& service = {}, bool include_removed = false) const;
+  // The dependency records (not removed) whose dependsOn is `service`.
+  std::vector<const Instance*> dependents(const std::string& service) const;
   std::size_t size() const noexcept { return entries_.size(); }
   const StoreConfig& config() const noexcept { return cfg_; }
 
@@ -246,6 +269,7 @@ class Store {
 
   // store.cpp: the local shard and the plumbing.
   Result<Map::iterator> owned(const InstanceKey& key);
+  Result<Instance> upsert(const Now& now, Instance in, RegisterOptions opt);
   Instance& commit(Entry& e, ChangeKind kind, std::int64_t wall_ms, std::string previous_owner = {});
   void emit(ChangeKind kind, const Instance& rec, std::string previous_owner = {});
   void reschedule(const Map::iterator& it);

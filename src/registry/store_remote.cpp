@@ -10,8 +10,6 @@ namespace wkd::registry {
 
 namespace {
 
-std::string key_text(const InstanceKey& k) { return k.service + "/" + k.id; }
-
 // Which change a peer's newer record of the same owner makes to ours.
 ChangeKind classify(const Instance& cur, const Instance& r) {
   const bool was_dead = cur.status == InstanceStatus::deregistered;
@@ -52,7 +50,7 @@ std::size_t Store::apply_remote(const Now& now, std::span<const Instance> record
 }
 
 Applied Store::apply_one(const Now& now, const Instance& r) {
-  if (r.owner.empty() || !validate_instance(r).ok()) return Applied::refused;
+  if (r.owner.empty() || !validate_record(r).ok()) return Applied::refused;
   // This node is the only writer of its own shard.
   if (r.owner == cfg_.node) return r.owner_generation == cfg_.generation ? Applied::stale : Applied::refused;
   clock_.witness(r.owner_lamport);
@@ -127,9 +125,17 @@ void Store::new_generation(const std::string& owner, Shard& s, std::uint64_t gen
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
     const Instance& r = it->second.rec;
     if (r.owner != owner || r.owner_generation >= gen) continue;
-    if (announced && it->first.service == announced->service && it->first.id == announced->id) continue;
+    if (announced && it->first == announced->key()) continue;
     set_down(it, now);
   }
+}
+
+bool Store::adopt_generation(TimePoint now, const std::string& owner, std::uint64_t generation) {
+  if (owner == cfg_.node) return false;
+  const auto s = shards_.find(owner);
+  if (s == shards_.end() || !s->second.known || generation <= s->second.generation) return false;
+  new_generation(owner, s->second, generation, now);
+  return true;
 }
 
 void Store::set_down(Map::iterator it, TimePoint now) {
@@ -265,16 +271,16 @@ OwnerState Store::owner_state(const std::string& owner) const {
 Result<Instance> Store::force_deregister(const Now& now, const InstanceKey& key) {
   anchor(now);
   const auto it = entries_.find(key);
-  if (it == entries_.end()) return fail(Err::not_found, "instance " + key_text(key) + " is not registered");
+  if (it == entries_.end()) return fail(Err::not_found, key_text(key) + " is not registered");
   Entry& e = it->second;
   if (e.rec.status == InstanceStatus::deregistered) return e.rec;
   if (e.rec.owner == cfg_.node) {
     return fail(Err::failed_precondition,
-                "instance " + key_text(key) + " is owned by this node: deregister it instead");
+                key_text(key) + " is owned by this node: deregister it instead");
   }
   const OwnerState st = owner_state(e.rec.owner);
   if (st == OwnerState::alive || st == OwnerState::suspect) {
-    return fail(Err::failed_precondition, "instance " + key_text(key) + " is owned by node " + e.rec.owner +
+    return fail(Err::failed_precondition, key_text(key) + " is owned by node " + e.rec.owner +
                                               ", which is " + owner_state_name(st) +
                                               ": only a failed or departed owner's instances can be forced out");
   }

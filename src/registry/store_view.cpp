@@ -15,7 +15,7 @@ const Instance* Store::find(const InstanceKey& key) const {
 std::vector<std::string> Store::services() const {
   std::vector<std::string> out;
   for (const auto& [key, e] : entries_) {
-    if (e.rec.status == InstanceStatus::deregistered) continue;
+    if (key.kind != RecordKind::instance || e.rec.status == InstanceStatus::deregistered) continue;
     if (out.empty() || out.back() != key.service) out.push_back(key.service);  // keys are in service order
   }
   return out;
@@ -26,7 +26,29 @@ std::vector<const Instance*> Store::instances(const Query& q) const {
   auto it = q.service.empty() ? entries_.begin() : entries_.lower_bound(InstanceKey{q.service, {}});
   for (; it != entries_.end(); ++it) {
     if (!q.service.empty() && it->first.service != q.service) break;
-    if (matches(q, it->second.rec)) out.push_back(&it->second.rec);
+    if (it->first.kind == RecordKind::instance && matches(q, it->second.rec)) out.push_back(&it->second.rec);
+  }
+  return out;
+}
+
+std::vector<const Instance*> Store::dependencies(const std::string& service, bool include_removed) const {
+  std::vector<const Instance*> out;
+  auto it = service.empty() ? entries_.begin() : entries_.lower_bound(InstanceKey{service, {}});
+  for (; it != entries_.end(); ++it) {
+    if (!service.empty() && it->first.service != service) break;
+    const Instance& r = it->second.rec;
+    if (it->first.kind != RecordKind::dependency) continue;
+    if (include_removed || r.status != InstanceStatus::deregistered) out.push_back(&r);
+  }
+  return out;
+}
+
+std::vector<const Instance*> Store::dependents(const std::string& service) const {
+  std::vector<const Instance*> out;
+  for (const auto& [key, e] : entries_) {
+    if (key.kind == RecordKind::dependency && key.id == service && e.rec.status != InstanceStatus::deregistered) {
+      out.push_back(&e.rec);
+    }
   }
   return out;
 }
@@ -34,6 +56,7 @@ std::vector<const Instance*> Store::instances(const Query& q) const {
 std::array<std::size_t, 6> Store::counts(const std::string& service) const {
   std::array<std::size_t, 6> out{};
   for (const auto& [key, e] : entries_) {
+    if (key.kind != RecordKind::instance) continue;
     if (service.empty() || key.service == service) ++out[static_cast<std::size_t>(e.rec.status)];
   }
   return out;

@@ -118,6 +118,12 @@ class Node : public std::enable_shared_from_this<Node> {
   Result<registry::Instance> check_instance(const registry::InstanceKey& key, registry::CheckState state);
   Result<registry::Instance> renew_instance(const registry::InstanceKey& key);
   Result<registry::Instance> force_deregister_instance(const registry::InstanceKey& key);
+  // Declares that dep.service depends on dep.depends_on (an upsert keyed by
+  // the pair, owned by this node like an instance), or removes it. The
+  // returned record carries the terms in `dependency`; reads go through
+  // view()->services (dependencies, dependents, dependency_health).
+  Result<registry::Instance> declare_dependency(registry::Dependency dep);
+  Result<registry::Instance> remove_dependency(const std::string& service, const std::string& depends_on);
   // The replica's counters (zero without a registry). Waits for the loop.
   Result<registry::ReplicaStats> registry_stats();
 

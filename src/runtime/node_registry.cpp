@@ -72,6 +72,18 @@ Result<registry::Instance> Node::force_deregister_instance(const registry::Insta
       [key](registry::Replica& r, const registry::Now& now) { return r.force_deregister(now, key); });
 }
 
+Result<registry::Instance> Node::declare_dependency(registry::Dependency dep) {
+  return registry_call([dep = std::move(dep)](registry::Replica& r, const registry::Now& now) {
+    return r.declare_dependency(now, dep);
+  });
+}
+
+Result<registry::Instance> Node::remove_dependency(const std::string& service, const std::string& depends_on) {
+  return registry_call([service, depends_on](registry::Replica& r, const registry::Now& now) {
+    return r.remove_dependency(now, service, depends_on);
+  });
+}
+
 Result<registry::ReplicaStats> Node::registry_stats() {
   auto out = std::make_shared<registry::ReplicaStats>();
   Status st = run_sync(

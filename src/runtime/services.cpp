@@ -34,9 +34,20 @@ std::map<registry::InstanceKey, InstanceRecord> from_store(const registry::Store
   return out;
 }
 
+std::map<registry::InstanceKey, InstanceRecord> dependencies_from(const registry::Store& store,
+                                                                  const ServicesView* previous) {
+  std::map<registry::InstanceKey, InstanceRecord> out;
+  for (const registry::Instance* d : store.dependencies()) {
+    const InstanceRecord* old = previous != nullptr ? previous->find(d->key()) : nullptr;
+    out.emplace(d->key(), old != nullptr && same_record(**old, *d) ? *old : std::make_shared<const registry::Instance>(*d));
+  }
+  return out;
+}
+
 ServicesUpdate resync(const ServicesView* previous, const registry::Store& store) {
   auto view = std::make_shared<ServicesView>();
   view->instances = from_store(store);
+  view->dependencies = dependencies_from(store, previous);
   ServicesUpdate u;
   static const ServicesView kEmpty;
   const ServicesView& before = previous != nullptr ? *previous : kEmpty;
@@ -59,8 +70,37 @@ ServicesUpdate resync(const ServicesView* previous, const registry::Store& store
 }  // namespace
 
 const InstanceRecord* ServicesView::find(const registry::InstanceKey& key) const {
-  const auto it = instances.find(key);
-  return it == instances.end() ? nullptr : &it->second;
+  const auto& table = key.kind == registry::RecordKind::dependency ? dependencies : instances;
+  const auto it = table.find(key);
+  return it == table.end() ? nullptr : &it->second;
+}
+
+std::vector<InstanceRecord> ServicesView::dependencies_of(const std::string& service) const {
+  std::vector<InstanceRecord> out;
+  auto it = service.empty() ? dependencies.begin() : dependencies.lower_bound({service, {}});
+  for (; it != dependencies.end() && (service.empty() || it->first.service == service); ++it) out.push_back(it->second);
+  return out;
+}
+
+std::vector<InstanceRecord> ServicesView::dependents_of(const std::string& service) const {
+  std::vector<InstanceRecord> out;
+  for (const auto& [key, rec] : dependencies) {
+    if (key.id == service) out.push_back(rec);
+  }
+  return out;
+}
+
+std::vector<DependencyHealth> ServicesView::dependency_health(const std::string& service) const {
+  std::vector<DependencyHealth> out;
+  for (InstanceRecord& dep : dependencies_of(service)) {
+    std::vector<const registry::Instance*> of;
+    for (auto it = instances.lower_bound({dep->id, {}}); it != instances.end() && it->first.service == dep->id; ++it) {
+      of.push_back(it->second.get());
+    }
+    registry::DependencyVerdict v = registry::judge_dependency(*dep->dependency, of);
+    out.push_back(DependencyHealth{std::move(dep), std::move(v)});
+  }
+  return out;
 }
 
 std::vector<std::string> ServicesView::services() const {
@@ -86,12 +126,24 @@ ServicesUpdate update_services(const ServicesView* previous, const registry::Cha
                                const registry::Store& store) {
   if (changes.overflowed) return resync(previous, store);
   auto view = std::make_shared<ServicesView>();
-  if (previous != nullptr) view->instances = previous->instances;
+  if (previous != nullptr) {
+    view->instances = previous->instances;
+    view->dependencies = previous->dependencies;
+  }
   ServicesUpdate u;
   // The last change of each instance, at the place of its first.
   std::unordered_map<std::string, std::size_t> slot;
   for (const registry::Change& c : changes.changes) {
     const registry::InstanceKey key = c.record.key();
+    if (key.kind == registry::RecordKind::dependency) {
+      // The view keeps live dependencies only, and raises no event for them.
+      if (c.kind == registry::ChangeKind::dropped || c.kind == registry::ChangeKind::deregistered) {
+        view->dependencies.erase(key);
+      } else {
+        view->dependencies[key] = std::make_shared<const registry::Instance>(c.record);
+      }
+      continue;
+    }
     const InstanceRecord* old = previous != nullptr ? previous->find(key) : nullptr;
     InstanceRecord rec = std::make_shared<const registry::Instance>(c.record);
     if (c.kind == registry::ChangeKind::dropped) {

@@ -2,6 +2,11 @@
 // instances one node holds, published with the View under the same
 // version, and the instance events between two snapshots.
 //
+// Dependencies between services ride along: the dependency records the
+// store holds (not removed), keyed (service, dependsOn), with their health
+// judged from the instances of the same snapshot. They change the view
+// (and its version) but raise no instance event.
+//
 // Records are shared, immutable Instances: a new snapshot takes the
 // previous one's record of every instance that did not change, so
 // publishing a snapshot where one instance changed builds one record and
@@ -16,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/dependency.hpp"
 #include "registry/instance.hpp"
 #include "registry/query.hpp"
 #include "registry/store.hpp"
@@ -24,14 +30,27 @@ namespace wkd::runtime {
 
 using InstanceRecord = std::shared_ptr<const registry::Instance>;
 
+struct DependencyHealth {
+  InstanceRecord record;  // the dependency (record->dependency has its terms)
+  registry::DependencyVerdict verdict;
+};
+
 struct ServicesView {
   std::map<registry::InstanceKey, InstanceRecord> instances;
+  // Dependency records, keyed (service, dependsOn, kind dependency).
+  std::map<registry::InstanceKey, InstanceRecord> dependencies;
 
   const InstanceRecord* find(const registry::InstanceKey& key) const;
   // Services with at least one instance that is not DEREGISTERED, sorted.
   std::vector<std::string> services() const;
   // The instances that match `q`, in key order.
   std::vector<InstanceRecord> select(const registry::Query& q) const;
+  // What `service` depends on (by dependsOn); empty: every dependency.
+  std::vector<InstanceRecord> dependencies_of(const std::string& service = {}) const;
+  // The dependencies whose dependsOn is `service`.
+  std::vector<InstanceRecord> dependents_of(const std::string& service) const;
+  // Each dependency of `service` judged from this snapshot's instances.
+  std::vector<DependencyHealth> dependency_health(const std::string& service) const;
 };
 
 // One instance event: what changed and the record after it (as it was,

@@ -107,6 +107,16 @@ class ServicesApiTest(AgentTestCase):
         self.assertEqual(status, 404)
         status, _, _ = a.request("GET", "/api/v1/services/orders/bogus/path")
         self.assertEqual(status, 404)
+        # A wrong method is a 405 naming the right one in Allow.
+        for method, target, allow in [
+            ("GET", "/api/v1/services/register", "POST"),
+            ("POST", "/api/v1/services/orders/instances/x/check", "PUT"),
+            ("PUT", "/api/v1/services/orders/instances/x", "DELETE"),
+            ("POST", "/api/v1/services/orders", "GET"),
+        ]:
+            status, headers, _ = a.request(method, target, body="{}")
+            self.assertEqual(status, 405, (method, target))
+            self.assertEqual(headers.get("allow"), allow, (method, target))
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "registry/codec.hpp"
+#include "registry/dependency.hpp"
 
 using namespace wkd;
 using namespace wkd::registry;
@@ -56,6 +57,28 @@ WireRecord record(const std::string& owner, std::uint64_t version, const std::st
   return wr;
 }
 
+// A dependency record of p1's shard: orders -> billing, every term set.
+WireRecord dependency(const std::string& owner, std::uint64_t version) {
+  Dependency d;
+  d.service = "orders";
+  d.depends_on = "billing";
+  d.type = DependencyType::optional;
+  d.required = false;
+  d.min_version = "1.2.0";
+  d.max_version = "2.0.0";
+  d.health_check_endpoint = "/ready";
+  d.timeout_ms = 2500;
+  WireRecord wr;
+  wr.rec = dependency_record(d);
+  wr.rec.owner = owner;
+  wr.rec.owner_generation = 3;
+  wr.rec.record_version = version;
+  wr.rec.owner_lamport = version + 10;
+  wr.rec.uuid.bytes = {9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 3, 4, 5, static_cast<std::uint8_t>(version)};
+  wr.prior = version - 1;
+  return wr;
+}
+
 void write(const std::filesystem::path& dir, const std::string& name, const Bytes& bytes) {
   std::filesystem::create_directories(dir);
   std::ofstream out(dir / name, std::ios::binary);
@@ -84,13 +107,16 @@ PullReply pull_reply_p1(bool full) {
   for (std::uint64_t v = 1; v <= 3; ++v) s.records.push_back(record("p1", v, "i" + std::to_string(v), v == 2));
   s.records[0].rec.status = InstanceStatus::deregistered;
   s.records[0].rec.deregistered_ms = 1'800'000'000'100;
+  s.records.push_back(dependency("p1", 4));
+  s.state.watermark = 4;
   pr.sections.push_back(s);
   pr.sections.push_back(PullSection{ShardState{"p3", 1, 0, 0}, true, false, {}});
   return pr;
 }
 
 void message_seeds(const std::filesystem::path& dir) {
-  RecordsMsg recs{"p0", {record("p1", 1, "a", true), record("p1", 2, "b", false), record("p2", 9, "c", false)}};
+  RecordsMsg recs{"p0", {record("p1", 1, "a", true), record("p1", 2, "b", false), record("p2", 9, "c", false),
+                         dependency("p1", 5)}};
   recs.records[1].rec.status = InstanceStatus::draining;
   recs.records[2].rec.status = InstanceStatus::down;
   const std::vector<Bytes> msgs{

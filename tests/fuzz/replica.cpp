@@ -170,7 +170,7 @@ class Harness {
     Query all;
     all.include_deregistered = true;
     for (const Instance* rec : store.instances(all)) {
-      if (auto st = validate_instance(*rec); !st) fail("the store holds an invalid record: " + st.message());
+      if (auto st = validate_record(*rec); !st) fail("the store holds an invalid record: " + st.message());
       if (rec->owner == kLocal && !registered_.count(rec->key())) {
         fail("a record of the local shard it never registered: " + rec->service + "/" + rec->id);
       }

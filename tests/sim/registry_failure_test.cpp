@@ -179,6 +179,14 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
   c.start_converged();
   register_many(c, kDead, 5);
   register_many(c, 1, 2);
+  // The dead node's dependency follows it like its instances.
+  const registry::InstanceKey dep{"svc6", "svc1", registry::RecordKind::dependency};
+  on(c, kDead, [](registry::Replica& r, const registry::Now& now) {
+    registry::Dependency d;
+    d.service = "svc6";
+    d.depends_on = "svc1";
+    ASSERT_TRUE(r.declare_dependency(now, d).ok());
+  });
   std::string why = wait_registry(c, seconds(10));
   ASSERT_TRUE(why.empty()) << why;
   c.kill(kDead);
@@ -189,7 +197,7 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
         for (int k = 0; k < 5; ++k) {
           if (!everywhere(c, {"svc6", std::to_string(k)}, down)) return false;
         }
-        return true;
+        return everywhere(c, dep, down);
       },
       seconds(60)))
       << "not DOWN everywhere: " << mismatch(c);
@@ -198,7 +206,7 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
         for (int k = 0; k < 5; ++k) {
           if (!everywhere(c, {"svc6", std::to_string(k)}, absent)) return false;
         }
-        return true;
+        return everywhere(c, dep, absent);
       },
       seconds(60)))
       << "not dropped everywhere";
@@ -209,6 +217,7 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
     if (i == kDead) continue;
     EXPECT_EQ(live_count(c, i), 2u) << "n" << i;
     for (int k = 0; k < 5; ++k) EXPECT_EQ(replica(c, i).store().find({"svc6", std::to_string(k)}), nullptr);
+    EXPECT_EQ(replica(c, i).store().find(dep), nullptr);
   }
 }
 

@@ -45,7 +45,7 @@ std::size_t live_count(SimCluster& c, std::size_t i) {
   for (std::size_t s = 0; s < counts.size(); ++s) {
     if (s != static_cast<std::size_t>(InstanceStatus::deregistered)) n += counts[s];
   }
-  return n;
+  return n + replica(c, i).store().dependencies().size();
 }
 
 std::map<registry::InstanceKey, OwnerRecord> owners_records(SimCluster& c) {
@@ -55,9 +55,12 @@ std::map<registry::InstanceKey, OwnerRecord> owners_records(SimCluster& c) {
   for (std::size_t j = 0; j < c.size(); ++j) {
     if (!c.is_live(j) || !has_registry(c, j)) continue;
     const std::string self = SimCluster::name_of(j);
-    for (const registry::Instance* r : replica(c, j).store().instances(all)) {
+    const registry::Store& st = replica(c, j).store();
+    auto take = [&](const registry::Instance* r) {
       if (r->owner == self) out[r->key()] = OwnerRecord{r->owner, r->record_version, r->status};
-    }
+    };
+    for (const registry::Instance* r : st.instances(all)) take(r);
+    for (const registry::Instance* r : st.dependencies({}, true)) take(r);
   }
   return out;
 }
@@ -70,7 +73,10 @@ std::size_t live_records(const std::map<registry::InstanceKey, OwnerRecord>& exp
 
 namespace {
 
-std::string describe(const registry::InstanceKey& k) { return k.service + "/" + k.id; }
+std::string describe(const registry::InstanceKey& k) {
+  return k.kind == registry::RecordKind::dependency ? "dependency " + k.service + " -> " + k.id
+                                                    : k.service + "/" + k.id;
+}
 
 std::string describe(const registry::Instance& r) {
   return r.owner + " v" + std::to_string(r.record_version) + " " + registry::status_name(r.status);

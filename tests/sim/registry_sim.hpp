@@ -48,7 +48,8 @@ void on(SimCluster& c, std::size_t i, F&& fn) {
 // node i.
 void register_many(SimCluster& c, std::size_t i, int count);
 
-// Records on node i that are not DEREGISTERED.
+// Records on node i that are not DEREGISTERED (instances and
+// dependencies).
 std::size_t live_count(SimCluster& c, std::size_t i);
 
 // What the owner of a record holds of it.
@@ -58,8 +59,8 @@ struct OwnerRecord {
   registry::InstanceStatus status = registry::InstanceStatus::starting;
 };
 
-// Every record the live wkd nodes hold of their own shards (tombstones
-// included), by key.
+// Every record the live wkd nodes hold of their own shards (instances and
+// dependencies, tombstones included), by key.
 std::map<registry::InstanceKey, OwnerRecord> owners_records(SimCluster& c);
 std::size_t live_records(const std::map<registry::InstanceKey, OwnerRecord>& expected);
 

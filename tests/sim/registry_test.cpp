@@ -164,5 +164,63 @@ TEST(RegistrySim, ALateJoinerGetsTheWholeRegistry) {
   EXPECT_TRUE(why.empty()) << why;
 }
 
+// Dependencies travel with the registry: declared on one node, every node
+// holds them and judges them from its own instances; an update and a
+// removal reach every node too.
+TEST(RegistrySim, DependenciesReachEveryNodeAndAreJudgedThere) {
+  SimCluster c(8, sim_seed(), registry_options());
+  c.start_converged();
+  const registry::InstanceKey key{"orders", "billing", registry::RecordKind::dependency};
+  auto declare = [&](std::size_t at, const std::string& min_version) {
+    on(c, at, [&](registry::Replica& r, const registry::Now& now) {
+      registry::Dependency d;
+      d.service = "orders";
+      d.depends_on = "billing";
+      d.min_version = min_version;
+      ASSERT_TRUE(r.declare_dependency(now, d).ok());
+    });
+  };
+  declare(2, "2.0.0");
+  on(c, 5, [](registry::Replica& r, const registry::Now& now) {
+    auto b = instance("billing", "b1");
+    b.version = "2.3.0";
+    ASSERT_TRUE(r.register_instance(now, b).ok());
+    ASSERT_TRUE(r.apply_check(now, {"billing", "b1"}, CheckState::passing).ok());
+  });
+  std::string why = wait_registry(c, kPushDeadline);
+  ASSERT_TRUE(why.empty()) << why;
+  registry::Query all;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const registry::Store& st = replica(c, i).store();
+    const auto deps = st.dependencies("orders");
+    ASSERT_EQ(deps.size(), 1u) << "n" << i;
+    EXPECT_EQ(deps[0]->owner, "n2");
+    EXPECT_EQ(deps[0]->dependency->min_version, "2.0.0");
+    EXPECT_EQ(st.dependents("billing").size(), 1u);
+    EXPECT_TRUE(registry::judge_dependency(*deps[0]->dependency, st.instances(all)).healthy) << "n" << i;
+    EXPECT_EQ(st.services(), std::vector<std::string>{"billing"}) << "n" << i;
+  }
+  // New terms: billing 2.3.0 no longer satisfies them anywhere.
+  declare(2, "3.0.0");
+  why = wait_registry(c, kPushDeadline);
+  ASSERT_TRUE(why.empty()) << why;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    const registry::Store& st = replica(c, i).store();
+    const auto v = registry::judge_dependency(*st.find(key)->dependency, st.instances(all));
+    EXPECT_FALSE(v.healthy) << "n" << i;
+    EXPECT_TRUE(v.blocking) << "n" << i;
+  }
+  on(c, 2, [](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.remove_dependency(now, "orders", "billing").ok());
+  });
+  why = wait_registry(c, kPushDeadline);
+  ASSERT_TRUE(why.empty()) << why;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    EXPECT_TRUE(replica(c, i).store().dependencies("orders").empty()) << "n" << i;
+    ASSERT_NE(replica(c, i).store().find(key), nullptr);
+    EXPECT_EQ(replica(c, i).store().find(key)->status, InstanceStatus::deregistered);
+  }
+}
+
 }  // namespace
 }  // namespace wkd::sim

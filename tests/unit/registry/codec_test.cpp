@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "registry/dependency.hpp"
 #include "wire/msgpack.hpp"
 
 namespace wkd::registry {
@@ -60,6 +61,28 @@ WireRecord small_record(const std::string& owner, std::uint64_t version, const s
   return wr;
 }
 
+// A dependency record with every term set.
+WireRecord dependency_wire_record(const std::string& owner = "node-b", std::uint64_t version = 14) {
+  Dependency d;
+  d.service = "orders";
+  d.depends_on = "billing";
+  d.type = DependencyType::optional;
+  d.required = false;
+  d.min_version = "1.2.0";
+  d.max_version = "2.0.0-rc.1";
+  d.health_check_endpoint = "/ready";
+  d.timeout_ms = 1500;
+  WireRecord wr;
+  wr.rec = dependency_record(d);
+  wr.rec.status = InstanceStatus::starting;
+  wr.rec.owner = owner;
+  wr.rec.owner_generation = 3;
+  wr.rec.record_version = version;
+  wr.rec.owner_lamport = 5;
+  wr.prior = version - 2;
+  return wr;
+}
+
 void expect_same(const WireRecord& a, const WireRecord& b) {
   const Instance& x = a.rec;
   const Instance& y = b.rec;
@@ -90,6 +113,11 @@ void expect_same(const WireRecord& a, const WireRecord& b) {
   EXPECT_EQ(x.owner_lamport, y.owner_lamport);
   EXPECT_EQ(x.previous_owner, y.previous_owner);
   EXPECT_EQ(a.prior, b.prior);
+  EXPECT_EQ(x.kind, y.kind);
+  ASSERT_EQ(x.dependency == nullptr, y.dependency == nullptr);
+  if (x.dependency) {
+    EXPECT_TRUE(*x.dependency == *y.dependency);
+  }
 }
 
 // The refusal's message, or a failure when the decode succeeded.
@@ -135,6 +163,72 @@ TEST(RegistryCodec, RecordsRoundTripEveryField) {
   expect_same(d->records[0], m.records[0]);
   expect_same(d->records[1], m.records[1]);
   EXPECT_EQ(*peek_type(b), MsgType::records);
+}
+
+TEST(RegistryCodec, DependencyRecordsRoundTripEveryTerm) {
+  const RecordsMsg m = records_of({dependency_wire_record(), full_record()});
+  auto d = decode_records(encode(m));
+  ASSERT_TRUE(d.ok()) << d.message();
+  ASSERT_EQ(d->records.size(), 2u);
+  expect_same(d->records[0], m.records[0]);
+  expect_same(d->records[1], m.records[1]);
+  EXPECT_EQ(d->records[0].rec.kind, RecordKind::dependency);
+  EXPECT_EQ(d->records[0].rec.key(), (InstanceKey{"orders", "billing", RecordKind::dependency}));
+  EXPECT_EQ(d->records[1].rec.kind, RecordKind::instance);
+  EXPECT_EQ(d->records[1].rec.dependency, nullptr);
+  // Every dependency type and both values of `required` travel.
+  for (int t = 0; t < 4; ++t) {
+    WireRecord wr = dependency_wire_record();
+    Dependency terms = *wr.rec.dependency;
+    terms.type = static_cast<DependencyType>(t);
+    terms.required = t % 2 == 0;
+    wr.rec.dependency = std::make_shared<const Dependency>(terms);
+    auto dt = decode_records(encode(records_of({wr})));
+    ASSERT_TRUE(dt.ok()) << dt.message();
+    EXPECT_TRUE(*dt->records[0].rec.dependency == terms) << "type " << t;
+  }
+}
+
+TEST(RegistryCodec, ADependencyRecordWithBadTermsIsRefusedByField) {
+  auto with_terms = [](auto change) {
+    WireRecord wr = dependency_wire_record();
+    Dependency terms = *wr.rec.dependency;
+    change(terms);
+    wr.rec.dependency = std::make_shared<const Dependency>(terms);
+    return encode(records_of({wr}));
+  };
+  EXPECT_REFUSED(decode_records(with_terms([](Dependency& d) { d.timeout_ms = 0; })), "timeoutMs: 0");
+  EXPECT_REFUSED(decode_records(with_terms([](Dependency& d) { d.min_version = "3.0.0"; })), "maxVersion");
+  EXPECT_REFUSED(decode_records(with_terms([](Dependency& d) { d.health_check_endpoint = "ready"; })),
+                 "healthCheckEndpoint");
+  // A dependency on itself: the record's id is its dependsOn.
+  WireRecord self = dependency_wire_record();
+  Dependency terms = *self.rec.dependency;
+  terms.depends_on = "orders";
+  self.rec.id = "orders";
+  self.rec.dependency = std::make_shared<const Dependency>(terms);
+  EXPECT_REFUSED(decode_records(encode(records_of({self}))), "dependsOn: a service cannot depend on itself");
+  // An unknown record kind, and a dependency kind without its terms.
+  Bytes rec;
+  append_record(rec, full_record());
+  ASSERT_EQ(rec[2], 27);
+  rec[2] = 28;
+  rec.push_back(0x02);
+  EXPECT_REFUSED(decode_records(encode_records("node-c", {ByteView(rec)})), "record.kind");
+  rec.back() = 0x01;
+  EXPECT_REFUSED(decode_records(encode_records("node-c", {ByteView(rec)})), "without its terms");
+  // A dependency type out of range: the terms are the record's last field,
+  // an array of 6 that starts with the type (OPTIONAL, 2) and `required`
+  // (false).
+  Bytes dep;
+  append_record(dep, dependency_wire_record());
+  std::size_t at = dep.size();
+  for (std::size_t i = 0; i + 2 < dep.size(); ++i) {
+    if (dep[i] == 0x96 && dep[i + 1] == 0x02 && dep[i + 2] == 0xC2) at = i + 1;
+  }
+  ASSERT_LT(at, dep.size());
+  dep[at] = 0x09;
+  EXPECT_REFUSED(decode_records(encode_records("node-c", {ByteView(dep)})), "record.dependency.type");
 }
 
 TEST(RegistryCodec, EveryStatusAndCheckStateRoundTrips) {
@@ -230,6 +324,7 @@ TEST(RegistryCodec, PullReplyRoundTripsWithItsFlags) {
 
 std::vector<Bytes> valid_messages() {
   return {encode(records_of({full_record()})),
+          encode(records_of({dependency_wire_record()})),
           encode(AnnounceMsg{"node-c", {ShardVersion{"node-b", 3, 9}}}),
           encode(SyncMsg{"node-c", 2, {1, 2}}),
           encode(SyncReply{{ShardState{"node-b", 3, 9, 4}}}),
@@ -432,13 +527,15 @@ TEST(RegistryCodec, NewerTrailingMessageFieldsAreSkipped) {
 }
 
 TEST(RegistryCodec, NewerTrailingRecordAndShardFieldsAreSkipped) {
-  // A record of 29 fields: the 27 known ones, then two more.
+  // An instance record of 30 fields: the 27 of an instance, its kind
+  // (instance: the terms' place is then a newer field), then two more.
   const WireRecord wr = full_record();
   Bytes rec;
   append_record(rec, wr);
   ASSERT_EQ(rec[0], 0xDC);  // array16
   ASSERT_EQ(rec[2], 27);
-  rec[2] = 29;
+  rec[2] = 30;
+  rec.push_back(0x00);
   const Bytes extra = some_newer_value();
   rec.insert(rec.end(), extra.begin(), extra.end());
   rec.push_back(0x05);

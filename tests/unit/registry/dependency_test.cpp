@@ -46,7 +46,7 @@ TEST(RegistryDependency, Validation) {
   ok.min_version = ok.max_version = "2.0.0";
   ok.timeout_ms = 600000;
   EXPECT_TRUE(validate_dependency(ok).ok());
-  EXPECT_EQ(dep().key(), (InstanceKey{"checkout", "payments"}));
+  EXPECT_EQ(dep().key(), (InstanceKey{"checkout", "payments", RecordKind::dependency}));
 
   struct Case {
     const char* field;
@@ -113,7 +113,7 @@ TEST(RegistryDependency, HealthyWhenAHealthyInstanceIsWithinTheBounds) {
 
 TEST(RegistryDependency, ReasonsAndRequired) {
   Dependency d = dep();
-  auto v = judge_dependency(d, {});
+  auto v = judge_dependency(d, std::span<const Instance>{});
   EXPECT_FALSE(v.healthy);
   EXPECT_TRUE(v.blocking);
   EXPECT_EQ(v.reason, "no instance of payments is registered");

@@ -96,6 +96,35 @@ TEST(RegistryStoreRemote, ANewGenerationReplacesWhatItReannouncesAndDropsTheRest
                                                ChangeKind::dropped}));
 }
 
+// A peer's digest or pull shows the owner in a newer generation with no
+// record yet (it restarted without its state and registered nothing): the
+// older life's records go DOWN, then away, and only a newer generation
+// counts.
+TEST(RegistryStoreRemote, ANewerGenerationSeenWithoutRecordsTakesTheOldDown) {
+  auto cfg = testing::config("node-a");
+  cfg.down_drop_after = minutes(5);
+  Node a(cfg);
+  ASSERT_EQ(a.store.apply_remote(a.now(), from_b(1, InstanceStatus::healthy, 1, "o-1")), Applied::applied);
+  ASSERT_EQ(a.store.apply_remote(a.now(), from_b(2, InstanceStatus::healthy, 1, "o-2")), Applied::applied);
+  a.changes();
+  EXPECT_FALSE(a.store.adopt_generation(a.mono(), "node-b", 1));  // the same life
+  EXPECT_FALSE(a.store.adopt_generation(a.mono(), "node-c", 5));  // nothing of it here
+  EXPECT_FALSE(a.store.adopt_generation(a.mono(), "node-a", 5));  // never the local shard
+  EXPECT_TRUE(a.changes().empty());
+  ASSERT_TRUE(a.store.adopt_generation(a.mono(), "node-b", 2));
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-1"})->status, InstanceStatus::down);
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-2"})->status, InstanceStatus::down);
+  EXPECT_EQ(a.store.shard("node-b"), (ShardDigest{"node-b", 2, 0, 0}));
+  EXPECT_FALSE(a.store.adopt_generation(a.mono(), "node-b", 1));  // news of the older life
+  // The new life re-announces o-1: it is back, o-2 is dropped in time.
+  ASSERT_EQ(a.store.apply_remote(a.now(), from_b(1, InstanceStatus::starting, 2, "o-1")), Applied::applied);
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-1"})->status, InstanceStatus::starting);
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-1"})->owner_generation, 2u);
+  a.advance(minutes(5));
+  EXPECT_EQ(a.store.find(InstanceKey{"orders", "o-2"}), nullptr);
+  EXPECT_NE(a.store.find(InstanceKey{"orders", "o-1"}), nullptr);
+}
+
 TEST(RegistryStoreRemote, TombstonesWinOverOlderLiveRecords) {
   Node a(testing::config("node-a"));
   ASSERT_EQ(a.store.apply_remote(a.now(), from_b(1)), Applied::applied);

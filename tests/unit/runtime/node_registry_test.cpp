@@ -157,5 +157,55 @@ TEST_F(NodeRegistry, ADeregistrationIsSeenAsATombstone) {
   EXPECT_TRUE(b_->view()->services->services().empty());
 }
 
+// A dependency declared on one node reaches the other's View, judged
+// there from the instances of the same snapshot; it raises no instance
+// event, and its removal leaves the View.
+TEST_F(NodeRegistry, ADependencyReachesTheOtherNodesViewJudged) {
+  std::mutex mu;
+  std::vector<Event> seen;
+  auto w = b_->watch(WatchKind::service, "", 0, 64, [&](const Event& e) {
+    std::lock_guard<std::mutex> lock(mu);
+    seen.push_back(e);
+  });
+  ASSERT_TRUE(w.ok()) << w.message();
+  registry::Dependency d;
+  d.service = "orders";
+  d.depends_on = "billing";
+  d.min_version = "2.0.0";
+  auto dec = a_->declare_dependency(d);
+  ASSERT_TRUE(dec.ok()) << dec.message();
+  EXPECT_EQ(dec->owner, "reg-a");
+  ASSERT_TRUE(dec->dependency);
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->dependencies_of("orders").size() == 1; }));
+  auto health = b_->view()->services->dependency_health("orders");
+  ASSERT_EQ(health.size(), 1u);
+  EXPECT_FALSE(health[0].verdict.healthy);
+  EXPECT_EQ(health[0].record->dependency->min_version, "2.0.0");
+  EXPECT_EQ(b_->view()->services->dependents_of("billing").size(), 1u);
+  // A HEALTHY billing 2.1.0 on node b satisfies it, on both nodes.
+  auto billing = instance("billing", "b-1");
+  billing.version = "2.1.0";
+  ASSERT_TRUE(b_->register_instance(billing).ok());
+  ASSERT_TRUE(b_->check_instance({"billing", "b-1"}, registry::CheckState::passing).ok());
+  for (auto* n : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(eventually([&] {
+      auto h = n->view()->services->dependency_health("orders");
+      return h.size() == 1 && h[0].verdict.healthy;
+    }));
+  }
+  // Only the declaring node may remove it.
+  auto refused = b_->remove_dependency("orders", "billing");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.code(), Err::state);
+  EXPECT_NE(refused.message().find("reg-a"), std::string::npos) << refused.message();
+  ASSERT_TRUE(a_->remove_dependency("orders", "billing").ok());
+  ASSERT_TRUE(eventually([&] { return b_->view()->services->dependencies_of("orders").empty(); }));
+  std::lock_guard<std::mutex> lock(mu);
+  for (const Event& e : seen) {
+    ASSERT_TRUE(e.instance);
+    EXPECT_EQ(e.instance->kind, registry::RecordKind::instance) << "a dependency raised an instance event";
+  }
+}
+
 }  // namespace
 }  // namespace wkd::runtime
