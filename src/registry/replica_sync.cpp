@@ -69,9 +69,14 @@ std::vector<ShardState> Replica::differing(const SyncMsg& theirs) const {
   std::vector<ShardState> states;
   states.reserve(digest.size());
   for (const ShardDigest& d : digest) {
-    if (d.version == 0 && d.gc_version == 0) continue;
+    // An empty shard stays out of the hashes, but this node's own is
+    // answered for when its bucket differs: a peer holding records of
+    // this node's earlier life (a restart without its state) learns the
+    // new generation from it before anything is registered in it.
+    const bool empty = d.version == 0 && d.gc_version == 0;
+    if (empty && d.owner != cfg_.store.node) continue;
     states.push_back(state_of(d));
-    ours[bucket_of(d.owner, theirs.buckets)] += state_hash(states.back());
+    if (!empty) ours[bucket_of(d.owner, theirs.buckets)] += state_hash(states.back());
   }
   std::vector<ShardState> out;
   for (ShardState& s : states) {

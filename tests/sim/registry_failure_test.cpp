@@ -221,6 +221,71 @@ TEST(RegistryFailureSim, ACrashedOwnersInstancesGoDownThenAway) {
   }
 }
 
+// An owner crashes and starts again without its state (a new generation)
+// before its instances are dropped. Nothing of its old life comes back:
+// the instances it does not register again go DOWN everywhere (the new
+// generation is learned from the digest even before it registers
+// anything) and are dropped; the one it registers again is its new record
+// everywhere; its old tombstone stays dead.
+TEST(RegistryFailureSim, AnOwnerRestartedWithoutItsStateNeverBringsBackItsOldLife) {
+  constexpr std::size_t kNodes = 8, kOwner = 6;
+  registry::ReplicaConfig rc;
+  rc.store.down_drop_after = seconds(60);
+  SimCluster c(kNodes, sim_seed(), registry_options(rc));
+  c.start_converged();
+  register_many(c, kOwner, 4);
+  register_many(c, 1, 2);
+  on(c, kOwner, [](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.deregister(now, {"svc6", "3"}).ok());
+  });
+  std::string why = wait_registry(c, seconds(10));
+  ASSERT_TRUE(why.empty()) << why;
+  c.kill(kOwner);
+  ASSERT_TRUE(c.wait_state_everywhere(kOwner, swim::NodeState::dead, seconds(60)));
+  const ClusterOptions again = restarted_options(rc, 2);
+  c.restart(kOwner, &again);
+  c.join(kOwner, 0);
+  // Every node sees it alive again, which alone would show its old
+  // records as they were (the view of an owner back from a partition).
+  ASSERT_TRUE(c.wait_state_everywhere(kOwner, swim::NodeState::alive, seconds(30)));
+  const auto gone_or_down = [](const registry::Instance* r) {
+    return r == nullptr || r->status == InstanceStatus::down || r->status == InstanceStatus::deregistered;
+  };
+  // It registers nothing: the old life's instances still go DOWN.
+  ASSERT_TRUE(c.wait_until(
+      [&] {
+        for (int k = 0; k < 4; ++k) {
+          if (!everywhere(c, {"svc6", std::to_string(k)}, gone_or_down)) return false;
+        }
+        return true;
+      },
+      seconds(30)))
+      << "the old life is still shown live: " << mismatch(c);
+  // Then it registers svc6/0 again: a new record, in generation 2.
+  on(c, kOwner, [](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("svc6", "0")).ok());
+  });
+  const auto new_life = [](const registry::Instance* r) {
+    return r != nullptr && r->owner_generation == 2 && r->status == InstanceStatus::starting;
+  };
+  ASSERT_TRUE(c.wait_until([&] { return everywhere(c, {"svc6", "0"}, new_life); }, seconds(10))) << mismatch(c);
+  // Past down_drop_after the old ones are gone, and none ever came back.
+  ASSERT_TRUE(c.wait_until(
+      [&] {
+        for (int k = 1; k < 3; ++k) {
+          if (!everywhere(c, {"svc6", std::to_string(k)}, [](const registry::Instance* r) { return r == nullptr; })) {
+            return false;
+          }
+        }
+        return everywhere(c, {"svc6", "3"}, gone_or_down) && everywhere(c, {"svc6", "0"}, new_life);
+      },
+      seconds(120)))
+      << mismatch(c);
+  why = wait_registry(c, seconds(10));
+  EXPECT_TRUE(why.empty()) << why;
+  for (std::size_t i = 0; i < kNodes; ++i) EXPECT_EQ(live_count(c, i), 3u) << "n" << i;
+}
+
 // An owner leaves gracefully: its instances are DEREGISTERED everywhere.
 TEST(RegistryFailureSim, ADepartedOwnersInstancesAreDeregistered) {
   constexpr std::size_t kNodes = 10, kGone = 6;

@@ -22,6 +22,17 @@ ClusterOptions registry_options(registry::ReplicaConfig base, std::function<bool
   return o;
 }
 
+ClusterOptions restarted_options(registry::ReplicaConfig base, std::uint64_t generation) {
+  ClusterOptions o = registry_options(base);
+  o.configure_core = [base, generation](std::size_t i, CoreNode& n) {
+    registry::ReplicaConfig rc = base;
+    rc.store.node = SimCluster::name_of(i);
+    rc.store.generation = generation;
+    n.core().enable_registry(rc, registry::Now{TimePoint{}, kWallStart});
+  };
+  return o;
+}
+
 registry::Instance instance(const std::string& service, const std::string& id, int port) {
   registry::Instance in;
   in.service = service;

@@ -28,6 +28,10 @@ inline constexpr std::int64_t kWallStart = 1'800'000'000'000;
 ClusterOptions registry_options(registry::ReplicaConfig base = {},
                                 std::function<bool(std::size_t)> plain = {});
 
+// The same options for a node restarted without its state: its shard in
+// generation `generation` (SimCluster::restart takes them).
+ClusterOptions restarted_options(registry::ReplicaConfig base, std::uint64_t generation);
+
 inline CoreNode& node(SimCluster& c, std::size_t i) { return static_cast<CoreNode&>(c.member(i)); }
 inline registry::Replica& replica(SimCluster& c, std::size_t i) { return *node(c, i).core().registry(); }
 inline bool has_registry(SimCluster& c, std::size_t i) { return node(c, i).core().registry() != nullptr; }

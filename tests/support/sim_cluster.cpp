@@ -54,58 +54,66 @@ SimCluster::SimCluster(std::size_t n, std::uint64_t seed, Preset preset)
 SimCluster::SimCluster(std::size_t n, std::uint64_t seed, ClusterOptions opts)
     : seed_(seed), opts_(std::move(opts)), net_(clock_, seed, opts_.net) {
   note_seed(seed);
-  wire::Keyring ring;
   if (!opts_.keys.empty()) {
     auto made = wire::Keyring::make(opts_.keys);
     if (!made.ok()) throw std::invalid_argument("SimCluster: bad key: " + made.message());
-    ring = std::move(made).value();
+    ring_ = std::move(made).value();
   }
   members_.reserve(n);
   nodes_.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
     const NodeId id = net_.add_node(address_of(i, opts_.port));
-    swim::Config cfg = preset_config(opts_.preset);
-    cfg.name = name_of(i);
-    cfg.advertise = address_of(i, opts_.port);
-    cfg.label = opts_.label;
-    if (opts_.configure) opts_.configure(i, cfg);
-    if (auto err = swim::validate(cfg); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
-    std::unique_ptr<SimMember> m;
-    switch (opts_.engine) {
-      case Engine::memberlist:
-        m = std::make_unique<MemberlistNode>(net_, id, std::move(cfg), node_seed(seed, i), ring);
-        break;
-      case Engine::serf: {
-#ifdef WKD_SIM_HAVE_SERF
-        serf::Config sc;
-        sc.memberlist = std::move(cfg);
-        if (opts_.configure_serf) opts_.configure_serf(i, sc);
-        if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
-        m = std::make_unique<SerfNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
-        break;
-#else
-        throw std::invalid_argument("SimCluster: built without the serf layer");
-#endif
-      }
-      case Engine::core: {
-#ifdef WKD_SIM_HAVE_CORE
-        serf::Config sc;
-        sc.memberlist = std::move(cfg);
-        if (opts_.configure_serf) opts_.configure_serf(i, sc);
-        if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
-        auto node = std::make_unique<CoreNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
-        if (opts_.configure_core) opts_.configure_core(i, *node);
-        m = std::move(node);
-        break;
-#else
-        throw std::invalid_argument("SimCluster: built without the core");
-#endif
-      }
-    }
-    m->set_event_hook([this, i](MemberEvent e, const MemberView& v) { record(i, e, v); });
-    net_.attach(id, m.get());
-    members_.push_back(std::move(m));
+    members_.push_back(make_member(i, id, opts_));
   }
+}
+
+// Node i as `o` makes it, attached to the network at `id`; each life of a
+// node draws its own random seed.
+std::unique_ptr<SimMember> SimCluster::make_member(std::size_t i, NodeId id, const ClusterOptions& o) {
+  const wire::Keyring& ring = ring_;
+  const std::uint64_t seed = seed_ + nodes_[i].lives * 0x9E3779B97F4A7C15ULL;
+  ++nodes_[i].lives;
+  swim::Config cfg = preset_config(o.preset);
+  cfg.name = name_of(i);
+  cfg.advertise = address_of(i, o.port);
+  cfg.label = o.label;
+  if (o.configure) o.configure(i, cfg);
+  if (auto err = swim::validate(cfg); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
+  std::unique_ptr<SimMember> m;
+  switch (o.engine) {
+    case Engine::memberlist:
+      m = std::make_unique<MemberlistNode>(net_, id, std::move(cfg), node_seed(seed, i), ring);
+      break;
+    case Engine::serf: {
+#ifdef WKD_SIM_HAVE_SERF
+      serf::Config sc;
+      sc.memberlist = std::move(cfg);
+      if (o.configure_serf) o.configure_serf(i, sc);
+      if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
+      m = std::make_unique<SerfNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
+      break;
+#else
+      throw std::invalid_argument("SimCluster: built without the serf layer");
+#endif
+    }
+    case Engine::core: {
+#ifdef WKD_SIM_HAVE_CORE
+      serf::Config sc;
+      sc.memberlist = std::move(cfg);
+      if (o.configure_serf) o.configure_serf(i, sc);
+      if (auto err = serf::validate(sc); !err.empty()) throw std::invalid_argument("SimCluster: " + err);
+      auto node = std::make_unique<CoreNode>(net_, id, std::move(sc), node_seed(seed, i), ring);
+      if (o.configure_core) o.configure_core(i, *node);
+      m = std::move(node);
+      break;
+#else
+      throw std::invalid_argument("SimCluster: built without the core");
+#endif
+    }
+  }
+  m->set_event_hook([this, i](MemberEvent e, const MemberView& v) { record(i, e, v); });
+  net_.attach(id, m.get());
+  return m;
 }
 
 SimCluster::~SimCluster() {
@@ -218,6 +226,20 @@ void SimCluster::shut_down(std::size_t i) {
 void SimCluster::kill(std::size_t i) {
   net_.kill(static_cast<NodeId>(i));
   nodes_.at(i).fate = Fate::killed;
+}
+
+void SimCluster::restart(std::size_t i, const ClusterOptions* with) {
+  if (nodes_.at(i).fate != Fate::killed) {
+    throw std::logic_error("SimCluster::restart: " + name_of(i) + " was not killed");
+  }
+  const auto id = static_cast<NodeId>(i);
+  net_.attach(id, nullptr);
+  const std::uint32_t lives = nodes_[i].lives;
+  nodes_[i] = Slot{};
+  nodes_[i].lives = lives;
+  members_[i].reset();  // the old process, detached above, is gone
+  net_.revive(id);
+  members_[i] = make_member(i, id, with != nullptr ? *with : opts_);
 }
 
 void SimCluster::pause(std::size_t i) {

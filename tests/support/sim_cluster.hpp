@@ -45,6 +45,7 @@
 #include "support/sim_network.hpp"
 #include "swim/config.hpp"
 #include "swim/node_state.hpp"
+#include "wire/keyring.hpp"
 #include "wire/messages.hpp"
 
 namespace wkd::swim {
@@ -141,6 +142,11 @@ class SimCluster {
   // Whether the finished leave got its broadcast out (false: it timed out).
   bool leave_clean(std::size_t i) const;
   void kill(std::size_t i);
+  // A killed node starts again as a new process: the same name and
+  // address, none of its state, made by `with` (the cluster's options by
+  // default: pass others to change what a restart keeps, such as the
+  // registry's generation). It is idle until start() or join().
+  void restart(std::size_t i, const ClusterOptions* with = nullptr);
   void pause(std::size_t i);
   void resume(std::size_t i);
   void slow(std::size_t i, double factor);
@@ -217,7 +223,10 @@ class SimCluster {
     std::optional<int> joined;
     bool leave_done = false;
     bool leave_clean = false;
+    std::uint32_t lives = 0;  // how many times the node was made
   };
+
+  std::unique_ptr<SimMember> make_member(std::size_t i, NodeId id, const ClusterOptions& o);
 
   void record(std::size_t observer, MemberEvent e, const MemberView& v);
   void shut_down(std::size_t i);
@@ -235,6 +244,7 @@ class SimCluster {
   ClusterOptions opts_;
   SimClock clock_;
   SimNetwork net_;
+  wire::Keyring ring_;
   std::vector<std::unique_ptr<SimMember>> members_;
   std::vector<Slot> nodes_;
   std::vector<TimelineEvent> timeline_;

@@ -275,6 +275,12 @@ void SimNetwork::kill(NodeId id) {
   sweep();
 }
 
+void SimNetwork::revive(NodeId id) {
+  Slot& s = nodes_.at(id);
+  if (s.status != Status::killed) return;
+  s.status = Status::up;
+}
+
 // ---- datagrams -------------------------------------------------------------
 
 void SimNetwork::send_packet(NodeId from, const Address& to_addr, ByteView datagram) {

@@ -196,6 +196,10 @@ class SimNetwork final : private SimClock::Handler {
   void set_slow(NodeId id, double factor);
   Duration processing_delay(NodeId id) const { return nodes_.at(id).slow_delay; }
   void kill(NodeId id);
+  // A killed node's address serves again (a new process on it, attached
+  // with attach()); nothing of the old one's traffic or connections is
+  // left.
+  void revive(NodeId id);
   bool killed(NodeId id) const { return nodes_.at(id).status == Status::killed; }
 
   // ---- observation ----
