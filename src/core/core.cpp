@@ -27,6 +27,17 @@ class Core::RegistryPart final : public Part {
   registry::Replica& r_;
 };
 
+class Core::HealthPart final : public Part {
+ public:
+  explicit HealthPart(health::Checker& c) : c_(c) {}
+  const char* part_name() const noexcept override { return "health"; }
+  TimePoint next_deadline() const override { return c_.next_deadline(); }
+  void on_timer(TimePoint now) override { c_.on_timer(now); }
+
+ private:
+  health::Checker& c_;
+};
+
 Core::Core(serf::Config cfg, swim::Runtime& io, Rng& rng, LogSink& log, Observer& observer, wire::Keyring keyring)
     : observer_(observer),
       rng_(rng),
@@ -35,7 +46,11 @@ Core::Core(serf::Config cfg, swim::Runtime& io, Rng& rng, LogSink& log, Observer
                                         std::move(keyring))) {}
 
 Core::~Core() {
-  // The registry goes first: it unhooks itself from the Serf layer.
+  // The health checks go first (they write to the registry), then the
+  // registry: it unhooks itself from the Serf layer.
+  std::erase(parts_, static_cast<Part*>(health_part_.get()));
+  health_part_.reset();
+  health_.reset();
   std::erase(parts_, static_cast<Part*>(registry_part_.get()));
   registry_part_.reset();
   registry_.reset();
@@ -50,6 +65,16 @@ registry::Replica& Core::enable_registry(registry::ReplicaConfig cfg, const regi
     add_part(*registry_part_);
   }
   return *registry_;
+}
+
+health::Checker* Core::enable_health(health::Runner& runner, const registry::Now& now) {
+  if (!registry_) return nullptr;
+  if (!health_) {
+    health_ = std::make_unique<health::Checker>(*registry_, runner, rng_, now);
+    health_part_ = std::make_unique<HealthPart>(*health_);
+    add_part(*health_part_);
+  }
+  return health_.get();
 }
 
 // ---- operations ----

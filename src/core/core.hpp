@@ -33,6 +33,7 @@
 #include "common/rng.hpp"
 #include "common/time.hpp"
 #include "core/part.hpp"
+#include "health/checker.hpp"
 #include "registry/replica.hpp"
 #include "serf/config.hpp"
 #include "serf/events.hpp"
@@ -93,6 +94,14 @@ class Core final : public swim::Machine, private serf::EventSink {
   // nullptr when the registry is not enabled.
   registry::Replica* registry() noexcept { return registry_.get(); }
   const registry::Replica* registry() const noexcept { return registry_.get(); }
+  // Runs the health checks of this node's own instances (after the
+  // registry, before start): a part of the core whose runs `runner`
+  // performs. The runner must outlive the core. nullptr without the
+  // registry.
+  health::Checker* enable_health(health::Runner& runner, const registry::Now& now);
+  // nullptr when health checks are not enabled.
+  health::Checker* health() noexcept { return health_.get(); }
+  const health::Checker* health() const noexcept { return health_.get(); }
 
   // Runs `fn` as one entry: the owner's calls into a part (the registry's
   // operations) settle like the core's own.
@@ -139,6 +148,7 @@ class Core final : public swim::Machine, private serf::EventSink {
     Core& core_;
   };
   class RegistryPart;
+  class HealthPart;
 
   // serf::EventSink: forwarded in order.
   void on_member_event(const serf::MemberEvent& e) override;
@@ -157,6 +167,9 @@ class Core final : public swim::Machine, private serf::EventSink {
   // Destroyed before the Serf layer it is the wkd handler of.
   std::unique_ptr<registry::Replica> registry_;
   std::unique_ptr<RegistryPart> registry_part_;
+  // Destroyed before the registry it writes to.
+  std::unique_ptr<health::Checker> health_;
+  std::unique_ptr<HealthPart> health_part_;
 };
 
 }  // namespace wkd::core

@@ -1,0 +1,85 @@
+// wkd::health::Checker — the health checks of one node's own instances,
+// wired to its registry.
+//
+// The checker owns the scheduler (scheduler.hpp) and applies what it
+// decides to the node's replica: every instance state a result reports
+// goes to Replica::apply_check (which replicates a change of status only),
+// and an instance critical for too long is deregistered. The runs
+// themselves are performed by a Runner, the node's I/O: HTTP requests, TCP
+// connects, gRPC calls and scripts on the node's loop. An alias check
+// needs no I/O and is judged here from the registry: passing while the
+// aliased service has a HEALTHY instance whose check passes, warning while
+// its best is HEALTHY with a warning, critical otherwise.
+//
+// Checks belong to instances this node owns: adding one to an instance
+// that is not registered here is refused, and deregistering an instance
+// (remove_instance) drops its checks. The checker has the shape of a
+// core::Part. Pure.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/rng.hpp"
+#include "common/time.hpp"
+#include "health/scheduler.hpp"
+#include "registry/replica.hpp"
+
+namespace wkd::health {
+
+// Performs runs. start() is called from inside a core entry and must not
+// call back into the checker from there: the result comes later, through
+// Checker::complete() in an entry of its own, by the run's deadline or it
+// counts as timed out (a late result is ignored).
+class Runner {
+ public:
+  virtual ~Runner() = default;
+  virtual void start(const Run& run) = 0;
+};
+
+struct CheckerStats {
+  std::uint64_t runs = 0;            // handed to the runner or judged here
+  std::uint64_t results = 0;         // completed in time
+  std::uint64_t status_changes = 0;  // reports that moved an instance's state
+  std::uint64_t deregistrations = 0;
+};
+
+class Checker {
+ public:
+  // `start` anchors the wall clock for the records the checker changes
+  // from its timers.
+  Checker(registry::Replica& replica, Runner& runner, Rng& rng, const registry::Now& start);
+
+  // A check for an instance this node owns and has not deregistered
+  // (Err::not_found, Err::not_owner otherwise); the spec as
+  // Scheduler::add takes it.
+  Status add(const registry::Now& now, const registry::InstanceKey& instance, CheckSpec spec);
+  std::size_t remove(const registry::InstanceKey& instance, const std::string& check);
+  std::size_t remove_instance(const registry::InstanceKey& instance);
+  Status report_ttl(const registry::Now& now, const CheckKey& key, CheckResult result);
+  // A run's result from the runner; false when it is no longer awaited.
+  bool complete(const registry::Now& now, std::uint64_t run, CheckResult result);
+
+  const Scheduler& scheduler() const noexcept { return sched_; }
+  const CheckerStats& stats() const noexcept { return stats_; }
+
+  // ---- the core::Part shape ----
+  TimePoint next_deadline() const { return sched_.next_deadline(); }
+  void on_timer(TimePoint now);
+
+ private:
+  void anchor(const registry::Now& now);
+  registry::Now now_at(TimePoint t) const;
+  CheckResult judge_alias(const CheckSpec& spec) const;
+  // Applies the scheduler's reports and deregistrations to the replica.
+  void settle(TimePoint now);
+
+  registry::Replica& replica_;
+  Runner& runner_;
+  Scheduler sched_;
+  CheckerStats stats_;
+  TimePoint anchor_mono_{};
+  std::int64_t anchor_wall_ = 0;
+};
+
+}  // namespace wkd::health

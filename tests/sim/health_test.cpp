@@ -1,0 +1,161 @@
+// Health checks on the simulator: the checks of an owner's instance, run
+// by a scripted runner, move the instance's status on every wkd node —
+// HEALTHY once its check passes, UNHEALTHY when it fails, DEREGISTERED
+// everywhere once it stayed critical for deregister_critical_after — and
+// an alias check follows another service. Deadlines only.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "health/checker.hpp"
+#include "sim/registry_sim.hpp"
+
+namespace wkd::sim {
+namespace {
+
+using namespace regsim;
+using registry::CheckState;
+using registry::InstanceStatus;
+
+// Keeps the runs a node's checker hands out; the test answers them.
+struct ScriptedRunner final : health::Runner {
+  std::vector<health::Run> pending;
+  void start(const health::Run& r) override { pending.push_back(r); }
+};
+
+struct HealthCluster {
+  explicit HealthCluster(std::size_t n, registry::ReplicaConfig rc = {}) : runners(n) {
+    ClusterOptions o = registry_options(rc);
+    auto enable_registry = o.configure_core;
+    o.configure_core = [this, enable_registry](std::size_t i, CoreNode& node) {
+      enable_registry(i, node);
+      ASSERT_NE(node.core().enable_health(runners[i], registry::Now{TimePoint{}, kWallStart}), nullptr);
+    };
+    c = std::make_unique<SimCluster>(n, sim_seed(), std::move(o));
+    c->start_converged();
+  }
+  health::Checker& checker(std::size_t i) { return *node(*c, i).core().health(); }
+  // Answers every run node i has pending with `state`, each in an entry of
+  // its own, then lets `step` of virtual time pass.
+  void answer(std::size_t i, CheckState state, Duration step = milliseconds(100)) {
+    auto runs = std::move(runners[i].pending);
+    runners[i].pending.clear();
+    for (const health::Run& r : runs) {
+      ASSERT_TRUE(c->net().call(static_cast<NodeId>(i), [&](SimNode&, TimePoint now) {
+        node(*c, i).core().enter(now, [&] { checker(i).complete(now_of(now), r.id, health::CheckResult{state, "scripted"}); });
+      }));
+    }
+    c->run_for(step);
+  }
+  // Answers node i's runs with `state` until `done` holds; false at the
+  // deadline.
+  template <class P>
+  bool answer_until(std::size_t i, CheckState state, P done, Duration limit) {
+    const TimePoint end = c->now() + limit;
+    while (c->now() < end) {
+      if (done()) return true;
+      answer(i, state);
+    }
+    return done();
+  }
+  bool everywhere(const registry::InstanceKey& key, InstanceStatus want) {
+    for (std::size_t i = 0; i < c->size(); ++i) {
+      const registry::Instance* r = replica(*c, i).store().find(key);
+      if (r == nullptr || r->status != want) return false;
+    }
+    return true;
+  }
+
+  std::vector<ScriptedRunner> runners;
+  std::unique_ptr<SimCluster> c;
+};
+
+health::CheckSpec http_check(Duration deregister_after = Duration::zero()) {
+  health::CheckSpec s;
+  s.kind = health::CheckKind::http;
+  s.target = "http://192.0.2.10:8080/health";
+  s.interval = seconds(1);
+  s.timeout = milliseconds(500);
+  s.deregister_critical_after = deregister_after;
+  return s;
+}
+
+TEST(HealthSim, AChecksResultsMoveTheStatusOnEveryNode) {
+  HealthCluster h(6);
+  const registry::InstanceKey key{"orders", "a"};
+  on(*h.c, 2, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "a")).ok());
+    ASSERT_TRUE(h.checker(2).add(now, key, http_check(seconds(5))).ok());
+  });
+  // A check for an instance another node owns is refused, naming it.
+  on(*h.c, 3, [&](registry::Replica&, const registry::Now& now) {
+    const auto st = h.checker(3).add(now, key, http_check());
+    EXPECT_FALSE(st.ok());
+  });
+  ASSERT_TRUE(h.answer_until(2, CheckState::passing, [&] { return h.everywhere(key, InstanceStatus::healthy); },
+                             seconds(10)))
+      << mismatch(*h.c);
+  ASSERT_TRUE(h.answer_until(2, CheckState::critical, [&] { return h.everywhere(key, InstanceStatus::unhealthy); },
+                             seconds(10)))
+      << mismatch(*h.c);
+  // Critical for 5 s: deregistered on the owner, and so everywhere.
+  ASSERT_TRUE(h.answer_until(
+      2, CheckState::critical, [&] { return h.everywhere(key, InstanceStatus::deregistered); }, seconds(20)))
+      << mismatch(*h.c);
+  EXPECT_EQ(h.checker(2).scheduler().size(), 0u);
+  EXPECT_EQ(h.checker(2).stats().deregistrations, 1u);
+  EXPECT_GE(h.checker(2).stats().status_changes, 2u);
+}
+
+TEST(HealthSim, UnansweredRunsTimeOutToCritical) {
+  HealthCluster h(4);
+  const registry::InstanceKey key{"orders", "a"};
+  on(*h.c, 1, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "a")).ok());
+    ASSERT_TRUE(h.checker(1).add(now, key, http_check()).ok());
+  });
+  ASSERT_TRUE(h.answer_until(1, CheckState::passing, [&] { return h.everywhere(key, InstanceStatus::healthy); },
+                             seconds(10)));
+  // The runner stops answering: each run times out, which is critical.
+  h.runners[1].pending.clear();
+  ASSERT_TRUE(h.c->wait_until(
+      [&] {
+        h.runners[1].pending.clear();
+        return h.everywhere(key, InstanceStatus::unhealthy);
+      },
+      seconds(10)))
+      << mismatch(*h.c);
+  const auto* st = h.checker(1).scheduler().status(health::CheckKey{key, "http"});
+  ASSERT_NE(st, nullptr);
+  EXPECT_EQ(st->last.output, "timed out after 500 ms");
+}
+
+TEST(HealthSim, AnAliasCheckFollowsAnotherService) {
+  HealthCluster h(4);
+  const registry::InstanceKey db{"db", "d1"}, sidecar{"sidecar", "s1"};
+  on(*h.c, 0, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("db", "d1")).ok());
+    ASSERT_TRUE(h.checker(0).add(now, db, http_check()).ok());
+  });
+  on(*h.c, 3, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("sidecar", "s1")).ok());
+    health::CheckSpec alias;
+    alias.kind = health::CheckKind::alias;
+    alias.target = "db";
+    alias.interval = milliseconds(500);
+    alias.timeout = milliseconds(100);
+    ASSERT_TRUE(h.checker(3).add(now, sidecar, alias).ok());
+  });
+  // db passes on node 0: the sidecar on node 3 turns HEALTHY everywhere.
+  ASSERT_TRUE(h.answer_until(0, CheckState::passing, [&] { return h.everywhere(sidecar, InstanceStatus::healthy); },
+                             seconds(10)))
+      << mismatch(*h.c);
+  EXPECT_TRUE(h.runners[3].pending.empty());  // alias checks never reach the runner
+  ASSERT_TRUE(h.answer_until(0, CheckState::critical,
+                             [&] { return h.everywhere(sidecar, InstanceStatus::unhealthy); }, seconds(10)))
+      << mismatch(*h.c);
+}
+
+}  // namespace
+}  // namespace wkd::sim
