@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "common/result.hpp"
+#include "registry/errors.hpp"
 
 namespace wkd::runtime {
 
@@ -24,5 +25,18 @@ enum class Err : std::uint8_t {
 using Status = wkd::Status<Err>;
 template <class T>
 using Result = wkd::Result<T, Err>;
+
+// A registry refusal as the runtime reports it: another node's instance, or
+// a state that forbids the call, is Err::state (the message names why).
+inline Err err_of(registry::Err e) noexcept {
+  switch (e) {
+    case registry::Err::invalid_argument: return Err::invalid;
+    case registry::Err::too_large: return Err::too_big;
+    case registry::Err::not_found: return Err::not_found;
+    case registry::Err::not_owner:
+    case registry::Err::failed_precondition: return Err::state;
+  }
+  return Err::internal;
+}
 
 }  // namespace wkd::runtime

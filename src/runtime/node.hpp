@@ -127,6 +127,20 @@ class Node : public std::enable_shared_from_this<Node> {
   // The replica's counters (zero without a registry). Waits for the loop.
   Result<registry::ReplicaStats> registry_stats();
 
+  // ---- health checks of this node's own instances ----
+  // A check (health/check.hpp) of an instance registered on this node; its
+  // results move the instance's status everywhere. Refused: Err::invalid
+  // naming the field, Err::not_found (no such instance here), Err::state
+  // (another node owns it, or the check id exists), Err::not_supported (a
+  // kind this node does not perform yet: http, grpc, script).
+  Status add_check(const registry::InstanceKey& instance, health::CheckSpec spec);
+  Status remove_check(const registry::InstanceKey& instance, const std::string& check);
+  // A TTL check's state from the application; `note` is its output.
+  Status report_ttl(const registry::InstanceKey& instance, const std::string& check, registry::CheckState state,
+                    std::string note = {});
+  // What the owner knows of a check (its last output included).
+  Result<health::CheckStatus> check_status(const registry::InstanceKey& instance, const std::string& check);
+
   // Watches. The callback (if any) runs on the loop thread. Service watches
   // (WatchKind::service, service_healthy) need the registry.
   Result<std::shared_ptr<Watch>> watch(WatchKind kind, const std::string& name, std::uint32_t flags,
@@ -160,6 +174,7 @@ class Node : public std::enable_shared_from_this<Node> {
   Status wait(const std::shared_ptr<Waiter>& w, Duration timeout);
   using RegistryOp = std::function<registry::Result<registry::Instance>(registry::Replica&, const registry::Now&)>;
   Result<registry::Instance> registry_call(RegistryOp op);
+  Status health_call(const std::function<Status(health::Checker&, const registry::Now&)>& op);
   void finish(const std::shared_ptr<Waiter>& w, Status st, int joined = 0);
   void begin_on_loop(const std::shared_ptr<Waiter>& w);
   void shutdown_on_loop();

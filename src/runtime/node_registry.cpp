@@ -12,17 +12,6 @@ namespace {
 
 constexpr Duration kRegistryCallTimeout = std::chrono::seconds(30);
 
-Err err_of(registry::Err e) {
-  switch (e) {
-    case registry::Err::invalid_argument: return Err::invalid;
-    case registry::Err::too_large: return Err::too_big;
-    case registry::Err::not_found: return Err::not_found;
-    case registry::Err::not_owner:
-    case registry::Err::failed_precondition: return Err::state;
-  }
-  return Err::internal;
-}
-
 }  // namespace
 
 Result<registry::Instance> Node::registry_call(RegistryOp op) {

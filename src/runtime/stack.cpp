@@ -7,7 +7,7 @@
 namespace wkd::runtime {
 
 Stack::Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed)
-    : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop) {}
+    : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop), probes_(loop) {}
 
 Stack::~Stack() {
   // The core's destructor may still report events: nothing may reach the
@@ -47,7 +47,12 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
               .count());
     }
     if (auto st = registry::validate(rc); !st) return Status::fail(Err::invalid, "registry: " + st.message());
-    core_->enable_registry(std::move(rc), registry::Now{transport::mono_now(), unix_ms.count()});
+    const registry::Now now{transport::mono_now(), unix_ms.count()};
+    core_->enable_registry(std::move(rc), now);
+    runner_ = std::make_unique<CheckRunner>(probes_, [this](std::uint64_t run, health::CheckResult result) {
+      deliver_check(run, std::move(result));
+    });
+    core_->enable_health(*runner_, now);
   }
   publisher_.open(loop_, *core_, driver_, unix_ms.count());
   if (auto st = core_->start(transport::mono_now()); !st.ok()) return Status::fail(Err::invalid, st.message());
@@ -55,9 +60,20 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
   return {};
 }
 
+void Stack::deliver_check(std::uint64_t run, health::CheckResult result) {
+  if (closing_ || !core_) return;
+  health::Checker* checker = core_->health();
+  if (checker == nullptr) return;
+  const TimePoint mono = transport::mono_now();
+  const auto wall =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  core_->enter(mono, [&] { checker->complete(registry::Now{mono, wall.count()}, run, std::move(result)); });
+}
+
 void Stack::close(std::function<void()> closed) {
   if (closing_) return;
   closing_ = true;
+  probes_.close();
   publisher_.shutdown();
   driver_.close(std::move(closed));
 }

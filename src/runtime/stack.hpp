@@ -16,11 +16,13 @@
 #include "common/address.hpp"
 #include "common/rng.hpp"
 #include "core/core.hpp"
+#include "runtime/check_runner.hpp"
 #include "runtime/errors.hpp"
 #include "runtime/logger.hpp"
 #include "runtime/publisher.hpp"
 #include "serf/config.hpp"
 #include "transport/driver.hpp"
+#include "transport/probe.hpp"
 #include "wire/keyring.hpp"
 
 struct uv_loop_s;
@@ -38,7 +40,8 @@ class Stack final : private core::Observer {
   // or the bound address where it is unset) and starts it, then publishes
   // the first View.
   // With `registry`, the core runs the service registry (its store's node
-  // name is set here; a generation of 0 is taken from the wall clock).
+  // name is set here; a generation of 0 is taken from the wall clock) and
+  // the health checks of the node's own instances, performed on the loop.
   Status start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise,
                const registry::ReplicaConfig* registry = nullptr);
 
@@ -58,12 +61,17 @@ class Stack final : private core::Observer {
   void on_member_changed(std::string_view name) override;
   void on_user_event(const serf::UserEvent& e) override;
   void on_settled(TimePoint next) override;
+  // A health check's run ended: its result enters the core.
+  void deliver_check(std::uint64_t run, health::CheckResult result);
 
   uv_loop_s* loop_;
   Publisher& publisher_;
   Logger& log_;
   Rng rng_;
   transport::Driver driver_;
+  // The health checks' I/O; declared before the core, which refers to it.
+  transport::Probes probes_;
+  std::unique_ptr<CheckRunner> runner_;
   std::unique_ptr<core::Core> core_;
   bool closing_ = false;
 };

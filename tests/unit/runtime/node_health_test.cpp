@@ -1,0 +1,167 @@
+// Health checks through runtime::Node: real nodes on loopback perform a TCP
+// check against a listener the test opens and closes, and a TTL check the
+// test reports; the owner's results move the instance's status on the
+// other node. Waits have deadlines; nothing asserts how fast.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "runtime/node.hpp"
+
+namespace wkd::runtime {
+namespace {
+
+using std::chrono::milliseconds;
+
+std::shared_ptr<Node> make_node(const std::string& name, const std::string& ip) {
+  NodeOptions o;
+  o.serf = serf::Config::preset(options::Preset::local);
+  o.serf.memberlist.name = name;
+  o.bind = *parse_address(ip + ":0");
+  o.identity.wkd_version = "0.1.0";
+  o.log_level = LogLevel::error;
+  o.log = [](LogLevel, const std::string&, const std::string&) {};
+  auto n = Node::create(std::move(o));
+  EXPECT_TRUE(n.ok()) << n.message();
+  EXPECT_TRUE((*n)->start().ok());
+  return *n;
+}
+
+template <class F>
+bool eventually(F&& pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (pred()) return true;
+    std::this_thread::sleep_for(milliseconds(10));
+  }
+  return pred();
+}
+
+// A listening TCP socket on 127.0.0.73 (an ephemeral port) that accepts by
+// itself (the backlog) until closed.
+struct Listener {
+  Listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = 0;
+    ::inet_pton(AF_INET, "127.0.0.73", &a.sin_addr);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+    EXPECT_EQ(::listen(fd, 64), 0);
+    socklen_t len = sizeof(a);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+  }
+  ~Listener() { close(); }
+  void close() {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  int fd = -1;
+  int port = 0;
+};
+
+registry::Instance instance(const std::string& service, const std::string& id, int port) {
+  registry::Instance in;
+  in.service = service;
+  in.id = id;
+  in.host = "127.0.0.73";
+  in.port = port;
+  return in;
+}
+
+class NodeHealth : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a_ = make_node("health-a", "127.0.0.71");
+    b_ = make_node("health-b", "127.0.0.72");
+    int joined = 0;
+    ASSERT_TRUE(b_->join({a_->local_address().to_string()}, std::chrono::seconds(10), &joined).ok());
+    ASSERT_EQ(joined, 1);
+  }
+  void TearDown() override {
+    for (auto& n : {a_, b_}) {
+      if (n) n->close();
+    }
+  }
+  registry::InstanceStatus status_on(Node& n, const registry::InstanceKey& key) {
+    auto v = n.view();
+    const InstanceRecord* r = v && v->services ? v->services->find(key) : nullptr;
+    return r != nullptr ? (*r)->status : registry::InstanceStatus::deregistered;
+  }
+  std::shared_ptr<Node> a_, b_;
+};
+
+TEST_F(NodeHealth, ATcpCheckFollowsTheListener) {
+  Listener db;
+  const registry::InstanceKey key{"db", "db-1"};
+  ASSERT_TRUE(a_->register_instance(instance("db", "db-1", db.port)).ok());
+  health::CheckSpec tcp;
+  tcp.kind = health::CheckKind::tcp;
+  tcp.target = "127.0.0.73:" + std::to_string(db.port);
+  tcp.interval = milliseconds(200);
+  tcp.timeout = milliseconds(200);
+  ASSERT_TRUE(a_->add_check(key, tcp).ok());
+  ASSERT_TRUE(eventually([&] { return status_on(*b_, key) == registry::InstanceStatus::healthy; }));
+  auto st = a_->check_status(key, "tcp");
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(st->last.output, "connected to 127.0.0.73:" + std::to_string(db.port));
+  db.close();  // connections are refused now
+  ASSERT_TRUE(eventually([&] { return status_on(*b_, key) == registry::InstanceStatus::unhealthy; }));
+  st = a_->check_status(key, "tcp");
+  ASSERT_TRUE(st.ok());
+  EXPECT_NE(st->last.output.find("ECONNREFUSED"), std::string::npos) << st->last.output;
+  // The same id again is refused; a check on another node's instance too.
+  EXPECT_EQ(a_->add_check(key, tcp).code(), Err::state);
+  EXPECT_EQ(b_->add_check(key, tcp).code(), Err::state);
+  ASSERT_TRUE(a_->remove_check(key, "tcp").ok());
+  EXPECT_EQ(a_->remove_check(key, "tcp").code(), Err::not_found);
+}
+
+TEST_F(NodeHealth, ATtlCheckIsReportedAndExpires) {
+  const registry::InstanceKey key{"worker", "w-1"};
+  ASSERT_TRUE(a_->register_instance(instance("worker", "w-1", 9000)).ok());
+  health::CheckSpec ttl;
+  ttl.kind = health::CheckKind::ttl;
+  ttl.target.clear();
+  ttl.ttl = milliseconds(500);
+  ASSERT_TRUE(a_->add_check(key, ttl).ok());
+  ASSERT_TRUE(a_->report_ttl(key, "ttl", registry::CheckState::passing, "alive").ok());
+  ASSERT_TRUE(eventually([&] { return status_on(*b_, key) == registry::InstanceStatus::healthy; }));
+  // Not reported again: critical after the TTL, so UNHEALTHY everywhere.
+  ASSERT_TRUE(eventually([&] { return status_on(*b_, key) == registry::InstanceStatus::unhealthy; }));
+  auto st = a_->check_status(key, "ttl");
+  ASSERT_TRUE(st.ok());
+  EXPECT_NE(st->last.output.find("TTL expired"), std::string::npos) << st->last.output;
+  EXPECT_EQ(a_->report_ttl(key, "nope", registry::CheckState::passing).code(), Err::not_found);
+}
+
+TEST_F(NodeHealth, KindsNotPerformedYetAndBadSpecsAreRefused) {
+  const registry::InstanceKey key{"web", "w-1"};
+  ASSERT_TRUE(a_->register_instance(instance("web", "w-1", 8080)).ok());
+  health::CheckSpec http;
+  http.kind = health::CheckKind::http;
+  http.target = "http://127.0.0.73:8080/health";
+  const auto st = a_->add_check(key, http);
+  EXPECT_EQ(st.code(), Err::not_supported);
+  EXPECT_NE(st.message().find("kind"), std::string::npos);
+  health::CheckSpec tcp;
+  tcp.kind = health::CheckKind::tcp;
+  tcp.target = "127.0.0.73";  // no port
+  const auto bad = a_->add_check(key, tcp);
+  EXPECT_EQ(bad.code(), Err::invalid);
+  EXPECT_NE(bad.message().find("target"), std::string::npos) << bad.message();
+  EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, health::CheckSpec{}).code(), Err::not_supported);
+  tcp.target = "127.0.0.73:1";
+  EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, tcp).code(), Err::not_found);
+}
+
+}  // namespace
+}  // namespace wkd::runtime
