@@ -8,6 +8,8 @@
 
 #include "capi/guard.hpp"
 #include "runtime/node.hpp"
+#include "runtime/services.hpp"
+#include "wkd/instance.h"
 #include "wkd/member.h"
 #include "wkd/watch.h"
 
@@ -22,6 +24,32 @@ struct wkd_members {
   std::shared_ptr<const wkd::runtime::View> view;
   std::vector<const wkd::runtime::ViewEntry*> items;
   std::vector<std::vector<wkd_kv>> kvs;  // per item
+};
+
+namespace wkd::capi {
+
+// One instance record with the C arrays and texts it hands out.
+struct InstanceItem {
+  runtime::InstanceRecord rec;
+  std::string uuid;
+  std::vector<const char*> tags;
+  std::vector<wkd_kv> metadata;
+};
+
+}  // namespace wkd::capi
+
+// A registry snapshot: the View it was read from (its version, and the
+// owners' membership) and the instances taken.
+struct wkd_instances {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<const wkd::runtime::View> view;
+  std::vector<wkd::capi::InstanceItem> items;
+};
+
+struct wkd_service_names {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::uint64_t version = 0;
+  std::vector<std::string> names;
 };
 
 struct wkd_event {
@@ -48,5 +76,9 @@ inline const runtime::Node* node_of(const wkd_node_t* n) {
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m);
 void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
                  const std::vector<wkd_kv>& kvs);
+
+InstanceItem instance_item(runtime::InstanceRecord rec);
+// `view` (nullable) gives the owner's membership.
+void fill_instance(wkd_instance_info* out, const InstanceItem& item, const runtime::View* view);
 
 }  // namespace wkd::capi
