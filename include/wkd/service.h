@@ -124,9 +124,10 @@ WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc
 
 /**
  * Deregisters an instance this node owns: it becomes DEREGISTERED on
- * every node (a tombstone, kept for audit, then collected).
+ * every node (a tombstone, kept for audit, then collected). Already
+ * DEREGISTERED: WKD_OK, nothing changes.
  * @retval WKD_E_INVAL an argument is NULL.
- * @retval WKD_E_NOTFOUND no such instance, or it is already deregistered.
+ * @retval WKD_E_NOTFOUND no such instance.
  * @retval WKD_E_STATE another node owns it (the message names it), or the
  *         node is not started.
  * @retval WKD_E_CLOSED the node is closed.
@@ -178,8 +179,10 @@ WKD_API wkd_status wkd_service_ttl_update(wkd_node_t* node, const char* service_
 /**
  * An operator's removal of an instance whose owner is gone: when this node
  * sees the owner failed, left or reaped, the instance becomes DEREGISTERED
- * here and the tombstone spreads. Already DEREGISTERED: WKD_OK, nothing
- * changes.
+ * in this node's registry. Only the owner writes its instances, so this is
+ * not replicated: every node judges its own view of the owner, and drops a
+ * failed owner's instances by itself after a while. Already DEREGISTERED:
+ * WKD_OK, nothing changes.
  * @retval WKD_E_INVAL an argument is NULL.
  * @retval WKD_E_NOTFOUND this node holds no such instance.
  * @retval WKD_E_STATE this node owns it (use wkd_service_deregister), its
