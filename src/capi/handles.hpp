@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ struct wkd_event {
   std::uint32_t tag = wkd::capi::kLiveTag;
   wkd::runtime::EventPtr ev;
   std::vector<wkd_kv> kvs;  // the member's tags as wkd_kv
+  // Instance events: the records' C arrays, and the node's View when the
+  // event was handed out (the owner's membership).
+  std::optional<wkd::capi::InstanceItem> instance, previous;
+  std::shared_ptr<const wkd::runtime::View> view;
 };
 
 struct wkd_watch_handle {
