@@ -51,7 +51,8 @@ WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watc
     wkd_watch_spec s = WKD_WATCH_SPEC_INIT;
     s = read_sized(spec, s);
     runtime::WatchKind kind;
-    switch (s.kind) {
+    // The raw value: a C caller may pass any int (raw_enum).
+    switch (raw_enum(s.kind)) {
       case WKD_WATCH_MEMBERS:
         kind = runtime::WatchKind::members;
         break;
@@ -69,7 +70,7 @@ WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watc
         kind = runtime::WatchKind::user_events;
         break;
       default:
-        return fail(err, WKD_E_INVAL, "unknown watch kind " + std::to_string(static_cast<int>(s.kind)));
+        return fail(err, WKD_E_INVAL, "unknown watch kind " + std::to_string(raw_enum(s.kind)));
     }
     if ((s.flags & ~WKD_WATCH_INITIAL) != 0) return fail(err, WKD_E_INVAL, "unknown watch flags");
     runtime::Watch::Callback callback;
