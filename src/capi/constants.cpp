@@ -46,7 +46,8 @@ constexpr Constant kConstants[] = {
     WKD_C_ONE_("wkd_log_level", WKD_LOG_OFF)       //
     WKD_C_ONE_("wkd_watch_flags", WKD_WATCH_INITIAL)  //
     WKD_INSTANCE_STATUS_MAP(WKD_C_INSTANCE_)           //
-    WKD_CHECK_STATE_MAP(WKD_C_CHECK_)};
+    WKD_CHECK_STATE_MAP(WKD_C_CHECK_)                  //
+    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)};
 
 #undef WKD_C_STATUS_
 #undef WKD_C_STATE_

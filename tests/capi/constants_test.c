@@ -84,6 +84,7 @@ int main(void) {
   expect("wkd_watch_flags", "WKD_WATCH_INITIAL", WKD_WATCH_INITIAL, NULL);
   expect("wkd_instance_status", "WKD_INSTANCE_DRAINING", WKD_INSTANCE_DRAINING, "DRAINING");
   expect("wkd_check_state", "WKD_CHECK_WARNING", WKD_CHECK_WARNING, "warning");
+  expect("wkd_service_defaults", "WKD_SERVICE_DEFAULT_WEIGHT", WKD_SERVICE_DEFAULT_WEIGHT, NULL);
   CHECK(strcmp(wkd_instance_status_name((wkd_instance_status)42), "UNKNOWN") == 0);
   CHECK(strcmp(wkd_check_state_name((wkd_check_state)42), "unknown") == 0);
 
