@@ -26,6 +26,14 @@ const (
 	EventUser          EventType = C.WKD_EVENT_USER
 	// EventOverflow: the watch's queue dropped events; take a snapshot.
 	EventOverflow EventType = C.WKD_EVENT_OVERFLOW
+	// Service instances (the C API's service watches, which this package
+	// refuses until it converts their instance).
+	EventInstanceRegistered   EventType = C.WKD_EVENT_INSTANCE_REGISTERED
+	EventInstanceUpdated      EventType = C.WKD_EVENT_INSTANCE_UPDATED
+	EventInstanceStatus       EventType = C.WKD_EVENT_INSTANCE_STATUS
+	EventInstanceDeregistered EventType = C.WKD_EVENT_INSTANCE_DEREGISTERED
+	EventInstanceRemoved      EventType = C.WKD_EVENT_INSTANCE_REMOVED
+	EventInstanceMoved        EventType = C.WKD_EVENT_INSTANCE_MOVED
 )
 
 // String is wkd_event_type_name: "member-joined", "user", ...
@@ -59,8 +67,8 @@ type WatchKind int
 const (
 	WatchMembers        WatchKind = C.WKD_WATCH_MEMBERS
 	WatchGroup          WatchKind = C.WKD_WATCH_GROUP
-	WatchService        WatchKind = C.WKD_WATCH_SERVICE         // not supported by the library yet
-	WatchServiceHealthy WatchKind = C.WKD_WATCH_SERVICE_HEALTHY // not supported by the library yet
+	WatchService        WatchKind = C.WKD_WATCH_SERVICE         // refused by this package until it converts instance events
+	WatchServiceHealthy WatchKind = C.WKD_WATCH_SERVICE_HEALTHY // refused by this package until it converts instance events
 	WatchUserEvents     WatchKind = C.WKD_WATCH_USER_EVENTS
 )
 
@@ -118,6 +126,9 @@ func (n *Node) Watch(kind WatchKind, name string, opts ...WatchOption) (*Watch, 
 	}
 	if s.capacity < 0 || s.buffer < 0 {
 		return nil, newError("Watch", StatusInvalid, "queue capacity and buffer must not be negative")
+	}
+	if kind == WatchService || kind == WatchServiceHealthy {
+		return nil, newError("Watch", StatusNotSup, "service watches: this package does not convert instance events yet")
 	}
 	var m cmem
 	defer m.free()

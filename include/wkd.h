@@ -5,7 +5,9 @@
  * Every process that links libwkd becomes a node of a cluster. Nodes find
  * each other by SWIM gossip with Lifeguard, with no central server; each
  * advertises its identity (wkd/registration.h), holds the whole cluster
- * view locally (wkd/member.h) and reports every change (wkd/watch.h). The
+ * view locally (wkd/member.h) and reports every change (wkd/watch.h).
+ * Nodes also register service instances (wkd/service.h) in a registry
+ * every wkd node holds a copy of and reads locally (wkd/instance.h). The
  * gossip wire protocol is HashiCorp memberlist's with Serf on top, so
  * `serf agent` and memberlist programs can join a wkd cluster and the other
  * way round.
@@ -32,6 +34,8 @@
 #include "wkd/registration.h"
 #include "wkd/member.h"
 #include "wkd/watch.h"
+#include "wkd/instance.h"
+#include "wkd/service.h"
 #include "wkd/node.h"
 #include "wkd/stats.h"
 #include "wkd/keyring.h"

@@ -51,5 +51,9 @@ typedef struct wkd_members wkd_members_t;
 typedef struct wkd_watch_handle wkd_watch_t; /* tag differs from the function wkd_watch() */
 /** One event pulled from a node's or a watch's event queue. */
 typedef struct wkd_event wkd_event_t;
+/** An immutable snapshot of service instances (wkd/instance.h). */
+typedef struct wkd_instances wkd_instances_t;
+/** An immutable snapshot of service names (wkd/instance.h). */
+typedef struct wkd_service_names wkd_service_names_t;
 
 #endif /* WKD_COMMON_H */

@@ -32,7 +32,8 @@
  *
  * wkd_registration is a sized struct: the library reads only struct_size
  * bytes of it, so a program built against an older header keeps working
- * when fields are appended (service instances will be appended here).
+ * when fields are appended. It describes the node only: the services the
+ * node runs are registered as instances through wkd/service.h.
  */
 #ifndef WKD_REGISTRATION_H
 #define WKD_REGISTRATION_H

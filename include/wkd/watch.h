@@ -2,8 +2,8 @@
  * wkd/watch.h - watches: being told of every change.
  *
  * A watch follows one slice of the cluster view (every member, one group,
- * user events; services once the registry exists) and reports each change
- * as an event. Events reach you in one of two ways, chosen when the watch
+ * user events, the instances of one service or of every service) and
+ * reports each change as an event. Events reach you in one of two ways, chosen when the watch
  * is created:
  *
  *  - callback (cb != NULL), for C and C++: the callback runs on the node's
@@ -30,6 +30,7 @@
 #define WKD_WATCH_H
 
 #include "wkd/common.h"
+#include "wkd/instance.h"
 #include "wkd/member.h"
 #include "wkd/status.h"
 
@@ -39,8 +40,8 @@ WKD_BEGIN_DECL
 #define WKD_WATCH_KIND_MAP(XX)                                                            \
   XX(MEMBERS, 0)         /* every member */                                               \
   XX(GROUP, 1)           /* members of the group spec.name */                             \
-  XX(SERVICE, 2)         /* reserved: instances of a service (WKD_E_NOTSUP for now) */    \
-  XX(SERVICE_HEALTHY, 3) /* reserved: healthy instances (WKD_E_NOTSUP for now) */         \
+  XX(SERVICE, 2)         /* instances of the service spec.name (NULL or "" = every service) */ \
+  XX(SERVICE_HEALTHY, 3) /* the same, changes where the instance is or was HEALTHY */    \
   XX(USER_EVENTS, 4)     /* user events; spec.name filters by event name (NULL = all) */
 
 /** What a watch follows. */
@@ -51,7 +52,12 @@ typedef enum wkd_watch_kind {
 } wkd_watch_kind;
 
 /** Watch flags. */
-#define WKD_WATCH_INITIAL 0x1u /**< start with a JOINED event for every current member */
+/**
+ * Start with a snapshot: a MEMBER_JOINED event for every current member
+ * (MEMBERS, GROUP), an INSTANCE_REGISTERED event for every instance that is
+ * not DEREGISTERED (SERVICE, SERVICE_HEALTHY: those the watch takes).
+ */
+#define WKD_WATCH_INITIAL 0x1u
 
 /** What to watch (sized input struct). */
 typedef struct wkd_watch_spec {
@@ -77,7 +83,13 @@ typedef struct wkd_watch_spec {
   XX(MEMBER_LEFT, 4, "member-left")       /* left gracefully */                               \
   XX(MEMBER_REAPED, 5, "member-reaped")   /* forgotten after the reconnect or tombstone timeout */ \
   XX(USER, 6, "user")                     /* a user event (wkd_node_fire_event, serf event) */ \
-  XX(OVERFLOW, 7, "overflow")             /* the pulled queue dropped events; resynchronise */
+  XX(OVERFLOW, 7, "overflow")             /* the pulled queue dropped events; resynchronise */ \
+  XX(INSTANCE_REGISTERED, 8, "instance-registered")     /* an instance new to this node */        \
+  XX(INSTANCE_UPDATED, 9, "instance-updated")           /* its registrant changed its fields */   \
+  XX(INSTANCE_STATUS, 10, "instance-status")            /* its status or check state moved */     \
+  XX(INSTANCE_DEREGISTERED, 11, "instance-deregistered") /* it became a tombstone */              \
+  XX(INSTANCE_REMOVED, 12, "instance-removed")          /* dropped: its owner failed long ago or was reaped */ \
+  XX(INSTANCE_MOVED, 13, "instance-moved")              /* another node registered it and owns it now */
 
 /** Kind of an event. */
 typedef enum wkd_event_type {
@@ -95,7 +107,8 @@ typedef void (*wkd_watch_cb)(const wkd_event_t* ev, void* user_data);
  * @param spec what to watch; copied.
  * @param cb nullable: NULL selects the pulled queue.
  * @retval WKD_E_INVAL malformed spec (a GROUP watch without a name, ...).
- * @retval WKD_E_NOTSUP SERVICE and SERVICE_HEALTHY, until the registry exists.
+ * @retval WKD_E_NOTSUP SERVICE and SERVICE_HEALTHY on a node that runs
+ *         without the registry.
  * @retval WKD_E_CLOSED the node is closed.
  * @ownership cancel with wkd_watch_cancel(), then release with wkd_watch_free().
  * @threadsafety Any thread, including a watch callback.
@@ -150,6 +163,30 @@ WKD_API wkd_event_type wkd_event_get_type(const wkd_event_t* ev);
 WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev, wkd_error* err);
 
 /**
+ * The instance an INSTANCE_* event is about, as it is after the change (as
+ * it was, for INSTANCE_REMOVED). A burst of changes to one instance within
+ * one published view reaches a watch as one event, with the last change's
+ * type. owner_known and owner_state are read from the node's view when the
+ * event was handed out (the callback ran, or wkd_watch_next_event returned
+ * it), which may be newer than the event.
+ * @param out sized struct; pointers borrow from the event.
+ * @retval WKD_E_STATE not an instance event.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_event_instance(wkd_instance_info* out, const wkd_event_t* ev, wkd_error* err);
+
+/**
+ * The instance an INSTANCE_* event is about, as this node held it before
+ * the change.
+ * @param out sized struct; pointers borrow from the event.
+ * @retval WKD_E_NOTFOUND the instance was new to this node (or the event
+ *         belongs to a WKD_WATCH_INITIAL snapshot).
+ * @retval WKD_E_STATE not an instance event.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_event_instance_previous(wkd_instance_info* out, const wkd_event_t* ev, wkd_error* err);
+
+/**
  * The name, payload and Lamport time of a USER event.
  * @param name_out nullable; borrowed from the event.
  * @param payload_out nullable; borrowed from the event.
@@ -163,7 +200,7 @@ WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload
 
 /**
  * The version of the view an event belongs to (see wkd_members_version): a
- * member event's change is in that view and in no older one; a user event
+ * member or instance event's change is in that view and in no older one; a user event
  * arrived after every change of that view; an overflow event carries the
  * version of the event that overflowed the queue. Events of one watch come
  * in the order they happened, so their versions never decrease. 0 for NULL.

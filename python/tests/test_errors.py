@@ -54,4 +54,4 @@ def test_unknown_status_keeps_its_code() -> None:
 def test_enum_values_are_the_c_names() -> None:
     assert [_native.member_state_name(i) for i in range(5)] == [s.value for s in wkd.MemberState]
     assert [_native.health_name(i) for i in range(4)] == [h.value for h in wkd.Health]
-    assert [_native.event_type_name(i) for i in range(8)] == [t.value for t in wkd.EventType]
+    assert [_native.event_type_name(i) for i in range(len(wkd.EventType))] == [t.value for t in wkd.EventType]

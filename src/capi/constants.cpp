@@ -20,6 +20,9 @@ struct Constant {
 #define WKD_C_STATE_(name, value, text) {"wkd_member_state", "WKD_MEMBER_" #name, WKD_MEMBER_##name, text},
 #define WKD_C_HEALTH_(name, value, text) {"wkd_health", "WKD_HEALTH_" #name, WKD_HEALTH_##name, text},
 #define WKD_C_KIND_(name, value) {"wkd_watch_kind", "WKD_WATCH_" #name, WKD_WATCH_##name, ""},
+#define WKD_C_INSTANCE_(name, value, text) \
+  {"wkd_instance_status", "WKD_INSTANCE_" #name, WKD_INSTANCE_##name, text},
+#define WKD_C_CHECK_(name, value, text) {"wkd_check_state", "WKD_CHECK_" #name, WKD_CHECK_##name, text},
 #define WKD_C_EVENT_(name, value, text) {"wkd_event_type", "WKD_EVENT_" #name, WKD_EVENT_##name, text},
 #define WKD_C_PRESET_(name, value) {"wkd_preset", "WKD_PRESET_" #name, WKD_PRESET_##name, ""},
 #define WKD_C_OPTION_(id, name, type, since) {"wkd_option", "WKD_OPT_" #name, WKD_OPT_##name, nullptr},
@@ -41,12 +44,17 @@ constexpr Constant kConstants[] = {
     WKD_C_ONE_("wkd_log_level", WKD_LOG_WARN)      //
     WKD_C_ONE_("wkd_log_level", WKD_LOG_ERROR)     //
     WKD_C_ONE_("wkd_log_level", WKD_LOG_OFF)       //
-    WKD_C_ONE_("wkd_watch_flags", WKD_WATCH_INITIAL)};
+    WKD_C_ONE_("wkd_watch_flags", WKD_WATCH_INITIAL)  //
+    WKD_INSTANCE_STATUS_MAP(WKD_C_INSTANCE_)           //
+    WKD_CHECK_STATE_MAP(WKD_C_CHECK_)                  //
+    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)};
 
 #undef WKD_C_STATUS_
 #undef WKD_C_STATE_
 #undef WKD_C_HEALTH_
 #undef WKD_C_KIND_
+#undef WKD_C_INSTANCE_
+#undef WKD_C_CHECK_
 #undef WKD_C_EVENT_
 #undef WKD_C_PRESET_
 #undef WKD_C_OPTION_

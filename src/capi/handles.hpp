@@ -3,11 +3,14 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "capi/guard.hpp"
 #include "runtime/node.hpp"
+#include "runtime/services.hpp"
+#include "wkd/instance.h"
 #include "wkd/member.h"
 #include "wkd/watch.h"
 
@@ -24,10 +27,40 @@ struct wkd_members {
   std::vector<std::vector<wkd_kv>> kvs;  // per item
 };
 
+namespace wkd::capi {
+
+// One instance record with the C arrays and texts it hands out.
+struct InstanceItem {
+  runtime::InstanceRecord rec;
+  std::string uuid;
+  std::vector<const char*> tags;
+  std::vector<wkd_kv> metadata;
+};
+
+}  // namespace wkd::capi
+
+// A registry snapshot: the View it was read from (its version, and the
+// owners' membership) and the instances taken.
+struct wkd_instances {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<const wkd::runtime::View> view;
+  std::vector<wkd::capi::InstanceItem> items;
+};
+
+struct wkd_service_names {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::uint64_t version = 0;
+  std::vector<std::string> names;
+};
+
 struct wkd_event {
   std::uint32_t tag = wkd::capi::kLiveTag;
   wkd::runtime::EventPtr ev;
   std::vector<wkd_kv> kvs;  // the member's tags as wkd_kv
+  // Instance events: the records' C arrays, and the node's View when the
+  // event was handed out (the owner's membership).
+  std::optional<wkd::capi::InstanceItem> instance, previous;
+  std::shared_ptr<const wkd::runtime::View> view;
 };
 
 struct wkd_watch_handle {
@@ -48,5 +81,9 @@ inline const runtime::Node* node_of(const wkd_node_t* n) {
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m);
 void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
                  const std::vector<wkd_kv>& kvs);
+
+InstanceItem instance_item(runtime::InstanceRecord rec);
+// `view` (nullable) gives the owner's membership.
+void fill_instance(wkd_instance_info* out, const InstanceItem& item, const runtime::View* view);
 
 }  // namespace wkd::capi

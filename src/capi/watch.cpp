@@ -5,6 +5,39 @@
 using namespace wkd;
 using namespace wkd::capi;
 
+namespace {
+
+static_assert(WKD_EVENT_OVERFLOW == static_cast<int>(runtime::EventType::overflow) &&
+                  WKD_EVENT_INSTANCE_REGISTERED == static_cast<int>(runtime::EventType::instance_registered) &&
+                  WKD_EVENT_INSTANCE_UPDATED == static_cast<int>(runtime::EventType::instance_updated) &&
+                  WKD_EVENT_INSTANCE_STATUS == static_cast<int>(runtime::EventType::instance_status) &&
+                  WKD_EVENT_INSTANCE_DEREGISTERED == static_cast<int>(runtime::EventType::instance_deregistered) &&
+                  WKD_EVENT_INSTANCE_REMOVED == static_cast<int>(runtime::EventType::instance_removed) &&
+                  WKD_EVENT_INSTANCE_MOVED == static_cast<int>(runtime::EventType::instance_moved),
+              "wkd_event_type and runtime::EventType have the same values");
+
+// What a C event hands out besides the runtime event: the member's tags,
+// or the instance records' arrays and the node's current View.
+void attach(wkd_event& e, const runtime::Event& ev, const runtime::Node& node) {
+  if (ev.member != nullptr) e.kvs = kv_array(*ev.member);
+  if (ev.instance != nullptr) {
+    e.instance = instance_item(ev.instance);
+    if (ev.previous_instance != nullptr) e.previous = instance_item(ev.previous_instance);
+    e.view = node.view();
+  }
+}
+
+wkd_status instance_of(wkd_instance_info* out, const wkd_event_t* ev, bool previous, wkd_error* err) {
+  if (out == nullptr || out->struct_size < sizeof(uint32_t)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
+  if (ev == nullptr || ev->tag != kLiveTag || !ev->ev) return fail(err, WKD_E_INVAL, "ev is not an event");
+  if (!ev->instance) return fail(err, WKD_E_STATE, "not an instance event");
+  if (previous && !ev->previous) return fail(err, WKD_E_NOTFOUND, "the instance was new to this node");
+  fill_instance(out, previous ? *ev->previous : *ev->instance, ev->view.get());
+  return WKD_OK;
+}
+
+}  // namespace
+
 extern "C" {
 
 WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watch_spec* spec, wkd_watch_cb cb,
@@ -18,7 +51,8 @@ WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watc
     wkd_watch_spec s = WKD_WATCH_SPEC_INIT;
     s = read_sized(spec, s);
     runtime::WatchKind kind;
-    switch (s.kind) {
+    // The raw value: a C caller may pass any int (raw_enum).
+    switch (raw_enum(s.kind)) {
       case WKD_WATCH_MEMBERS:
         kind = runtime::WatchKind::members;
         break;
@@ -27,22 +61,26 @@ WKD_API wkd_status wkd_watch(wkd_watch_t** out, wkd_node_t* node, const wkd_watc
         if (s.name == nullptr || s.name[0] == '\0') return fail(err, WKD_E_INVAL, "a GROUP watch needs spec.name");
         break;
       case WKD_WATCH_SERVICE:
+        kind = runtime::WatchKind::service;
+        break;
       case WKD_WATCH_SERVICE_HEALTHY:
-        return fail(err, WKD_E_NOTSUP, "service watches need the service registry, which is not available yet");
+        kind = runtime::WatchKind::service_healthy;
+        break;
       case WKD_WATCH_USER_EVENTS:
         kind = runtime::WatchKind::user_events;
         break;
       default:
-        return fail(err, WKD_E_INVAL, "unknown watch kind " + std::to_string(static_cast<int>(s.kind)));
+        return fail(err, WKD_E_INVAL, "unknown watch kind " + std::to_string(raw_enum(s.kind)));
     }
     if ((s.flags & ~WKD_WATCH_INITIAL) != 0) return fail(err, WKD_E_INVAL, "unknown watch flags");
     runtime::Watch::Callback callback;
     if (cb != nullptr) {
-      callback = [cb, user_data](const runtime::Event& ev) {
+      // The node outlives its watches' callbacks: they run on its loop.
+      callback = [cb, user_data, n](const runtime::Event& ev) {
         // A borrowed event for the duration of the call.
         wkd_event e;
         e.ev = runtime::EventPtr(std::shared_ptr<const runtime::Event>(), &ev);
-        if (ev.member != nullptr) e.kvs = kv_array(*ev.member);
+        attach(e, ev, *n);
         cb(&e, user_data);
         e.tag = kDeadTag;
       };
@@ -76,7 +114,7 @@ WKD_API wkd_status wkd_watch_next_event(wkd_event_t** out, wkd_watch_t* watch, i
         break;
     }
     auto e = std::make_unique<wkd_event>();
-    if (ev->member != nullptr) e->kvs = kv_array(*ev->member);
+    attach(*e, *ev, *watch->node);
     e->ev = std::move(ev);
     *out = e.release();
     return WKD_OK;
@@ -126,6 +164,14 @@ WKD_API wkd_status wkd_event_member(wkd_member_info* out, const wkd_event_t* ev,
     fill_member(out, *ev->ev->member, ev->ev->last_seen_unix_ms, ev->kvs);
     return WKD_OK;
   });
+}
+
+WKD_API wkd_status wkd_event_instance(wkd_instance_info* out, const wkd_event_t* ev, wkd_error* err) {
+  return guard(err, [&] { return instance_of(out, ev, false, err); });
+}
+
+WKD_API wkd_status wkd_event_instance_previous(wkd_instance_info* out, const wkd_event_t* ev, wkd_error* err) {
+  return guard(err, [&] { return instance_of(out, ev, true, err); });
 }
 
 WKD_API wkd_status wkd_event_user(const char** name_out, const uint8_t** payload_out, size_t* len_out,

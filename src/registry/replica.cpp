@@ -85,9 +85,9 @@ Result<Instance> Replica::apply_check(const Now& now, const InstanceKey& key, Ch
   return store_.apply_check(now, key, check);
 }
 
-Result<Instance> Replica::renew(const Now& now, const InstanceKey& key) {
+Result<Instance> Replica::renew(const Now& now, const InstanceKey& key, CheckState check) {
   touch(now);
-  return store_.renew(now, key);
+  return store_.renew(now, key, check);
 }
 
 Result<Instance> Replica::force_deregister(const Now& now, const InstanceKey& key) {

@@ -108,7 +108,7 @@ class Replica final : public serf::WkdHandler {
   Result<Instance> deregister(const Now& now, const InstanceKey& key);
   Result<Instance> drain(const Now& now, const InstanceKey& key);
   Result<Instance> apply_check(const Now& now, const InstanceKey& key, CheckState check);
-  Result<Instance> renew(const Now& now, const InstanceKey& key);
+  Result<Instance> renew(const Now& now, const InstanceKey& key, CheckState check = CheckState::passing);
   Result<Instance> force_deregister(const Now& now, const InstanceKey& key);
   Result<Instance> declare_dependency(const Now& now, Dependency dep);
   Result<Instance> remove_dependency(const Now& now, const std::string& service, const std::string& depends_on);

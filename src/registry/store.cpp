@@ -279,7 +279,7 @@ Result<Instance> Store::apply_check(const Now& now, const InstanceKey& key, Chec
   return commit(e, ChangeKind::status_changed, now.wall_ms);
 }
 
-Result<Instance> Store::renew(const Now& now, const InstanceKey& key) {
+Result<Instance> Store::renew(const Now& now, const InstanceKey& key, CheckState check) {
   anchor(now);
   auto found = owned(key);
   if (!found) return std::move(found).failure();
@@ -288,9 +288,13 @@ Result<Instance> Store::renew(const Now& now, const InstanceKey& key) {
     return fail(Err::failed_precondition, key_text(key) + " has no TTL to renew");
   }
   e.ttl_at = now.mono + e.ttl;
-  e.crit_at = TimePoint::max();
+  if (check != CheckState::critical) {
+    e.crit_at = TimePoint::max();
+  } else if (e.crit_at == TimePoint::max() && cfg_.deregister_critical_after > Duration::zero()) {
+    e.crit_at = now.mono + cfg_.deregister_critical_after;
+  }
   reschedule(*found);
-  if (!registry::apply_check(e.rec, CheckState::passing, now.wall_ms)) return e.rec;
+  if (!registry::apply_check(e.rec, check, now.wall_ms)) return e.rec;
   return commit(e, ChangeKind::status_changed, now.wall_ms);
 }
 

@@ -165,8 +165,10 @@ class Store {
   Result<Instance> drain(const Now& now, const InstanceKey& key);
   // A health check's result (instance.hpp's apply_check).
   Result<Instance> apply_check(const Now& now, const InstanceKey& key, CheckState check);
-  // Renews a TTL registration: a passing check that restarts the TTL.
-  Result<Instance> renew(const Now& now, const InstanceKey& key);
+  // Renews a TTL registration: a check result (passing by default) that
+  // restarts the TTL. A critical one starts the deregister_critical_after
+  // countdown as a lapse does; passing and warning stop it.
+  Result<Instance> renew(const Now& now, const InstanceKey& key, CheckState check = CheckState::passing);
   // An operator's removal of a record whose owner is failed, left or gone.
   Result<Instance> force_deregister(const Now& now, const InstanceKey& key);
   // Declares that dep.service depends on dep.depends_on: an upsert of the

@@ -117,6 +117,12 @@ class Node : public std::enable_shared_from_this<Node> {
   Result<registry::Instance> drain_instance(const registry::InstanceKey& key);
   Result<registry::Instance> check_instance(const registry::InstanceKey& key, registry::CheckState state);
   Result<registry::Instance> renew_instance(const registry::InstanceKey& key);
+  // A TTL registration's report: restarts its TTL and records `state` as
+  // its check's result (Replica::renew). Err::state when it has no TTL.
+  // The registry has no field for `note`: it is logged (debug when
+  // passing, info otherwise).
+  Result<registry::Instance> update_ttl(const registry::InstanceKey& key, registry::CheckState state,
+                                        const std::string& note);
   Result<registry::Instance> force_deregister_instance(const registry::InstanceKey& key);
   // Declares that dep.service depends on dep.depends_on (an upsert keyed by
   // the pair, owned by this node like an instance), or removes it. The

@@ -56,6 +56,17 @@ Result<registry::Instance> Node::renew_instance(const registry::InstanceKey& key
   return registry_call([key](registry::Replica& r, const registry::Now& now) { return r.renew(now, key); });
 }
 
+Result<registry::Instance> Node::update_ttl(const registry::InstanceKey& key, registry::CheckState state,
+                                            const std::string& note) {
+  auto res = registry_call(
+      [key, state](registry::Replica& r, const registry::Now& now) { return r.renew(now, key, state); });
+  if (res.ok() && !note.empty()) {
+    log(state == registry::CheckState::passing ? LogLevel::debug : LogLevel::info,
+        "instance " + key.service + "/" + key.id + " TTL " + registry::check_state_name(state) + ": " + note);
+  }
+  return res;
+}
+
 Result<registry::Instance> Node::force_deregister_instance(const registry::InstanceKey& key) {
   return registry_call(
       [key](registry::Replica& r, const registry::Now& now) { return r.force_deregister(now, key); });

@@ -122,10 +122,10 @@ int main(void) {
     CHECK_OK(wkd_watch(&pulled, a, &spec, NULL, NULL, NULL));
     spec.kind = WKD_WATCH_USER_EVENTS;
     CHECK_OK(wkd_watch(&callback, c, &spec, on_event, NULL, NULL));
-    spec.kind = WKD_WATCH_SERVICE;
+    spec.kind = (wkd_watch_kind)77;
     {
       wkd_watch_t* w = NULL;
-      CHECK(wkd_watch(&w, a, &spec, NULL, NULL, NULL) == WKD_E_NOTSUP);
+      CHECK(wkd_watch(&w, a, &spec, NULL, NULL, NULL) == WKD_E_INVAL);
       CHECK(w == NULL);
     }
   }

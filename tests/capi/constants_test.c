@@ -70,6 +70,10 @@ int main(void) {
   WKD_WATCH_KIND_MAP(KIND_)
 #define EVENT_(name, value, text) expect("wkd_event_type", "WKD_EVENT_" #name, value, wkd_event_type_name(WKD_EVENT_##name)); expected++;
   WKD_EVENT_TYPE_MAP(EVENT_)
+#define INSTANCE_(name, value, text) expect("wkd_instance_status", "WKD_INSTANCE_" #name, value, wkd_instance_status_name(WKD_INSTANCE_##name)); expected++;
+  WKD_INSTANCE_STATUS_MAP(INSTANCE_)
+#define CHECKSTATE_(name, value, text) expect("wkd_check_state", "WKD_CHECK_" #name, value, wkd_check_state_name(WKD_CHECK_##name)); expected++;
+  WKD_CHECK_STATE_MAP(CHECKSTATE_)
 #define PRESET_(name, value) expect("wkd_preset", "WKD_PRESET_" #name, value, NULL); expected++;
   WKD_PRESET_MAP(PRESET_)
 #define OPTION_(id, name, type, since) expect("wkd_option", "WKD_OPT_" #name, id, NULL); expected++;
@@ -78,6 +82,11 @@ int main(void) {
   expect("wkd_option_type", "WKD_OPTION_BOOL", WKD_OPTION_BOOL, NULL);
   expect("wkd_log_level", "WKD_LOG_OFF", WKD_LOG_OFF, NULL);
   expect("wkd_watch_flags", "WKD_WATCH_INITIAL", WKD_WATCH_INITIAL, NULL);
+  expect("wkd_instance_status", "WKD_INSTANCE_DRAINING", WKD_INSTANCE_DRAINING, "DRAINING");
+  expect("wkd_check_state", "WKD_CHECK_WARNING", WKD_CHECK_WARNING, "warning");
+  expect("wkd_service_defaults", "WKD_SERVICE_DEFAULT_WEIGHT", WKD_SERVICE_DEFAULT_WEIGHT, NULL);
+  CHECK(strcmp(wkd_instance_status_name((wkd_instance_status)42), "UNKNOWN") == 0);
+  CHECK(strcmp(wkd_check_state_name((wkd_check_state)42), "unknown") == 0);
 
   CHECK(wkd_constant_count() >= expected);
   CHECK(wkd_constant_at(&c, wkd_constant_count(), &err) == WKD_E_NOTFOUND && err.status == WKD_E_NOTFOUND);

@@ -23,6 +23,13 @@ class EventType(str, Enum):
     MEMBER_REAPED = "member-reaped"  # forgotten after the reconnect or tombstone timeout
     USER = "user"  # a user event
     OVERFLOW = "overflow"  # the watch's queue dropped events; take a fresh snapshot
+    # Service instances (the C API's service watches, which this package does not offer yet).
+    INSTANCE_REGISTERED = "instance-registered"
+    INSTANCE_UPDATED = "instance-updated"
+    INSTANCE_STATUS = "instance-status"
+    INSTANCE_DEREGISTERED = "instance-deregistered"
+    INSTANCE_REMOVED = "instance-removed"
+    INSTANCE_MOVED = "instance-moved"
 
 
 # C value -> enum, through the names the library gives the values.

@@ -233,6 +233,42 @@ TEST(RegistryStore, ARenewalInTimeStopsTheCriticalCountdown) {
   EXPECT_EQ(testing::code_of(a.store.renew(a.now(), kOrders1)), Err::failed_precondition);
 }
 
+TEST(RegistryStore, ARenewalCarriesTheCheckStateItReports) {
+  auto cfg = testing::config("node-a");
+  cfg.deregister_critical_after = seconds(60);
+  Node a(cfg);
+  ASSERT_TRUE(a.store.register_instance(a.now(), make_instance("orders", "orders-1"), {seconds(10)}).ok());
+  a.changes();
+  // Warning: HEALTHY with the check state warning, one change, TTL restarted.
+  auto r = a.store.renew(a.now(), kOrders1, CheckState::warning);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, InstanceStatus::healthy);
+  EXPECT_EQ(r->check_state, CheckState::warning);
+  EXPECT_EQ(a.changes().size(), 1u);
+  // The same report again changes nothing, but restarts the TTL.
+  a.advance(seconds(8));
+  ASSERT_TRUE(a.store.renew(a.now(), kOrders1, CheckState::warning).ok());
+  EXPECT_TRUE(a.changes().empty());
+  a.advance(seconds(8));
+  EXPECT_EQ(a.store.find(kOrders1)->status, InstanceStatus::healthy);
+  // Critical reports count failures in a row and start the countdown.
+  for (std::uint32_t i = 1; i <= 3; ++i) {
+    a.advance(seconds(i == 1 ? 1 : 5));  // each within the TTL of the last report
+    r = a.store.renew(a.now(), kOrders1, CheckState::critical);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r->status, InstanceStatus::unhealthy);
+    EXPECT_EQ(r->consecutive_failures, i);
+  }
+  a.advance(seconds(49));  // 59 s after the first critical report
+  EXPECT_EQ(a.store.find(kOrders1)->status, InstanceStatus::unhealthy);
+  a.advance(seconds(2));
+  EXPECT_EQ(a.store.find(kOrders1)->status, InstanceStatus::deregistered);
+  // Without a TTL a report is refused whatever its state.
+  ASSERT_TRUE(a.store.register_instance(a.now(), make_instance("orders", "orders-2")).ok());
+  EXPECT_EQ(testing::code_of(a.store.renew(a.now(), InstanceKey{"orders", "orders-2"}, CheckState::warning)),
+            Err::failed_precondition);
+}
+
 TEST(RegistryStore, TombstonesAreCollectedAfterTheirRetention) {
   auto cfg = testing::config("node-a");
   cfg.tombstone_retention = hours(24);

@@ -20,7 +20,19 @@ public enum EventType {
   /** A user event. */
   USER(wkd_event_type.WKD_EVENT_USER),
   /** The watch's queue dropped events; take a fresh snapshot. */
-  OVERFLOW(wkd_event_type.WKD_EVENT_OVERFLOW);
+  OVERFLOW(wkd_event_type.WKD_EVENT_OVERFLOW),
+  /** A service instance new to this node (service watches: refused by this binding for now). */
+  INSTANCE_REGISTERED(wkd_event_type.WKD_EVENT_INSTANCE_REGISTERED),
+  /** Its registrant changed its fields. */
+  INSTANCE_UPDATED(wkd_event_type.WKD_EVENT_INSTANCE_UPDATED),
+  /** Its status or check state moved. */
+  INSTANCE_STATUS(wkd_event_type.WKD_EVENT_INSTANCE_STATUS),
+  /** It became a tombstone. */
+  INSTANCE_DEREGISTERED(wkd_event_type.WKD_EVENT_INSTANCE_DEREGISTERED),
+  /** Dropped: its owner failed long ago or was reaped. */
+  INSTANCE_REMOVED(wkd_event_type.WKD_EVENT_INSTANCE_REMOVED),
+  /** Another node registered it and owns it now. */
+  INSTANCE_MOVED(wkd_event_type.WKD_EVENT_INSTANCE_MOVED);
 
   final int code;
 

@@ -363,6 +363,9 @@ public final class Node implements AutoCloseable {
     if (queueCapacity < 0) {
       throw new WkdInvalidArgumentException("queue capacity must not be negative: " + queueCapacity);
     }
+    if (kind == WatchKind.SERVICE || kind == WatchKind.SERVICE_HEALTHY) {
+      throw new WkdNotSupportedException("service watches: this binding does not convert instance events yet");
+    }
     wkd_watch_spec spec = new wkd_watch_spec();
     try {
       spec.setKind(kind.code);
