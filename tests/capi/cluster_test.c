@@ -12,6 +12,7 @@
 #include <wkd.h>
 
 #include "check.h"
+#include "fast_node.h"
 
 #define CHECK_OK(call)                                                             \
   do {                                                                             \
@@ -23,31 +24,6 @@
       failures++;                                                                  \
     }                                                                              \
   } while (0)
-
-static wkd_node_t* make_node(const char* name, const char* bind) {
-  wkd_config_t* cfg = NULL;
-  wkd_node_t* node = NULL;
-  wkd_error err = WKD_ERROR_INIT;
-  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
-  wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
-  wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_PROBE_TIMEOUT_MS, 100, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_LEAVE_PROPAGATE_DELAY_MS, 100, NULL);
-  wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
-  if (wkd_node_create(&node, cfg, &err) != WKD_OK) {
-    fprintf(stderr, "create %s: %s\n", name, err.message);
-    node = NULL;
-  }
-  wkd_config_free(cfg);
-  if (node != NULL && wkd_node_start(node, &err) != WKD_OK) {
-    fprintf(stderr, "start %s: %s\n", name, err.message);
-    wkd_node_free(node);
-    node = NULL;
-  }
-  return node;
-}
 
 /* Waits until `node` sees `name` in `state`; returns 1 on success. */
 static int wait_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
@@ -85,11 +61,11 @@ int main(void) {
   wkd_watch_t* callback = NULL;
 
   snprintf(bind, sizeof bind, "127.0.0.%u:0", base);
-  a = make_node("a", bind);
+  a = make_fast_node("a", bind, FAST_NODE_START, 100);
   snprintf(bind, sizeof bind, "127.0.0.%u:0", base + 1);
-  b = make_node("b", bind);
+  b = make_fast_node("b", bind, FAST_NODE_START, 100);
   snprintf(bind, sizeof bind, "127.0.0.%u:0", base + 2);
-  c = make_node("c", bind);
+  c = make_fast_node("c", bind, FAST_NODE_START, 100);
   if (a == NULL || b == NULL || c == NULL) {
     fprintf(stderr, "could not start the nodes\n");
     return 1;

@@ -14,6 +14,7 @@
 #include <wkd.h>
 
 #include "check.h"
+#include "fast_node.h"
 
 #define CHECK_OK(call)                                                                                \
   do {                                                                                                \
@@ -41,30 +42,6 @@ static int starts_with(const char* text, const char* prefix) {
       failures++;                                                                                       \
     }                                                                                                   \
   } while (0)
-
-static wkd_node_t* make_node(const char* name, const char* bind, int start) {
-  wkd_config_t* cfg = NULL;
-  wkd_node_t* node = NULL;
-  wkd_error err = WKD_ERROR_INIT;
-  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
-  wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
-  wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_PROBE_TIMEOUT_MS, 100, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
-  wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
-  if (wkd_node_create(&node, cfg, &err) != WKD_OK) {
-    fprintf(stderr, "create %s: %s\n", name, err.message);
-    node = NULL;
-  }
-  wkd_config_free(cfg);
-  if (node != NULL && start && wkd_node_start(node, &err) != WKD_OK) {
-    fprintf(stderr, "start %s: %s\n", name, err.message);
-    wkd_node_free(node);
-    node = NULL;
-  }
-  return node;
-}
 
 /*
  * Waits until `node` holds (service, id) with `status` (-1: any) and, when
@@ -270,10 +247,10 @@ int main(void) {
   wkd_instances_t* kept = NULL;
   wkd_instance_info kept_info = WKD_INSTANCE_INFO_INIT;
 
-  a = make_node("svc-a", "127.0.5.1:0", 1);
-  b = make_node("svc-b", "127.0.5.2:0", 1);
-  c = make_node("svc-c", "127.0.5.3:0", 1);
-  idle = make_node("svc-idle", "127.0.5.4:0", 0);
+  a = make_fast_node("svc-a", "127.0.5.1:0", FAST_NODE_START, 0);
+  b = make_fast_node("svc-b", "127.0.5.2:0", FAST_NODE_START, 0);
+  c = make_fast_node("svc-c", "127.0.5.3:0", FAST_NODE_START, 0);
+  idle = make_fast_node("svc-idle", "127.0.5.4:0", FAST_NODE_IDLE, 0);
   if (a == NULL || b == NULL || c == NULL || idle == NULL) {
     fprintf(stderr, "could not create the nodes\n");
     return 1;

@@ -13,6 +13,7 @@
 #include <wkd.h>
 
 #include "check.h"
+#include "fast_node.h"
 
 #define CHECK_OK(call)                                                                        \
   do {                                                                                        \
@@ -22,25 +23,6 @@
       failures++;                                                                             \
     }                                                                                         \
   } while (0)
-
-static wkd_node_t* make_node(const char* name, const char* bind) {
-  wkd_config_t* cfg = NULL;
-  wkd_node_t* node = NULL;
-  wkd_error err = WKD_ERROR_INIT;
-  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
-  wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
-  wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
-  wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
-  wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
-  if (wkd_node_create(&node, cfg, &err) != WKD_OK || wkd_node_start(node, &err) != WKD_OK) {
-    fprintf(stderr, "node %s: %s\n", name, err.message);
-    wkd_node_free(node);
-    node = NULL;
-  }
-  wkd_config_free(cfg);
-  return node;
-}
 
 static int wait_instance(wkd_node_t* node, const char* service, const char* id, double limit_s) {
   double end = now_s() + limit_s;
@@ -125,8 +107,8 @@ static wkd_service orders(const char* id, uint16_t port) {
 }
 
 int main(void) {
-  wkd_node_t* a = make_node("watch-a", "127.0.5.11:0");
-  wkd_node_t* b = make_node("watch-b", "127.0.5.12:0");
+  wkd_node_t* a = make_fast_node("watch-a", "127.0.5.11:0", FAST_NODE_START, 0);
+  wkd_node_t* b = make_fast_node("watch-b", "127.0.5.12:0", FAST_NODE_START, 0);
   wkd_watch_t* pulled = NULL;
   wkd_watch_t* healthy = NULL;
   wkd_watch_t* members = NULL;

@@ -13,6 +13,7 @@
 #include <string>
 #include <thread>
 
+#include "real_node.hpp"
 #include "runtime/node.hpp"
 
 namespace wkd::runtime {
@@ -20,29 +21,8 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::shared_ptr<Node> make_node(const std::string& name, const std::string& ip) {
-  NodeOptions o;
-  o.serf = serf::Config::preset(options::Preset::local);
-  o.serf.memberlist.name = name;
-  o.bind = *parse_address(ip + ":0");
-  o.identity.wkd_version = "0.1.0";
-  o.log_level = LogLevel::error;
-  o.log = [](LogLevel, const std::string&, const std::string&) {};
-  auto n = Node::create(std::move(o));
-  EXPECT_TRUE(n.ok()) << n.message();
-  EXPECT_TRUE((*n)->start().ok());
-  return *n;
-}
-
-template <class F>
-bool eventually(F&& pred, std::chrono::milliseconds limit = std::chrono::seconds(20)) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(milliseconds(10));
-  }
-  return pred();
-}
+using testing::eventually;
+using testing::make_node;
 
 // A listening TCP socket on 127.0.0.73 (an ephemeral port) that accepts by
 // itself (the backlog) until closed.

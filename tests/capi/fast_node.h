@@ -1,0 +1,45 @@
+/*
+ * A node for the C API tests that run real clusters on loopback: the local
+ * preset with faster probes and gossip, errors only in the log. Include
+ * after check.h.
+ */
+#ifndef WKD_TESTS_CAPI_FAST_NODE_H
+#define WKD_TESTS_CAPI_FAST_NODE_H
+
+#include <stdio.h>
+
+#include "wkd.h"
+
+enum { FAST_NODE_IDLE = 0, FAST_NODE_START = 1 };
+
+/*
+ * A node named `name` bound to `bind` ("ip:port"), started when `start` is
+ * FAST_NODE_START; `leave_delay_ms` > 0 sets WKD_OPT_LEAVE_PROPAGATE_DELAY_MS.
+ * NULL (and a line on stderr) when it cannot be made or started.
+ */
+static wkd_node_t* make_fast_node(const char* name, const char* bind, int start, int leave_delay_ms) {
+  wkd_config_t* cfg = NULL;
+  wkd_node_t* node = NULL;
+  wkd_error err = WKD_ERROR_INIT;
+  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
+  wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
+  wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_PROBE_TIMEOUT_MS, 100, NULL);
+  wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
+  if (leave_delay_ms > 0) wkd_config_set_int(cfg, WKD_OPT_LEAVE_PROPAGATE_DELAY_MS, leave_delay_ms, NULL);
+  wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
+  if (wkd_node_create(&node, cfg, &err) != WKD_OK) {
+    fprintf(stderr, "create %s: %s\n", name, err.message);
+    node = NULL;
+  }
+  wkd_config_free(cfg);
+  if (node != NULL && start == FAST_NODE_START && wkd_node_start(node, &err) != WKD_OK) {
+    fprintf(stderr, "start %s: %s\n", name, err.message);
+    wkd_node_free(node);
+    node = NULL;
+  }
+  return node;
+}
+
+#endif /* WKD_TESTS_CAPI_FAST_NODE_H */
