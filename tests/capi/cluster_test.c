@@ -25,22 +25,6 @@
     }                                                                              \
   } while (0)
 
-/* Waits until `node` sees `name` in `state`; returns 1 on success. */
-static int wait_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
-  double end = now_s() + limit_s;
-  while (now_s() < end) {
-    wkd_members_t* ms = NULL;
-    wkd_member_info m = WKD_MEMBER_INFO_INIT;
-    int ok = 0;
-    if (wkd_node_members(&ms, node, NULL, NULL) == WKD_OK && wkd_members_find(&m, ms, name, NULL) == WKD_OK)
-      ok = m.state == state;
-    wkd_members_free(ms);
-    if (ok) return 1;
-    sleep_ms(20);
-  }
-  return 0;
-}
-
 /* Written on the loop thread, read by main: GCC atomic builtins (C99 has no <stdatomic.h>). */
 static int callback_events = 0;
 static void on_event(const wkd_event_t* ev, void* user_data) {
@@ -112,10 +96,10 @@ int main(void) {
     CHECK(joined == 1);
     CHECK_OK(wkd_node_join(&joined, c, seeds, 1, 5000, NULL));
   }
-  CHECK(wait_state(a, "b", WKD_MEMBER_ALIVE, 10));
-  CHECK(wait_state(a, "c", WKD_MEMBER_ALIVE, 10));
-  CHECK(wait_state(c, "b", WKD_MEMBER_ALIVE, 10));
-  CHECK(wait_state(b, "c", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_member_state(a, "b", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_member_state(a, "c", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_member_state(c, "b", WKD_MEMBER_ALIVE, 10));
+  CHECK(wait_member_state(b, "c", WKD_MEMBER_ALIVE, 10));
 
   /* The identity b registered is seen by c, and filters select on it. */
   {
@@ -206,7 +190,7 @@ int main(void) {
 
   /* b leaves gracefully: a sees it as left, not failed. */
   CHECK_OK(wkd_node_leave(b, 5000, NULL));
-  CHECK(wait_state(a, "b", WKD_MEMBER_LEFT, 10));
+  CHECK(wait_member_state(a, "b", WKD_MEMBER_LEFT, 10));
   wkd_node_close(b);
   wkd_node_close(b); /* idempotent */
   wkd_node_free(b);
@@ -215,7 +199,7 @@ int main(void) {
   wkd_watch_free(callback);
   wkd_node_close(c);
   wkd_node_free(c);
-  CHECK(wait_state(a, "c", WKD_MEMBER_FAILED, 20));
+  CHECK(wait_member_state(a, "c", WKD_MEMBER_FAILED, 20));
 
   /* After close, calls fail cleanly. */
   wkd_node_close(a);

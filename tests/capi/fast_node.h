@@ -42,4 +42,20 @@ static wkd_node_t* make_fast_node(const char* name, const char* bind, int start,
   return node;
 }
 
+/* Waits until `node` sees `name` in `state`; returns 1 on success. */
+static int wait_member_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
+  double end = now_s() + limit_s;
+  while (now_s() < end) {
+    wkd_members_t* ms = NULL;
+    wkd_member_info m = WKD_MEMBER_INFO_INIT;
+    int ok = 0;
+    if (wkd_node_members(&ms, node, NULL, NULL) == WKD_OK && wkd_members_find(&m, ms, name, NULL) == WKD_OK)
+      ok = m.state == state;
+    wkd_members_free(ms);
+    if (ok) return 1;
+    sleep_ms(20);
+  }
+  return 0;
+}
+
 #endif /* WKD_TESTS_CAPI_FAST_NODE_H */

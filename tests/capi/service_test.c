@@ -63,21 +63,6 @@ static int wait_instance(wkd_node_t* node, const char* service, const char* id, 
   return 0;
 }
 
-static int wait_member(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
-  double end = now_s() + limit_s;
-  while (now_s() < end) {
-    wkd_members_t* ms = NULL;
-    wkd_member_info m = WKD_MEMBER_INFO_INIT;
-    int ok = 0;
-    if (wkd_node_members(&ms, node, NULL, NULL) == WKD_OK && wkd_members_find(&m, ms, name, NULL) == WKD_OK)
-      ok = m.state == state;
-    wkd_members_free(ms);
-    if (ok) return 1;
-    sleep_ms(20);
-  }
-  return 0;
-}
-
 /* The ids of the instances `filter` selects on `node`, space-separated. */
 static void select_ids(char* buf, size_t size, wkd_node_t* node, const char* service, const wkd_instance_filter* f) {
   wkd_instances_t* snap = NULL;
@@ -563,7 +548,7 @@ int main(void) {
     CHECK(wait_instance(b, "cache", "c-1", WKD_INSTANCE_STARTING, -1, 10));
     CHECK_ERR(wkd_service_force_deregister(b, "cache", "c-1", &e_), WKD_E_STATE, "instance cache/c-1 is owned by node svc-c, which is alive");
     wkd_node_close(c); /* no leave: c fails */
-    CHECK(wait_member(b, "svc-c", WKD_MEMBER_FAILED, 30));
+    CHECK(wait_member_state(b, "svc-c", WKD_MEMBER_FAILED, 30));
     CHECK(wait_instance(b, "cache", "c-1", WKD_INSTANCE_DOWN, -1, 10));
     {
       wkd_instances_t* snap = NULL;

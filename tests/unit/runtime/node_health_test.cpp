@@ -57,26 +57,14 @@ registry::Instance instance(const std::string& service, const std::string& id, i
   return in;
 }
 
-class NodeHealth : public ::testing::Test {
+class NodeHealth : public testing::TwoNodes {
  protected:
-  void SetUp() override {
-    a_ = make_node("health-a", "127.0.0.71");
-    b_ = make_node("health-b", "127.0.0.72");
-    int joined = 0;
-    ASSERT_TRUE(b_->join({a_->local_address().to_string()}, std::chrono::seconds(10), &joined).ok());
-    ASSERT_EQ(joined, 1);
-  }
-  void TearDown() override {
-    for (auto& n : {a_, b_}) {
-      if (n) n->close();
-    }
-  }
+  NodeHealth() : TwoNodes("health-a", "127.0.0.71", "health-b", "127.0.0.72") {}
   registry::InstanceStatus status_on(Node& n, const registry::InstanceKey& key) {
     auto v = n.view();
     const InstanceRecord* r = v && v->services ? v->services->find(key) : nullptr;
     return r != nullptr ? (*r)->status : registry::InstanceStatus::deregistered;
   }
-  std::shared_ptr<Node> a_, b_;
 };
 
 TEST_F(NodeHealth, ATcpCheckFollowsTheListener) {

@@ -32,21 +32,9 @@ registry::Instance instance(const std::string& service, const std::string& id) {
   return in;
 }
 
-class NodeRegistry : public ::testing::Test {
+class NodeRegistry : public testing::TwoNodes {
  protected:
-  void SetUp() override {
-    a_ = make_node("reg-a", "127.0.0.61");
-    b_ = make_node("reg-b", "127.0.0.62");
-    int joined = 0;
-    ASSERT_TRUE(b_->join({a_->local_address().to_string()}, std::chrono::seconds(10), &joined).ok());
-    ASSERT_EQ(joined, 1);
-  }
-  void TearDown() override {
-    for (auto& n : {a_, b_}) {
-      if (n) n->close();
-    }
-  }
-  std::shared_ptr<Node> a_, b_;
+  NodeRegistry() : TwoNodes("reg-a", "127.0.0.61", "reg-b", "127.0.0.62") {}
 };
 
 TEST_F(NodeRegistry, ARegistrationReachesTheOtherNodesViewAndWatches) {

@@ -39,4 +39,26 @@ bool eventually(F&& pred, std::chrono::milliseconds limit = std::chrono::seconds
   return pred();
 }
 
+// Two started nodes, the second joined to the first; closed after the
+// test. Each test binary gives its own names and addresses.
+class TwoNodes : public ::testing::Test {
+ protected:
+  TwoNodes(std::string a_name, std::string a_ip, std::string b_name, std::string b_ip)
+      : names_{std::move(a_name), std::move(b_name)}, ips_{std::move(a_ip), std::move(b_ip)} {}
+  void SetUp() override {
+    a_ = make_node(names_[0], ips_[0]);
+    b_ = make_node(names_[1], ips_[1]);
+    int joined = 0;
+    ASSERT_TRUE(b_->join({a_->local_address().to_string()}, std::chrono::seconds(10), &joined).ok());
+    ASSERT_EQ(joined, 1);
+  }
+  void TearDown() override {
+    for (auto& n : {a_, b_}) {
+      if (n) n->close();
+    }
+  }
+  std::string names_[2], ips_[2];
+  std::shared_ptr<Node> a_, b_;
+};
+
 }  // namespace wkd::runtime::testing
