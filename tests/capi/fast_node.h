@@ -17,7 +17,7 @@ enum { FAST_NODE_IDLE = 0, FAST_NODE_START = 1 };
  * FAST_NODE_START; `leave_delay_ms` > 0 sets WKD_OPT_LEAVE_PROPAGATE_DELAY_MS.
  * NULL (and a line on stderr) when it cannot be made or started.
  */
-static wkd_node_t* make_fast_node(const char* name, const char* bind, int start, int leave_delay_ms) {
+static inline wkd_node_t* make_fast_node(const char* name, const char* bind, int start, int leave_delay_ms) {
   wkd_config_t* cfg = NULL;
   wkd_node_t* node = NULL;
   wkd_error err = WKD_ERROR_INIT;
@@ -43,7 +43,7 @@ static wkd_node_t* make_fast_node(const char* name, const char* bind, int start,
 }
 
 /* Waits until `node` sees `name` in `state`; returns 1 on success. */
-static int wait_member_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
+static inline int wait_member_state(wkd_node_t* node, const char* name, wkd_member_state state, double limit_s) {
   double end = now_s() + limit_s;
   while (now_s() < end) {
     wkd_members_t* ms = NULL;
