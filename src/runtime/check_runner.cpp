@@ -1,31 +1,36 @@
 #include "runtime/check_runner.hpp"
 
-#include <algorithm>
-
-#include "transport/clock.hpp"
-
 namespace wkd::runtime {
 
-bool CheckRunner::performs(health::CheckKind k) noexcept {
+bool CheckRunner::performs(health::CheckKind k, bool scripts_enabled) noexcept {
   switch (k) {
     case health::CheckKind::tcp:
     case health::CheckKind::ttl:
     case health::CheckKind::alias: return true;
+    case health::CheckKind::script: return scripts_enabled;
     case health::CheckKind::http:
-    case health::CheckKind::grpc:
-    case health::CheckKind::script: return false;
+    case health::CheckKind::grpc: return false;
   }
   return false;
 }
 
 void CheckRunner::start(const health::Run& run) {
-  if (run.spec->kind != health::CheckKind::tcp) return;  // refused at add; the run times out
-  const Duration left = std::max(run.deadline - transport::mono_now(), Duration(std::chrono::milliseconds(1)));
+  // The probe gets the check's whole timeout: the scheduler's deadline,
+  // a moment earlier, reports a run that takes it all.
+  const Duration left = run.spec->timeout;
   const std::uint64_t id = run.id;
   Deliver deliver = deliver_;
-  probes_.tcp(run.spec->target, left, [id, deliver](bool ok, std::string detail) {
-    deliver(id, health::CheckResult{ok ? health::CheckState::passing : health::CheckState::critical, std::move(detail)});
-  });
+  auto done = [id, deliver](transport::Probes::Outcome outcome, std::string detail) {
+    const health::CheckState state = outcome == transport::Probes::Outcome::ok        ? health::CheckState::passing
+                                     : outcome == transport::Probes::Outcome::warning ? health::CheckState::warning
+                                                                                      : health::CheckState::critical;
+    deliver(id, health::CheckResult{state, std::move(detail)});
+  };
+  switch (run.spec->kind) {
+    case health::CheckKind::tcp: probes_.tcp(run.spec->target, left, std::move(done)); break;
+    case health::CheckKind::script: probes_.script(run.spec->target, left, std::move(done)); break;
+    default: break;  // refused at add: such a run times out
+  }
 }
 
 }  // namespace wkd::runtime

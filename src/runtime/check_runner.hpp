@@ -1,7 +1,10 @@
-// The health checks' runs as a node performs them on its loop: a TCP check
-// is a connect through transport::Probes within the run's deadline. TTL
-// and alias checks never reach a runner. HTTP, gRPC and script checks are
-// not performed yet: Node::add_check refuses them (performs()).
+// The health checks' runs as a node performs them on its loop, through
+// transport::Probes within the run's deadline: a TCP check is a connect, a
+// script check a command run by /bin/sh (exit 0 passing, 1 warning,
+// anything else critical; only where the node enables script checks,
+// since they execute programs). TTL and alias checks never reach a
+// runner. HTTP and gRPC checks are not performed yet: Node::add_check
+// refuses them (performs()).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +24,8 @@ class CheckRunner final : public health::Runner {
 
   CheckRunner(transport::Probes& probes, Deliver deliver) : probes_(probes), deliver_(std::move(deliver)) {}
 
-  // Whether this node can perform checks of kind `k`.
-  static bool performs(health::CheckKind k) noexcept;
+  // Whether a node performs checks of kind `k` (scripts: when enabled).
+  static bool performs(health::CheckKind k, bool scripts_enabled) noexcept;
 
   void start(const health::Run& run) override;
 

@@ -60,6 +60,8 @@ struct NodeOptions {
   // wall clock at start (a node that starts without its state).
   bool registry = true;
   registry::ReplicaConfig registry_config;
+  // Script health checks execute programs: off unless enabled here.
+  bool script_checks = false;
 };
 
 class Node : public std::enable_shared_from_this<Node> {
@@ -138,7 +140,8 @@ class Node : public std::enable_shared_from_this<Node> {
   // results move the instance's status everywhere. Refused: Err::invalid
   // naming the field, Err::not_found (no such instance here), Err::state
   // (another node owns it, or the check id exists), Err::not_supported (a
-  // kind this node does not perform yet: http, grpc, script).
+  // kind this node does not perform yet: http, grpc; script checks unless
+  // NodeOptions::script_checks).
   Status add_check(const registry::InstanceKey& instance, health::CheckSpec spec);
   Status remove_check(const registry::InstanceKey& instance, const std::string& check);
   // A TTL check's state from the application; `note` is its output.

@@ -33,9 +33,13 @@ Status Node::health_call(const std::function<Status(health::Checker&, const regi
 }
 
 Status Node::add_check(const registry::InstanceKey& instance, health::CheckSpec spec) {
-  if (!CheckRunner::performs(spec.kind)) {
+  if (spec.kind == health::CheckKind::script && !opts_.script_checks) {
+    return Status::fail(Err::not_supported,
+                        "kind: script checks execute programs and are off on this node (NodeOptions::script_checks)");
+  }
+  if (!CheckRunner::performs(spec.kind, opts_.script_checks)) {
     return Status::fail(Err::not_supported, std::string("kind: this node does not perform ") +
-                                                health::check_kind_name(spec.kind) + " checks yet (tcp, ttl and alias)");
+                                                health::check_kind_name(spec.kind) + " checks yet (tcp, script, ttl and alias)");
   }
   return health_call([&](health::Checker& c, const registry::Now& now) -> Status {
     if (auto st = c.add(now, instance, std::move(spec)); !st) return Status::fail(err_of(st.code()), st.message());

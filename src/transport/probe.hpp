@@ -1,12 +1,18 @@
 // One-shot probes on the loop for the health checks of a node's own
-// instances: a TCP connect to host:port within a timeout (a name is
-// resolved first, with uv_getaddrinfo; the first address answers).
+// instances:
+//
+//  * tcp: a connect to host:port within a timeout (a name is resolved
+//    first, with uv_getaddrinfo; the first address answers);
+//  * script: a command run by /bin/sh in a process group of its own, its
+//    standard output and error kept (the first 4 KiB); exit 0 is ok, 1 a
+//    warning, anything else (or a signal) a failure. At the timeout the
+//    whole group is killed (SIGKILL).
 //
 // A probe's `done` is called once, on the loop and never from inside the
-// call that started it, with whether it succeeded and a line saying what
-// happened ("connected to 127.0.0.1:5432", "127.0.0.1:5432: connection
-// refused (ECONNREFUSED)", "timed out after 500 ms"). cancel() and close()
-// drop probes: their `done` is never called.
+// call that started it, with the outcome and a line saying what happened
+// ("connected to 127.0.0.1:5432", "127.0.0.1:5432: connection refused
+// (ECONNREFUSED)", "exit 1: disk 91% full", "timed out after 500 ms").
+// cancel() and close() drop probes: their `done` is never called.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +29,8 @@ namespace wkd::transport {
 
 class Probes {
  public:
-  using Done = std::function<void(bool ok, std::string detail)>;
+  enum class Outcome : std::uint8_t { ok, warning, failure };
+  using Done = std::function<void(Outcome outcome, std::string detail)>;
 
   explicit Probes(uv_loop_s* loop) : loop_(loop) {}
   // close() first, and let the loop run its closes.
@@ -33,6 +40,9 @@ class Probes {
 
   // Connects to `target` ("host:port", "[v6]:port"); returns the probe's id.
   std::uint64_t tcp(const std::string& target, Duration timeout, Done done);
+  // Runs `command` with /bin/sh -c; returns the probe's id (0 when it
+  // could not be started: `done` then reports why, from the loop).
+  std::uint64_t script(const std::string& command, Duration timeout, Done done);
   void cancel(std::uint64_t id);
   // Drops every probe in flight and refuses new ones.
   void close();
@@ -42,6 +52,7 @@ class Probes {
 
  private:
   friend struct Probe;
+  std::shared_ptr<Probe> make(const std::string& target, Duration timeout, Done done);
   void finished(std::uint64_t id);
 
   uv_loop_s* loop_;

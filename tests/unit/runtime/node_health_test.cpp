@@ -131,5 +131,54 @@ TEST_F(NodeHealth, KindsNotPerformedYetAndBadSpecsAreRefused) {
   EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, tcp).code(), Err::not_found);
 }
 
+// Script checks run only where enabled; the exit code decides the state
+// (0 passing, 1 warning, other critical), the output is kept, and a
+// script past its timeout is killed with its children.
+TEST(NodeHealthScripts, ScriptChecksRunWhereEnabled) {
+  auto n = make_node("health-s", "127.0.0.74", [](NodeOptions& o) { o.script_checks = true; });
+  const registry::InstanceKey key{"batch", "b-1"};
+  ASSERT_TRUE(n->register_instance(instance("batch", "b-1", 9000)).ok());
+  auto status_here = [&] {
+    auto v = n->view();
+    const InstanceRecord* r = v && v->services ? v->services->find(key) : nullptr;
+    return r != nullptr ? std::make_pair((*r)->status, (*r)->check_state)
+                        : std::make_pair(registry::InstanceStatus::deregistered, registry::CheckState::critical);
+  };
+  auto script = [](const std::string& id, const std::string& command, Duration timeout = milliseconds(2000)) {
+    health::CheckSpec s;
+    s.id = id;
+    s.kind = health::CheckKind::script;
+    s.target = command;
+    s.interval = milliseconds(2500);
+    s.timeout = timeout;
+    return s;
+  };
+  ASSERT_TRUE(n->add_check(key, script("ok", "echo all good; exit 0")).ok());
+  ASSERT_TRUE(eventually([&] { return status_here().first == registry::InstanceStatus::healthy; }));
+  auto st = n->check_status(key, "ok");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->last.output, "exit 0: all good");
+  ASSERT_TRUE(n->add_check(key, script("warn", "echo disk 91% full >&2; exit 1")).ok());
+  ASSERT_TRUE(eventually([&] { return status_here().second == registry::CheckState::warning; }));
+  EXPECT_EQ(status_here().first, registry::InstanceStatus::healthy);  // a warning is HEALTHY
+  st = n->check_status(key, "warn");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->last.output, "exit 1: disk 91% full");  // standard error is kept too
+  ASSERT_TRUE(n->add_check(key, script("hang", "sleep 30 & sleep 30", milliseconds(300))).ok());
+  ASSERT_TRUE(eventually([&] { return status_here().first == registry::InstanceStatus::unhealthy; }));
+  st = n->check_status(key, "hang");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->last.output, "timed out after 300 ms");
+  n->close();
+
+  // Off by default.
+  auto off = make_node("health-t", "127.0.0.75");
+  ASSERT_TRUE(off->register_instance(instance("batch", "b-2", 9000)).ok());
+  const auto refused = off->add_check(registry::InstanceKey{"batch", "b-2"}, script("ok", "true"));
+  EXPECT_EQ(refused.code(), Err::not_supported);
+  EXPECT_NE(refused.message().find("script_checks"), std::string::npos) << refused.message();
+  off->close();
+}
+
 }  // namespace
 }  // namespace wkd::runtime

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -14,7 +15,9 @@
 
 namespace wkd::runtime::testing {
 
-inline std::shared_ptr<Node> make_node(const std::string& name, const std::string& ip) {
+// `tweak` adjusts the options before the node is made.
+inline std::shared_ptr<Node> make_node(const std::string& name, const std::string& ip,
+                                       const std::function<void(NodeOptions&)>& tweak = {}) {
   NodeOptions o;
   o.serf = serf::Config::preset(options::Preset::local);
   o.serf.memberlist.name = name;
@@ -22,6 +25,7 @@ inline std::shared_ptr<Node> make_node(const std::string& name, const std::strin
   o.identity.wkd_version = "0.1.0";
   o.log_level = LogLevel::error;
   o.log = [](LogLevel, const std::string&, const std::string&) {};
+  if (tweak) tweak(o);
   auto n = Node::create(std::move(o));
   EXPECT_TRUE(n.ok()) << n.message();
   EXPECT_TRUE((*n)->start().ok());
