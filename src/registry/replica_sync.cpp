@@ -165,8 +165,10 @@ void Replica::lift(const std::string& owner, std::uint64_t generation, std::uint
   if (!held || held->generation != generation || owner == cfg_.store.node) return;
   Progress& p = progress_[owner];
   if (p.generation != generation) p = Progress{generation, 0, {}};
+  const std::uint64_t before = p.watermark;
   p.watermark = std::max(p.watermark, watermark);
   p.close_gaps();
+  if (p.watermark > before) mark_recent(owner);
 }
 
 void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView reply, bool relay,
