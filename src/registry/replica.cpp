@@ -219,18 +219,18 @@ void Replica::announce_recent() {
   recent_at_ = TimePoint::max();
   const auto to = pick_peers(1);
   AnnounceMsg a{cfg_.store.node, {}};
-  // An entry: a fixarray, the owner, two uint64s.
-  const std::size_t fixed = 16 + cfg_.store.node.size();
-  std::size_t size = fixed;
+  // The type byte, the array, the name and the list's header.
+  std::size_t size = 16 + cfg_.store.node.size();
   std::vector<std::uint64_t> done;
   for (auto it = recent_order_.rbegin(); it != recent_order_.rend(); ++it) {
     const std::string& owner = it->second;
-    const std::size_t entry = owner.size() + 24;
-    if (size + entry > cfg_.datagram_max) break;
     const auto held = store_.shard(owner);
     const std::uint64_t w = watermark(owner);
     if (held && w > 0) {
-      a.shards.push_back(ShardVersion{owner, held->generation, w});
+      ShardVersion sv{owner, held->generation, w};
+      const std::size_t entry = encoded_size(sv);
+      if (size + entry > cfg_.datagram_max) break;
+      a.shards.push_back(std::move(sv));
       size += entry;
     }
     Recent& r = recent_.at(owner);
@@ -240,7 +240,7 @@ void Replica::announce_recent() {
     recent_.erase(recent_order_.at(seq));
     recent_order_.erase(seq);
   }
-  const std::size_t keep = 4 * (cfg_.datagram_max / 24 + 1);
+  const std::size_t keep = 4 * (cfg_.datagram_max / 16 + 1);
   while (recent_order_.size() > keep) {
     recent_.erase(recent_order_.begin()->second);
     recent_order_.erase(recent_order_.begin());
@@ -309,7 +309,11 @@ void Replica::handle_announce(ByteView msg) {
     const std::uint64_t mine = watermark(s.owner);
     const bool same_gen = held && held->generation == s.generation;
     const bool behind = !held || s.generation > held->generation || (same_gen && s.version > mine);
-    if (!behind || pulling_.count(s.owner)) continue;
+    if (!behind) continue;
+    if (const auto p = pulling_.find(s.owner);
+        p != pulling_.end() && (p->second.full || now_ - p->second.started < cfg_.recent_interval)) {
+      continue;  // a pull is under way (a slow one is doubled, not a whole-shard one)
+    }
     const std::uint64_t after = same_gen ? mine : 0;
     wanted_[m->from][s.owner] = ShardVersion{s.owner, s.generation, after};
     arm_eager();

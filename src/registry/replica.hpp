@@ -27,7 +27,9 @@
 //    node per interval at most.
 //  * Pull. A request/response exchange over TCP (Serf::request_wkd): "the
 //    records of these shards after these versions", in pages of at most
-//    `pull_page_bytes`.
+//    `pull_page_bytes`. One pull per shard at a time, but one unanswered
+//    after `recent_interval` is doubled to the next peer announcing the
+//    shard (under loss a lost SYN costs a second).
 //  * Anti-entropy. Every `sync_interval` (jittered) the replica sends one
 //    random wkd peer its digest hashed into buckets; the peer answers with
 //    its shards of the buckets that differ and the replica pulls what it
@@ -71,7 +73,7 @@ namespace wkd::registry {
 struct ReplicaConfig {
   StoreConfig store;
   // Random wkd peers each fresh change is pushed to at once.
-  int fanout = 3;
+  int fanout = 5;
   // How long fresh changes wait to be batched into one datagram.
   Duration eager_delay = std::chrono::milliseconds(5);
   // An encoded record over this many bytes is announced, then pulled.
@@ -82,8 +84,8 @@ struct ReplicaConfig {
   Duration sync_interval = std::chrono::seconds(5);
   // Stragglers: the recent set announced to one random wkd peer per
   // interval (jittered to 0.5-1.5x), each shard to this many peers.
-  Duration recent_interval = std::chrono::milliseconds(200);
-  int recent_peers = 4;
+  Duration recent_interval = std::chrono::milliseconds(100);
+  int recent_peers = 8;
   Duration request_timeout = std::chrono::seconds(10);
   std::size_t pull_page_bytes = std::size_t{1} << 20;
   // Versions held above a shard's watermark that are remembered (past it
@@ -171,11 +173,17 @@ class Replica final : public serf::WkdHandler {
     }
   };
   // What a pull in flight asked, by shard, to continue a page or finish a
-  // whole-shard pull.
+  // whole-shard pull. A pull that has not answered within
+  // `recent_interval` (a lost SYN costs a second) may be doubled by one
+  // to another peer that announces the shard; the first complete answer
+  // ends both.
   struct PullState {
     bool full = false;
     std::uint64_t generation = 0;
     std::set<InstanceKey> present;  // full: the keys the peer has
+    std::string full_from;          // full: that peer (a doubled pull's other answer is left)
+    int inflight = 0;               // requests asking for the shard
+    TimePoint started{};            // the latest of them
   };
 
   // replica.cpp: local changes, gossip and the timers.
@@ -207,6 +215,7 @@ class Replica final : public serf::WkdHandler {
   void on_pull_reply(TimePoint now, const std::string& peer, ByteView reply, bool relay,
                      const std::vector<std::string>& asked);
   void lift(const std::string& owner, std::uint64_t generation, std::uint64_t watermark);
+  void end_pulls(const std::vector<std::string>& owners);
   Bytes answer_sync(ByteView msg);
   Bytes answer_pull(ByteView msg);
   void schedule_sync(TimePoint now);
