@@ -10,6 +10,13 @@ namespace {
 
 std::string record_key(const Instance& r) { return "r/" + r.service + "/" + r.id; }
 
+// 0.5x to 1.5x the interval, so the cluster's rounds do not line up.
+Duration jittered(Rng& rng, Duration interval) {
+  const auto base = std::chrono::duration_cast<std::chrono::microseconds>(interval).count();
+  const auto jitter = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
+  return std::chrono::microseconds(base / 2 + jitter);
+}
+
 bool is_wkd_member(const serf::Member& m) {
   const auto it = m.tags.find("wkd");
   return it != m.tags.end() && !(*it).second.empty();
@@ -204,9 +211,7 @@ void Replica::mark_recent(const std::string& owner) {
   it->second = Recent{++recent_seq_, 0};
   recent_order_.emplace(it->second.seq, owner);
   if (recent_at_ == TimePoint::max()) {
-    const auto base = std::chrono::duration_cast<std::chrono::microseconds>(cfg_.recent_interval).count();
-    const auto jitter = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
-    recent_at_ = now_ + std::chrono::microseconds(base / 2 + jitter);
+    recent_at_ = now_ + jittered(rng_, cfg_.recent_interval);
   }
 }
 
@@ -253,9 +258,7 @@ void Replica::announce_recent() {
     }
   }
   if (!recent_order_.empty()) {
-    const auto base = std::chrono::duration_cast<std::chrono::microseconds>(cfg_.recent_interval).count();
-    const auto jitter = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
-    recent_at_ = now_ + std::chrono::microseconds(base / 2 + jitter);
+    recent_at_ = now_ + jittered(rng_, cfg_.recent_interval);
   }
 }
 

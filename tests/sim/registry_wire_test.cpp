@@ -199,5 +199,43 @@ TEST(RegistryWireSim, ANodeWithAGapBelowTheNewestVersionPullsIt) {
   EXPECT_EQ(replica(c, kGap).stats().syncs, 0u);
 }
 
+// A pull that hangs is doubled. The node's first pull goes to the owner,
+// whose every inbound packet is then nearly always lost (its SYNs too: the
+// connection waits for retransmissions seconds apart); the other nodes'
+// announcements, let through a moment later, make it pull again from one
+// of them instead of waiting for the first.
+TEST(RegistryWireSim, AHangingPullIsDoubledToAnotherPeer) {
+  constexpr std::size_t kNodes = 8, kOwner = 0, kLate = 5;
+  registry::ReplicaConfig rc;
+  rc.sync_interval = std::chrono::hours(1);
+  rc.recent_peers = 16;
+  ClusterOptions opts = registry_options(rc);
+  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
+  SimCluster c(kNodes, sim_seed(), opts);
+  bool only_owner = true;
+  c.add_filter([&](NodeId from, NodeId to, ByteView datagram) {
+    if (to != kLate) return false;
+    const auto payloads = user_payloads(datagram);
+    return std::any_of(payloads.begin(), payloads.end(), [&](const Bytes& p) {
+      if (p.empty()) return false;
+      if (p[0] == static_cast<std::uint8_t>(registry::MsgType::records)) return true;
+      return p[0] == static_cast<std::uint8_t>(registry::MsgType::announce) && only_owner && from != kOwner;
+    });
+  });
+  c.start_converged();
+  c.net().set_node_loss(static_cast<NodeId>(kOwner), 0.97, 0.0);
+  register_many(c, kOwner, 2);
+  ASSERT_TRUE(c.wait_until([&] { return replica(c, kLate).stats().pulls > 0; }, seconds(2)));
+  const std::uint64_t first = replica(c, kLate).stats().pulls;
+  c.run_for(milliseconds(150));
+  ASSERT_EQ(live_count(c, kLate), 0u);
+  only_owner = false;
+  const bool got = c.wait_until([&] { return live_count(c, kLate) == 2; }, seconds(1));
+  c.net().set_node_loss(static_cast<NodeId>(kOwner), 0.0, 0.0);
+  ASSERT_TRUE(got) << mismatch(c);
+  EXPECT_GT(replica(c, kLate).stats().pulls, first);
+  EXPECT_EQ(replica(c, kLate).stats().syncs, 0u);
+}
+
 }  // namespace
 }  // namespace wkd::sim
