@@ -237,5 +237,30 @@ TEST(RegistryWireSim, AHangingPullIsDoubledToAnotherPeer) {
   EXPECT_EQ(replica(c, kLate).stats().syncs, 0u);
 }
 
+// The recent set costs nothing while nothing changes: once a burst of
+// changes has spread and its announcements are over, a minute of idle
+// cluster (anti-entropy and push/pull included) sends none.
+TEST(RegistryWireSim, AnIdleClusterSendsNoRecentSetAnnouncements) {
+  constexpr std::size_t kNodes = 10;
+  SimCluster c(kNodes, sim_seed(), registry_options());
+  c.start_converged();
+  std::vector<std::size_t> all;
+  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
+  churn(c, all);
+  const std::string why = wait_registry(c, seconds(10));
+  ASSERT_TRUE(why.empty()) << why;
+  c.run_for(seconds(5));
+  auto sent = [&] {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < kNodes; ++i) n += replica(c, i).stats().recent_sent;
+    return n;
+  };
+  const std::uint64_t before = sent();
+  EXPECT_GT(before, 0u);
+  c.run_for(seconds(60));
+  EXPECT_EQ(sent(), before);
+  EXPECT_TRUE(mismatch(c).empty()) << mismatch(c);
+}
+
 }  // namespace
 }  // namespace wkd::sim
