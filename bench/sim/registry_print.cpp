@@ -187,7 +187,8 @@ void print_churn(const std::vector<PropSpec>& specs, const std::vector<PropResul
 
 void print_preamble(bool quick, std::uint64_t seed) {
   std::printf("wkd_sim_bench --registry: wkd cores (Serf, memberlist, the registry's Replica), LAN preset, "
-              "ReplicaConfig defaults (fanout 3, eager_delay 5 ms, inline_max 1024 B, sync_interval 5 s), seed %llu%s\n",
+              "ReplicaConfig defaults (fanout 5, eager_delay 5 ms, inline_max 1024 B, recent_interval 100 ms, "
+              "recent_peers 8, sync_interval 5 s), seed %llu%s\n",
               static_cast<unsigned long long>(seed), quick ? ", --quick" : "");
   std::printf("Virtual-time figures, exact to the 10 ms the waits poll at; 1 ms one-way latency, uniform datagram loss.\n\n");
   std::fflush(stdout);

@@ -329,6 +329,13 @@ Bytes encode(const RecordsMsg& m) {
   return out;
 }
 
+std::size_t encoded_size(const ShardVersion& s) {
+  Bytes b;
+  mp::Writer w(b, wire::msgpack::IntStyle::v2);
+  write_shard_version(w, s);
+  return b.size();
+}
+
 Bytes encode(const AnnounceMsg& m) {
   Bytes out = start(MsgType::announce);
   mp::Writer w(out, wire::msgpack::IntStyle::v2);

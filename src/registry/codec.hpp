@@ -113,6 +113,8 @@ struct PullReply {
 void append_record(Bytes& out, const WireRecord& r);
 // One record alone, as it sits in a records message (to size a batch).
 std::size_t encoded_size(const WireRecord& r);
+// One [owner, generation, version] as it sits in an announce or a pull.
+std::size_t encoded_size(const ShardVersion& s);
 Bytes encode(const RecordsMsg& m);
 // A records message from records already encoded by append_record.
 Bytes encode_records(const std::string& from, const std::vector<ByteView>& encoded);

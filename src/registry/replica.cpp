@@ -14,6 +14,13 @@ std::string record_key(const Instance& r) {
   return (r.kind == RecordKind::dependency ? "d/" : "r/") + r.service + "/" + r.id;
 }
 
+// 0.5x to 1.5x the interval, so the cluster's rounds do not line up.
+Duration jittered(Rng& rng, Duration interval) {
+  const auto base = std::chrono::duration_cast<std::chrono::microseconds>(interval).count();
+  const auto jitter = static_cast<std::int64_t>(rng.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
+  return std::chrono::microseconds(base / 2 + jitter);
+}
+
 bool is_wkd_member(const serf::Member& m) {
   const auto it = m.tags.find("wkd");
   return it != m.tags.end() && !(*it).second.empty();
@@ -30,6 +37,8 @@ Status validate(const ReplicaConfig& c) {
     return invalid("inline_max: must be 64 bytes to datagram_max - 32");
   }
   if (c.sync_interval <= Duration::zero()) return invalid("sync_interval: must be positive");
+  if (c.recent_interval < std::chrono::milliseconds(1)) return invalid("recent_interval: must be at least 1 ms");
+  if (c.recent_peers < 0 || c.recent_peers > 64) return invalid("recent_peers: must be 0-64");
   if (c.request_timeout <= Duration::zero()) return invalid("request_timeout: must be positive");
   if (c.pull_page_bytes < 4096) return invalid("pull_page_bytes: must be at least 4096");
   return {};
@@ -105,7 +114,10 @@ Result<Instance> Replica::remove_dependency(const Now& now, const std::string& s
   return store_.remove_dependency(now, service, depends_on);
 }
 
-void Replica::on_commit(const Instance& rec, std::uint64_t prior) { spread(WireRecord{rec, prior}); }
+void Replica::on_commit(const Instance& rec, std::uint64_t prior) {
+  mark_recent(cfg_.store.node);
+  spread(WireRecord{rec, prior});
+}
 
 // ---- spreading ----
 
@@ -204,6 +216,66 @@ void Replica::flush_eager() {
   }
 }
 
+// ---- stragglers: the recent set ----
+
+void Replica::mark_recent(const std::string& owner) {
+  if (cfg_.recent_peers == 0 || peer_list_.empty()) return;
+  auto [it, fresh] = recent_.try_emplace(owner);
+  if (!fresh) recent_order_.erase(it->second.seq);
+  it->second = Recent{++recent_seq_, 0};
+  recent_order_.emplace(it->second.seq, owner);
+  if (recent_at_ == TimePoint::max()) {
+    recent_at_ = now_ + jittered(rng_, cfg_.recent_interval);
+  }
+}
+
+// One datagram to one random wkd peer: the recent set's shards, most
+// recent first, at their watermark here. What did not fit waits for the
+// next round; the set's tail beyond a few datagrams' worth is dropped, so
+// under churn its size and cost stay bounded (anti-entropy repairs what a
+// dropped shard leaves behind).
+void Replica::announce_recent() {
+  recent_at_ = TimePoint::max();
+  const auto to = pick_peers(1);
+  AnnounceMsg a{cfg_.store.node, {}};
+  // The type byte, the array, the name and the list's header.
+  std::size_t size = 16 + cfg_.store.node.size();
+  std::vector<std::uint64_t> done;
+  for (auto it = recent_order_.rbegin(); it != recent_order_.rend(); ++it) {
+    const std::string& owner = it->second;
+    const auto held = store_.shard(owner);
+    const std::uint64_t w = watermark(owner);
+    if (held && w > 0) {
+      ShardVersion sv{owner, held->generation, w};
+      const std::size_t entry = encoded_size(sv);
+      if (size + entry > cfg_.datagram_max) break;
+      a.shards.push_back(std::move(sv));
+      size += entry;
+    }
+    Recent& r = recent_.at(owner);
+    if (!held || w == 0 || ++r.sent >= cfg_.recent_peers) done.push_back(it->first);
+  }
+  for (std::uint64_t seq : done) {
+    recent_.erase(recent_order_.at(seq));
+    recent_order_.erase(seq);
+  }
+  const std::size_t keep = 4 * (cfg_.datagram_max / 16 + 1);
+  while (recent_order_.size() > keep) {
+    recent_.erase(recent_order_.begin()->second);
+    recent_order_.erase(recent_order_.begin());
+  }
+  if (!a.shards.empty() && !to.empty()) {
+    const Bytes msg = encode(a);
+    if (serf_.send_wkd(now_, to.front()->addr, msg).ok()) {
+      ++stats_.recent_sent;
+      stats_.bytes_sent += msg.size();
+    }
+  }
+  if (!recent_order_.empty()) {
+    recent_at_ = now_ + jittered(rng_, cfg_.recent_interval);
+  }
+}
+
 // ---- gossip in ----
 
 bool Replica::on_wkd_message(ByteView msg) {
@@ -248,10 +320,18 @@ void Replica::handle_announce(ByteView msg) {
   for (const ShardVersion& s : m->shards) {
     if (s.owner == cfg_.store.node) continue;
     const auto held = store_.shard(s.owner);
-    const bool behind = !held || s.generation > held->generation ||
-                        (s.generation == held->generation && s.version > held->version);
-    if (!behind || pulling_.count(s.owner)) continue;
-    const std::uint64_t after = held && held->generation == s.generation ? watermark(s.owner) : 0;
+    // Against the watermark, not the highest version held: a node that
+    // missed one change of a shard and got the next has the newest
+    // version but a gap below it.
+    const std::uint64_t mine = watermark(s.owner);
+    const bool same_gen = held && held->generation == s.generation;
+    const bool behind = !held || s.generation > held->generation || (same_gen && s.version > mine);
+    if (!behind) continue;
+    if (const auto p = pulling_.find(s.owner);
+        p != pulling_.end() && (p->second.full || now_ - p->second.started < cfg_.recent_interval)) {
+      continue;  // a pull is under way (a slow one is doubled, not a whole-shard one)
+    }
+    const std::uint64_t after = same_gen ? mine : 0;
     wanted_[m->from][s.owner] = ShardVersion{s.owner, s.generation, after};
     arm_eager();
   }
@@ -277,10 +357,12 @@ void Replica::note(const std::string& owner, std::uint64_t generation, std::uint
   Progress& p = progress_[owner];
   if (generation < p.generation) return;
   if (generation > p.generation) p = Progress{generation, 0, {}};
+  const std::uint64_t before = p.watermark;
   for (std::uint64_t v : {prior, version}) {
     if (v > p.watermark) p.ahead.insert(v);
   }
   p.close_gaps();
+  if (p.watermark > before) mark_recent(owner);
   while (p.ahead.size() > cfg_.max_ahead) p.ahead.erase(std::prev(p.ahead.end()));
 }
 
@@ -351,12 +433,15 @@ void Replica::on_member_event(TimePoint now, const serf::MemberEvent& e) {
 
 // ---- timers ----
 
-TimePoint Replica::next_deadline() const { return std::min({store_.next_deadline(), eager_at_, sync_at_}); }
+TimePoint Replica::next_deadline() const {
+  return std::min({store_.next_deadline(), eager_at_, recent_at_, sync_at_});
+}
 
 void Replica::on_timer(TimePoint now) {
   now_ = std::max(now_, now);
   if (store_.next_deadline() <= now) store_.on_timer(now);
   if (eager_at_ <= now) flush_eager();
+  if (recent_at_ <= now) announce_recent();
   if (sync_at_ <= now) {
     schedule_sync(now);
     std::string peer = std::move(sync_hint_);

@@ -13,9 +13,23 @@
 //    change replaces an older one. A record too big to ride inline is
 //    announced (owner, generation, version) instead, and a node that hears
 //    of it pulls it from the node that told it.
+//  * Stragglers. The rumour misses about e^-fanout of the nodes, and
+//    under load the gossip queue gives a fresh record about one
+//    transmission. So a shard whose watermark moved here joins this
+//    node's recent set, and every `recent_interval` (jittered) the node
+//    announces the set, most recent first and as much as one datagram
+//    holds, to one random wkd peer as [owner, generation, watermark]; a
+//    peer whose watermark is lower pulls the difference from it. A shard
+//    leaves the set once announced `recent_peers` times: since every node
+//    that holds the change announces it, a node the rumour missed is told
+//    about once a round and left out after k rounds with odds about e^-k.
+//    Nothing is sent while nothing changes; under churn one datagram a
+//    node per interval at most.
 //  * Pull. A request/response exchange over TCP (Serf::request_wkd): "the
 //    records of these shards after these versions", in pages of at most
-//    `pull_page_bytes`.
+//    `pull_page_bytes`. One pull per shard at a time, but one unanswered
+//    after `recent_interval` is doubled to the next peer announcing the
+//    shard (under loss a lost SYN costs a second).
 //  * Anti-entropy. Every `sync_interval` (jittered) the replica sends one
 //    random wkd peer its digest hashed into buckets; the peer answers with
 //    its shards of the buckets that differ and the replica pulls what it
@@ -59,7 +73,7 @@ namespace wkd::registry {
 struct ReplicaConfig {
   StoreConfig store;
   // Random wkd peers each fresh change is pushed to at once.
-  int fanout = 3;
+  int fanout = 5;
   // How long fresh changes wait to be batched into one datagram.
   Duration eager_delay = std::chrono::milliseconds(5);
   // An encoded record over this many bytes is announced, then pulled.
@@ -68,6 +82,10 @@ struct ReplicaConfig {
   std::size_t datagram_max = 1200;
   // Anti-entropy: one digest exchange per interval (jittered to 0.5-1.5x).
   Duration sync_interval = std::chrono::seconds(5);
+  // Stragglers: the recent set announced to one random wkd peer per
+  // interval (jittered to 0.5-1.5x), each shard to this many peers.
+  Duration recent_interval = std::chrono::milliseconds(100);
+  int recent_peers = 8;
   Duration request_timeout = std::chrono::seconds(10);
   std::size_t pull_page_bytes = std::size_t{1} << 20;
   // Versions held above a shard's watermark that are remembered (past it
@@ -81,6 +99,7 @@ Status validate(const ReplicaConfig& cfg);
 struct ReplicaStats {
   std::uint64_t records_sent = 0;      // inline, eager or gossip-queued
   std::uint64_t announces_sent = 0;
+  std::uint64_t recent_sent = 0;       // recent-set announcements (datagrams)
   std::uint64_t datagrams_sent = 0;    // eager pushes
   std::uint64_t records_received = 0;  // decoded, gossip and pulls
   std::uint64_t records_applied = 0;
@@ -156,11 +175,17 @@ class Replica final : public serf::WkdHandler {
     }
   };
   // What a pull in flight asked, by shard, to continue a page or finish a
-  // whole-shard pull.
+  // whole-shard pull. A pull that has not answered within
+  // `recent_interval` (a lost SYN costs a second) may be doubled by one
+  // to another peer that announces the shard; the first complete answer
+  // ends both.
   struct PullState {
     bool full = false;
     std::uint64_t generation = 0;
     std::set<InstanceKey> present;  // full: the keys the peer has
+    std::string full_from;          // full: that peer (a doubled pull's other answer is left)
+    int inflight = 0;               // requests asking for the shard
+    TimePoint started{};            // the latest of them
   };
 
   // replica.cpp: local changes, gossip and the timers.
@@ -175,6 +200,8 @@ class Replica final : public serf::WkdHandler {
   void handle_announce(ByteView msg);
   Applied take(const WireRecord& wr, bool relay);
   void note(const std::string& owner, std::uint64_t generation, std::uint64_t version, std::uint64_t prior);
+  void mark_recent(const std::string& owner);
+  void announce_recent();
   void add_peer(const serf::Member& m);
   void remove_peer(const std::string& name);
   Now now_at(TimePoint t) const;
@@ -190,6 +217,7 @@ class Replica final : public serf::WkdHandler {
   void on_pull_reply(TimePoint now, const std::string& peer, ByteView reply, bool relay,
                      const std::vector<std::string>& asked);
   void lift(const std::string& owner, std::uint64_t generation, std::uint64_t watermark);
+  void end_pulls(const std::vector<std::string>& owners);
   Bytes answer_sync(ByteView msg);
   Bytes answer_pull(ByteView msg);
   void schedule_sync(TimePoint now);
@@ -219,6 +247,17 @@ class Replica final : public serf::WkdHandler {
   std::map<std::string, std::map<std::string, ShardVersion>> wanted_;
   // Shards with a pull in flight (no second one until it ends).
   std::map<std::string, PullState> pulling_;
+  // The recent set: shards whose watermark moved here, by a sequence
+  // number (the latest move: highest), each with the times it was
+  // announced since.
+  struct Recent {
+    std::uint64_t seq = 0;
+    int sent = 0;
+  };
+  std::unordered_map<std::string, Recent> recent_;
+  std::map<std::uint64_t, std::string> recent_order_;
+  std::uint64_t recent_seq_ = 0;
+  TimePoint recent_at_ = TimePoint::max();
   TimePoint sync_at_ = TimePoint::max();
   std::string sync_hint_;  // a peer whose digest differed in a push/pull
 };

@@ -138,7 +138,9 @@ void Replica::request_pull(TimePoint now, const std::string& peer, std::vector<S
   if (p == peers_.end() || shards.empty()) return;
   std::vector<std::string> owners;
   for (const ShardVersion& s : shards) {
-    pulling_.try_emplace(s.owner);
+    PullState& ps = pulling_[s.owner];
+    ++ps.inflight;
+    ps.started = now;
     owners.push_back(s.owner);
   }
   PullMsg pm{cfg_.store.node, cfg_.pull_page_bytes, std::move(shards)};
@@ -152,7 +154,7 @@ void Replica::request_pull(TimePoint now, const std::string& peer, std::vector<S
     if (!r.ok) {
       ++stats_.pull_failures;
       log(LogLevel::debug, "pull from " + peer + " failed: " + r.error);
-      for (const auto& o : owners) pulling_.erase(o);
+      end_pulls(owners);
       return;
     }
     stats_.bytes_received += r.body.size();
@@ -160,8 +162,17 @@ void Replica::request_pull(TimePoint now, const std::string& peer, std::vector<S
   };
   auto st = serf_.request_wkd(now, p->second.addr, msg, cfg_.request_timeout, std::move(done));
   if (!st) {
-    for (const auto& o : owners) pulling_.erase(o);
+    end_pulls(owners);
     log(LogLevel::debug, "pull from " + peer + " not sent: " + st.message());
+  }
+}
+
+// A request for these shards is over without an answer: a shard no other
+// request asks for is no longer being pulled.
+void Replica::end_pulls(const std::vector<std::string>& owners) {
+  for (const auto& o : owners) {
+    const auto it = pulling_.find(o);
+    if (it != pulling_.end() && --it->second.inflight <= 0) pulling_.erase(it);
   }
 }
 
@@ -170,8 +181,10 @@ void Replica::lift(const std::string& owner, std::uint64_t generation, std::uint
   if (!held || held->generation != generation || owner == cfg_.store.node) return;
   Progress& p = progress_[owner];
   if (p.generation != generation) p = Progress{generation, 0, {}};
+  const std::uint64_t before = p.watermark;
   p.watermark = std::max(p.watermark, watermark);
   p.close_gaps();
+  if (p.watermark > before) mark_recent(owner);
 }
 
 void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView reply, bool relay,
@@ -180,8 +193,11 @@ void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView rep
   if (!m) {
     ++stats_.decode_errors;
     log(LogLevel::warn, "dropped a malformed pull reply from " + peer + ": " + m.message());
-    for (const auto& o : asked) pulling_.erase(o);
+    end_pulls(asked);
     return;
+  }
+  for (const auto& o : asked) {
+    if (const auto it = pulling_.find(o); it != pulling_.end()) --it->second.inflight;
   }
   std::vector<ShardVersion> more;
   std::set<std::string> answered;
@@ -193,6 +209,9 @@ void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView rep
     if (s.full && !ps->second.full) {
       ps->second.full = true;
       ps->second.generation = s.state.generation;
+      ps->second.full_from = peer;
+    } else if (ps->second.full && ps->second.full_from != peer) {
+      continue;  // one peer's key set decides what a whole-shard pull collects
     }
     for (const WireRecord& wr : s.records) {
       take(wr, relay);
@@ -210,16 +229,19 @@ void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView rep
       lift(owner, s.state.generation, s.state.watermark);
       pulling_.erase(ps);
     } else if (s.records.empty()) {
-      pulling_.erase(ps);  // no page and not complete: give up until the next sync
+      // No page and not complete: give up until the next sync (unless
+      // another request for it is still out).
+      if (ps->second.inflight <= 0) pulling_.erase(ps);
     } else {
       more.push_back(ShardVersion{owner, s.state.generation, s.records.back().rec.record_version});
     }
   }
   // Shards the reply had no room for are asked again, from where they were.
   for (const auto& o : asked) {
-    if (answered.count(o) || !pulling_.count(o)) continue;
+    const auto ps = pulling_.find(o);
+    if (answered.count(o) || ps == pulling_.end()) continue;
     if (!progress) {
-      pulling_.erase(o);
+      if (ps->second.inflight <= 0) pulling_.erase(ps);
       continue;
     }
     const auto held = store_.shard(o);

@@ -57,9 +57,9 @@ TEST(RegistrySim, TwoHundredNodesConverge) {
   c.start_converged();
   for (std::size_t i = 0; i < kNodes; ++i) register_many(c, i, kEach);
   ASSERT_EQ(live_records(owners_records(c)), kNodes * kEach);
-  // Measured (WKD_SIM_SEED=2): the eager push and its relays leave ~5 % of
-  // the copies missing (each node pushes once, to 3 peers: about e^-3),
-  // which the gossip queue and anti-entropy fill in: converged at 17 s.
+  // The eager push and its relays leave about e^-fanout of the copies
+  // missing (each node pushes once), which the recent-set announcements,
+  // the gossip queue and anti-entropy fill in.
   const std::string why = wait_registry(c, seconds(90), seconds(1));
   ASSERT_TRUE(why.empty()) << why;
   for (std::size_t i = 0; i < kNodes; ++i) EXPECT_EQ(live_count(c, i), kNodes * kEach) << "n" << i;

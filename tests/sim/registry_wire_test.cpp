@@ -1,6 +1,8 @@
 // The replicated registry seen on the simulated wire: plain Serf peers in
-// the cluster never receive a registry message, and the registry converges
-// through anti-entropy alone when every registry datagram is lost.
+// the cluster never receive a registry message, the registry converges
+// through anti-entropy alone when every registry datagram is lost, and
+// through the recent-set announcements alone when the rumour never
+// reaches some nodes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,6 +11,7 @@
 #include <vector>
 
 #include "serf/wkd_messages.hpp"
+#include "swim/config.hpp"
 #include "sim/registry_sim.hpp"
 #include "support/sim_filters.hpp"
 
@@ -119,6 +122,144 @@ TEST(RegistryWireSim, AntiEntropyAloneConvergesWhenEveryRumourIsLost) {
     EXPECT_EQ(live_count(c, i), kNodes * 3) << "n" << i;
     EXPECT_GT(replica(c, i).stats().pulled_records, 0u) << "n" << i;
   }
+}
+
+// Every records datagram to a quarter of the nodes is lost (the eager push
+// and the gossip queue's records alike), anti-entropy runs once an hour
+// and Serf's periodic push/pull (which carries the digest) not at all: the
+// nodes the rumour never reaches learn every change from the recent-set
+// announcements and pull it, within a deadline anti-entropy could not meet.
+TEST(RegistryWireSim, NodesTheRumourMissesLearnFromTheRecentSet) {
+  constexpr std::size_t kNodes = 12;
+  auto missed = [](std::size_t i) { return i % 4 == 1; };
+  registry::ReplicaConfig rc;
+  rc.sync_interval = std::chrono::hours(1);
+  // Each shard announced to this many peers: with 12 nodes, a node all
+  // nine others miss is left out with odds about (10/11)^(9 x 16), 1e-6.
+  rc.recent_peers = 16;
+  ClusterOptions opts = registry_options(rc);
+  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
+  SimCluster c(kNodes, sim_seed(), opts);
+  std::uint64_t dropped = 0;
+  c.add_filter([&](NodeId, NodeId to, ByteView datagram) {
+    if (!missed(to)) return false;
+    const auto payloads = user_payloads(datagram);
+    const bool drop = std::any_of(payloads.begin(), payloads.end(), [](const Bytes& p) {
+      return !p.empty() && p[0] == static_cast<std::uint8_t>(registry::MsgType::records);
+    });
+    dropped += drop ? 1 : 0;
+    return drop;
+  });
+  c.start_converged();
+  std::vector<std::size_t> all;
+  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
+  churn(c, all);
+  const std::string why = wait_registry(c, seconds(10));
+  ASSERT_TRUE(why.empty()) << why;
+  EXPECT_GT(dropped, 0u);
+  for (std::size_t i = 0; i < kNodes; ++i) {
+    EXPECT_EQ(live_count(c, i), kNodes * 3) << "n" << i;
+    EXPECT_EQ(replica(c, i).stats().syncs, 0u) << "n" << i;
+    if (missed(i)) {
+      EXPECT_GT(replica(c, i).stats().pulled_records, 0u) << "n" << i;
+    }
+  }
+}
+
+// A node that missed the first changes of a shard and then got the next
+// one holds the shard's newest version with a gap below it: the recent-set
+// announcements compare watermarks, not the newest version, so it still
+// pulls what it missed. Every registry datagram to it is lost while the
+// instances are registered and until every rumour and announcement of
+// them is over; then one more change of the shard goes out.
+TEST(RegistryWireSim, ANodeWithAGapBelowTheNewestVersionPullsIt) {
+  constexpr std::size_t kNodes = 8, kOwner = 0, kGap = 5;
+  registry::ReplicaConfig rc;
+  rc.sync_interval = std::chrono::hours(1);
+  rc.recent_peers = 16;
+  ClusterOptions opts = registry_options(rc);
+  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
+  SimCluster c(kNodes, sim_seed(), opts);
+  bool cut = true;
+  c.add_filter([&](NodeId, NodeId to, ByteView datagram) {
+    return cut && to == kGap && datagram_carries_wkd(datagram);
+  });
+  c.start_converged();
+  register_many(c, kOwner, 4);
+  c.run_for(seconds(20));
+  ASSERT_EQ(live_count(c, kGap), 0u);
+  cut = false;
+  on(c, kOwner, [](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.apply_check(now, {"svc0", "3"}, CheckState::passing).ok());
+  });
+  const std::string why = wait_registry(c, seconds(5));
+  ASSERT_TRUE(why.empty()) << why;
+  EXPECT_EQ(live_count(c, kGap), 4u);
+  EXPECT_EQ(replica(c, kGap).watermark("n0"), replica(c, kOwner).watermark("n0"));
+  EXPECT_EQ(replica(c, kGap).stats().syncs, 0u);
+}
+
+// A pull that hangs is doubled. The node's first pull goes to the owner,
+// whose every inbound packet is then nearly always lost (its SYNs too: the
+// connection waits for retransmissions seconds apart); the other nodes'
+// announcements, let through a moment later, make it pull again from one
+// of them instead of waiting for the first.
+TEST(RegistryWireSim, AHangingPullIsDoubledToAnotherPeer) {
+  constexpr std::size_t kNodes = 8, kOwner = 0, kLate = 5;
+  registry::ReplicaConfig rc;
+  rc.sync_interval = std::chrono::hours(1);
+  rc.recent_peers = 16;
+  ClusterOptions opts = registry_options(rc);
+  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
+  SimCluster c(kNodes, sim_seed(), opts);
+  bool only_owner = true;
+  c.add_filter([&](NodeId from, NodeId to, ByteView datagram) {
+    if (to != kLate) return false;
+    const auto payloads = user_payloads(datagram);
+    return std::any_of(payloads.begin(), payloads.end(), [&](const Bytes& p) {
+      if (p.empty()) return false;
+      if (p[0] == static_cast<std::uint8_t>(registry::MsgType::records)) return true;
+      return p[0] == static_cast<std::uint8_t>(registry::MsgType::announce) && only_owner && from != kOwner;
+    });
+  });
+  c.start_converged();
+  c.net().set_node_loss(static_cast<NodeId>(kOwner), 0.97, 0.0);
+  register_many(c, kOwner, 2);
+  ASSERT_TRUE(c.wait_until([&] { return replica(c, kLate).stats().pulls > 0; }, seconds(2)));
+  const std::uint64_t first = replica(c, kLate).stats().pulls;
+  c.run_for(milliseconds(150));
+  ASSERT_EQ(live_count(c, kLate), 0u);
+  only_owner = false;
+  const bool got = c.wait_until([&] { return live_count(c, kLate) == 2; }, seconds(1));
+  c.net().set_node_loss(static_cast<NodeId>(kOwner), 0.0, 0.0);
+  ASSERT_TRUE(got) << mismatch(c);
+  EXPECT_GT(replica(c, kLate).stats().pulls, first);
+  EXPECT_EQ(replica(c, kLate).stats().syncs, 0u);
+}
+
+// The recent set costs nothing while nothing changes: once a burst of
+// changes has spread and its announcements are over, a minute of idle
+// cluster (anti-entropy and push/pull included) sends none.
+TEST(RegistryWireSim, AnIdleClusterSendsNoRecentSetAnnouncements) {
+  constexpr std::size_t kNodes = 10;
+  SimCluster c(kNodes, sim_seed(), registry_options());
+  c.start_converged();
+  std::vector<std::size_t> all;
+  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
+  churn(c, all);
+  const std::string why = wait_registry(c, seconds(10));
+  ASSERT_TRUE(why.empty()) << why;
+  c.run_for(seconds(5));
+  auto sent = [&] {
+    std::uint64_t n = 0;
+    for (std::size_t i = 0; i < kNodes; ++i) n += replica(c, i).stats().recent_sent;
+    return n;
+  };
+  const std::uint64_t before = sent();
+  EXPECT_GT(before, 0u);
+  c.run_for(seconds(60));
+  EXPECT_EQ(sent(), before);
+  EXPECT_TRUE(mismatch(c).empty()) << mismatch(c);
 }
 
 }  // namespace

@@ -265,6 +265,18 @@ TEST(RegistryCodec, AnnounceRoundTrips) {
   EXPECT_EQ(d->shards, m.shards);
 }
 
+// What a batch is sized by: an entry's size is what it adds to an announce.
+TEST(RegistryCodec, AShardVersionsSizeIsWhatItAddsToAnAnnounce) {
+  AnnounceMsg m{"node-c", {ShardVersion{"node-b", 3, 9}}};
+  const std::size_t one = encode(m).size();
+  for (const ShardVersion& sv : {ShardVersion{"node-d", UINT64_MAX, 1}, ShardVersion{"n", 1, 70000},
+                                 ShardVersion{std::string(300, 'x'), 0, UINT64_MAX}}) {
+    AnnounceMsg two = m;
+    two.shards.push_back(sv);
+    EXPECT_EQ(encode(two).size(), one + encoded_size(sv)) << sv.owner.size();
+  }
+}
+
 TEST(RegistryCodec, SyncRoundTrips) {
   for (std::uint32_t buckets : {1u, 2u, 64u, kMaxSyncBuckets}) {
     SyncMsg m{"node-c", buckets, {}};
