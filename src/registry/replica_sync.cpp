@@ -69,12 +69,12 @@ std::vector<ShardState> Replica::differing(const SyncMsg& theirs) const {
   std::vector<ShardState> states;
   states.reserve(digest.size());
   for (const ShardDigest& d : digest) {
-    // An empty shard stays out of the hashes, but this node's own is
-    // answered for when its bucket differs: a peer holding records of
-    // this node's earlier life (a restart without its state) learns the
-    // new generation from it before anything is registered in it.
+    // An empty shard stays out of the hashes but is answered for when its
+    // bucket differs: a peer still holding records of an owner's earlier
+    // life (a restart without its state) learns the new generation from
+    // the owner, or from any node that learnt it, before anything is
+    // registered in it.
     const bool empty = d.version == 0 && d.gc_version == 0;
-    if (empty && d.owner != cfg_.store.node) continue;
     states.push_back(state_of(d));
     if (!empty) ours[bucket_of(d.owner, theirs.buckets)] += state_hash(states.back());
   }
@@ -211,7 +211,11 @@ void Replica::on_pull_reply(TimePoint now, const std::string& peer, ByteView rep
       ps->second.generation = s.state.generation;
       ps->second.full_from = peer;
     } else if (ps->second.full && ps->second.full_from != peer) {
-      continue;  // one peer's key set decides what a whole-shard pull collects
+      // One peer's key set decides what a whole-shard pull collects. With
+      // no request left out, that pull is over unfinished: forget it, so
+      // the next sync pulls the shard again.
+      if (ps->second.inflight <= 0) pulling_.erase(ps);
+      continue;
     }
     for (const WireRecord& wr : s.records) {
       take(wr, relay);

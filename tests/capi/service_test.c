@@ -98,7 +98,7 @@ static wkd_service orders1(void) {
   wkd_service s = WKD_SERVICE_INIT;
   s.service_name = "orders";
   s.instance_id = "o-1";
-  s.host = "10.0.0.5";
+  s.host = "192.0.2.5";
   s.port = 8080;
   s.protocol = "grpc";
   s.version = "1.4.2";
@@ -108,8 +108,8 @@ static wkd_service orders1(void) {
   s.n_metadata = 2;
   s.region = "eu";
   s.zone = "eu-1a";
-  s.health_check_url = "http://10.0.0.5:8080/health";
-  s.metrics_url = "http://10.0.0.5:9090/metrics";
+  s.health_check_url = "http://192.0.2.5:8080/health";
+  s.metrics_url = "http://192.0.2.5:9090/metrics";
   s.ttl_ms = 60000;
   return s;
 }
@@ -293,14 +293,14 @@ int main(void) {
     CHECK(wkd_instances_count(snap) == 1 && wkd_instances_version(snap) > 0);
     CHECK_OK(wkd_instances_at(&in, snap, 0, &e_));
     CHECK(strcmp(in.service_name, "orders") == 0 && strcmp(in.instance_id, "o-1") == 0);
-    CHECK(strcmp(in.host, "10.0.0.5") == 0 && in.port == 8080 && strcmp(in.protocol, "grpc") == 0);
+    CHECK(strcmp(in.host, "192.0.2.5") == 0 && in.port == 8080 && strcmp(in.protocol, "grpc") == 0);
     CHECK(strcmp(in.version, "1.4.2") == 0 && in.weight == 100);
     CHECK(in.n_tags == 2 && strcmp(in.tags[0], "primary") == 0 && strcmp(in.tags[1], "ssd") == 0);
     CHECK(in.n_metadata == 2 && strcmp(in.metadata[0].key, "shard") == 0 && strcmp(in.metadata[0].value, "3") == 0 &&
           strcmp(in.metadata[1].key, "team") == 0 && strcmp(in.metadata[1].value, "core") == 0);
     CHECK(strcmp(in.region, "eu") == 0 && strcmp(in.zone, "eu-1a") == 0);
-    CHECK(strcmp(in.health_check_url, "http://10.0.0.5:8080/health") == 0);
-    CHECK(strcmp(in.metrics_url, "http://10.0.0.5:9090/metrics") == 0);
+    CHECK(strcmp(in.health_check_url, "http://192.0.2.5:8080/health") == 0);
+    CHECK(strcmp(in.metrics_url, "http://192.0.2.5:9090/metrics") == 0);
     CHECK(in.status == WKD_INSTANCE_STARTING && in.check_state == WKD_CHECK_CRITICAL);
     CHECK(in.last_check_unix_ms == 0 && in.consecutive_failures == 0);
     CHECK(strlen(in.uuid) == 36 && in.uuid[8] == '-' && in.uuid[14] == '4');
@@ -316,7 +316,7 @@ int main(void) {
       memset(&small, 0xab, sizeof small);
       small.struct_size = (uint32_t)offsetof(wkd_instance_info, port);
       CHECK_OK(wkd_instances_at(&small, snap, 0, &e_));
-      CHECK(small.struct_size == offsetof(wkd_instance_info, port) && strcmp(small.host, "10.0.0.5") == 0);
+      CHECK(small.struct_size == offsetof(wkd_instance_info, port) && strcmp(small.host, "192.0.2.5") == 0);
       CHECK(small.port == 0xabab);
     }
     wkd_instances_free(snap);
@@ -584,7 +584,7 @@ int main(void) {
     for (i = 0; i < wkd_instances_count(kept); i++) {
       CHECK_OK(wkd_instances_at(&kept_info, kept, i, &e_));
       CHECK(kept_info.status == WKD_INSTANCE_STARTING && kept_info.port == 8080);
-      CHECK(strcmp(kept_info.host, "10.0.0.5") == 0 && strlen(kept_info.uuid) == 36 && kept_info.n_tags >= 1 &&
+      CHECK(strcmp(kept_info.host, "192.0.2.5") == 0 && strlen(kept_info.uuid) == 36 && kept_info.n_tags >= 1 &&
             strcmp(kept_info.tags[0], "primary") == 0 && strcmp(kept_info.owner, "svc-a") == 0);
     }
     wkd_instances_free(kept);

@@ -100,7 +100,7 @@ static wkd_service orders(const char* id, uint16_t port) {
   wkd_service s = WKD_SERVICE_INIT;
   s.service_name = "orders";
   s.instance_id = id;
-  s.host = "10.0.0.7";
+  s.host = "192.0.2.7";
   s.port = port;
   s.ttl_ms = 60000;
   return s;
