@@ -454,11 +454,6 @@ void Replica::on_timer(TimePoint now) {
   }
 }
 
-void Replica::schedule_sync(TimePoint now) {
-  // 0.5x to 1.5x the interval, so the cluster's exchanges do not line up.
-  const auto base = std::chrono::duration_cast<std::chrono::milliseconds>(cfg_.sync_interval).count();
-  const auto jitter = static_cast<std::int64_t>(rng_.below(static_cast<std::uint64_t>(std::max<std::int64_t>(base, 1))));
-  sync_at_ = now + std::chrono::milliseconds(base / 2 + jitter);
-}
+void Replica::schedule_sync(TimePoint now) { sync_at_ = now + jittered(rng_, cfg_.sync_interval); }
 
 }  // namespace wkd::registry

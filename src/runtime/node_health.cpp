@@ -5,19 +5,12 @@
 #include "runtime/check_runner.hpp"
 #include "runtime/node.hpp"
 #include "runtime/stack.hpp"
-#include "transport/clock.hpp"
 
 namespace wkd::runtime {
 
 namespace {
 
 constexpr Duration kHealthCallTimeout = std::chrono::seconds(30);
-
-registry::Now now_pair() {
-  const auto wall =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  return registry::Now{transport::mono_now(), wall.count()};
-}
 
 }  // namespace
 
@@ -26,7 +19,7 @@ Status Node::health_call(const std::function<Status(health::Checker&, const regi
       [&op](Stack& s) -> Status {
         health::Checker* c = s.core().health();
         if (c == nullptr) return Status::fail(Err::not_supported, "the service registry is off on this node");
-        const registry::Now now = now_pair();
+        const registry::Now now = registry_now();
         return s.core().enter(now.mono, [&] { return op(*c, now); });
       },
       kHealthCallTimeout);

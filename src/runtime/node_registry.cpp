@@ -4,7 +4,6 @@
 
 #include "runtime/node.hpp"
 #include "runtime/stack.hpp"
-#include "transport/clock.hpp"
 
 namespace wkd::runtime {
 
@@ -20,10 +19,8 @@ Result<registry::Instance> Node::registry_call(RegistryOp op) {
       [out, op = std::move(op)](Stack& s) -> Status {
         registry::Replica* r = s.core().registry();
         if (r == nullptr) return Status::fail(Err::not_supported, "the service registry is off on this node");
-        const TimePoint mono = transport::mono_now();
-        const auto wall =
-            std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-        auto res = s.core().enter(mono, [&] { return op(*r, registry::Now{mono, wall.count()}); });
+        const registry::Now now = registry_now();
+        auto res = s.core().enter(now.mono, [&] { return op(*r, now); });
         if (!res) return Status::fail(err_of(res.code()), res.message());
         *out = std::move(*res);
         return {};

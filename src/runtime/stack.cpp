@@ -6,6 +6,12 @@
 
 namespace wkd::runtime {
 
+registry::Now registry_now() {
+  const auto wall =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  return registry::Now{transport::mono_now(), wall.count()};
+}
+
 Stack::Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed)
     : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop), probes_(loop) {}
 
@@ -34,8 +40,7 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
   core_ = std::make_unique<core::Core>(std::move(cfg), driver_, rng_, log_, static_cast<core::Observer&>(*this),
                                       std::move(keyring));
   driver_.attach(*core_);
-  const auto unix_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+  const registry::Now started = registry_now();
   if (registry != nullptr) {
     registry::ReplicaConfig rc = *registry;
     rc.store.node = core_->name();
@@ -47,14 +52,13 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
               .count());
     }
     if (auto st = registry::validate(rc); !st) return Status::fail(Err::invalid, "registry: " + st.message());
-    const registry::Now now{transport::mono_now(), unix_ms.count()};
-    core_->enable_registry(std::move(rc), now);
+    core_->enable_registry(std::move(rc), started);
     runner_ = std::make_unique<CheckRunner>(probes_, [this](std::uint64_t run, health::CheckResult result) {
       deliver_check(run, std::move(result));
     });
-    core_->enable_health(*runner_, now);
+    core_->enable_health(*runner_, started);
   }
-  publisher_.open(loop_, *core_, driver_, unix_ms.count());
+  publisher_.open(loop_, *core_, driver_, started.wall_ms);
   if (auto st = core_->start(transport::mono_now()); !st.ok()) return Status::fail(Err::invalid, st.message());
   publisher_.settle(true);
   return {};
@@ -64,10 +68,8 @@ void Stack::deliver_check(std::uint64_t run, health::CheckResult result) {
   if (closing_ || !core_) return;
   health::Checker* checker = core_->health();
   if (checker == nullptr) return;
-  const TimePoint mono = transport::mono_now();
-  const auto wall =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-  core_->enter(mono, [&] { checker->complete(registry::Now{mono, wall.count()}, run, std::move(result)); });
+  const registry::Now now = registry_now();
+  core_->enter(now.mono, [&] { checker->complete(now, run, std::move(result)); });
 }
 
 void Stack::close(std::function<void()> closed) {

@@ -29,6 +29,10 @@ struct uv_loop_s;
 
 namespace wkd::runtime {
 
+// The registry's time now: the monotonic clock for deadlines and the wall
+// clock (ms since the Unix epoch) for the records' fields.
+registry::Now registry_now();
+
 class Stack final : private core::Observer {
  public:
   Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed);

@@ -16,12 +16,6 @@ using namespace regsim;
 using registry::CheckState;
 using registry::InstanceStatus;
 
-std::vector<std::size_t> range(std::size_t from, std::size_t to) {
-  std::vector<std::size_t> v;
-  for (std::size_t i = from; i < to; ++i) v.push_back(i);
-  return v;
-}
-
 // Whether every live wkd node other than `except` holds `key` and `pred`
 // says yes to it (or to its absence: nullptr).
 template <class P>

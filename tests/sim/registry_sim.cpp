@@ -42,6 +42,12 @@ registry::Instance instance(const std::string& service, const std::string& id, i
   return in;
 }
 
+std::vector<std::size_t> range(std::size_t from, std::size_t to) {
+  std::vector<std::size_t> v;
+  for (std::size_t i = from; i < to; ++i) v.push_back(i);
+  return v;
+}
+
 void register_many(SimCluster& c, std::size_t i, int count) {
   on(c, i, [&](registry::Replica& r, const registry::Now& now) {
     for (int k = 0; k < count; ++k) {

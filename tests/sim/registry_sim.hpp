@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "core/core.hpp"
 #include "registry/replica.hpp"
@@ -39,6 +40,9 @@ inline bool has_registry(SimCluster& c, std::size_t i) { return node(c, i).core(
 inline registry::Now now_of(TimePoint t) { return registry::Now{t, kWallStart + to_ms(t - TimePoint{})}; }
 
 registry::Instance instance(const std::string& service, const std::string& id, int port = 8080);
+
+// The node indices from..to-1.
+std::vector<std::size_t> range(std::size_t from, std::size_t to);
 
 // Runs fn(replica, now) on node i as one entry of its core.
 template <class F>

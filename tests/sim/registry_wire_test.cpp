@@ -28,6 +28,25 @@ bool datagram_carries_wkd(ByteView datagram) {
   return std::any_of(payloads.begin(), payloads.end(), is_wkd_payload);
 }
 
+// Whether a datagram carries a registry message of type `t`.
+bool carries(ByteView datagram, registry::MsgType t) {
+  const auto payloads = user_payloads(datagram);
+  return std::any_of(payloads.begin(), payloads.end(),
+                     [t](const Bytes& p) { return !p.empty() && p[0] == static_cast<std::uint8_t>(t); });
+}
+
+// Options where only the rumour and the recent set spread changes:
+// anti-entropy once an hour, Serf's periodic push/pull (which carries the
+// digest) off, and each shard announced to 16 peers.
+ClusterOptions recent_set_only() {
+  registry::ReplicaConfig rc;
+  rc.sync_interval = std::chrono::hours(1);
+  rc.recent_peers = 16;
+  ClusterOptions opts = registry_options(rc);
+  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
+  return opts;
+}
+
 bool mentions_wkd_state(ByteView bytes) {
   constexpr std::string_view key = serf::kWkdStateKey;
   return std::search(bytes.begin(), bytes.end(), key.begin(), key.end()) != bytes.end();
@@ -111,9 +130,7 @@ TEST(RegistryWireSim, AntiEntropyAloneConvergesWhenEveryRumourIsLost) {
     return drop;
   });
   c.start_converged();
-  std::vector<std::size_t> all;
-  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
-  churn(c, all);
+  churn(c, range(0, kNodes));
   // Measured: 29 s (the sync interval is 5 s, jittered to 2.5-7.5 s).
   const std::string why = wait_registry(c, seconds(150));
   ASSERT_TRUE(why.empty()) << why;
@@ -132,28 +149,17 @@ TEST(RegistryWireSim, AntiEntropyAloneConvergesWhenEveryRumourIsLost) {
 TEST(RegistryWireSim, NodesTheRumourMissesLearnFromTheRecentSet) {
   constexpr std::size_t kNodes = 12;
   auto missed = [](std::size_t i) { return i % 4 == 1; };
-  registry::ReplicaConfig rc;
-  rc.sync_interval = std::chrono::hours(1);
-  // Each shard announced to this many peers: with 12 nodes, a node all
-  // nine others miss is left out with odds about (10/11)^(9 x 16), 1e-6.
-  rc.recent_peers = 16;
-  ClusterOptions opts = registry_options(rc);
-  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
-  SimCluster c(kNodes, sim_seed(), opts);
+  // Each shard announced to 16 peers: with 12 nodes, a node all nine
+  // others miss is left out with odds about (10/11)^(9 x 16), 1e-6.
+  SimCluster c(kNodes, sim_seed(), recent_set_only());
   std::uint64_t dropped = 0;
   c.add_filter([&](NodeId, NodeId to, ByteView datagram) {
-    if (!missed(to)) return false;
-    const auto payloads = user_payloads(datagram);
-    const bool drop = std::any_of(payloads.begin(), payloads.end(), [](const Bytes& p) {
-      return !p.empty() && p[0] == static_cast<std::uint8_t>(registry::MsgType::records);
-    });
+    const bool drop = missed(to) && carries(datagram, registry::MsgType::records);
     dropped += drop ? 1 : 0;
     return drop;
   });
   c.start_converged();
-  std::vector<std::size_t> all;
-  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
-  churn(c, all);
+  churn(c, range(0, kNodes));
   const std::string why = wait_registry(c, seconds(10));
   ASSERT_TRUE(why.empty()) << why;
   EXPECT_GT(dropped, 0u);
@@ -174,12 +180,7 @@ TEST(RegistryWireSim, NodesTheRumourMissesLearnFromTheRecentSet) {
 // them is over; then one more change of the shard goes out.
 TEST(RegistryWireSim, ANodeWithAGapBelowTheNewestVersionPullsIt) {
   constexpr std::size_t kNodes = 8, kOwner = 0, kGap = 5;
-  registry::ReplicaConfig rc;
-  rc.sync_interval = std::chrono::hours(1);
-  rc.recent_peers = 16;
-  ClusterOptions opts = registry_options(rc);
-  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
-  SimCluster c(kNodes, sim_seed(), opts);
+  SimCluster c(kNodes, sim_seed(), recent_set_only());
   bool cut = true;
   c.add_filter([&](NodeId, NodeId to, ByteView datagram) {
     return cut && to == kGap && datagram_carries_wkd(datagram);
@@ -206,21 +207,12 @@ TEST(RegistryWireSim, ANodeWithAGapBelowTheNewestVersionPullsIt) {
 // of them instead of waiting for the first.
 TEST(RegistryWireSim, AHangingPullIsDoubledToAnotherPeer) {
   constexpr std::size_t kNodes = 8, kOwner = 0, kLate = 5;
-  registry::ReplicaConfig rc;
-  rc.sync_interval = std::chrono::hours(1);
-  rc.recent_peers = 16;
-  ClusterOptions opts = registry_options(rc);
-  opts.configure = [](std::size_t, swim::Config& c) { c.push_pull_interval = Duration::zero(); };
-  SimCluster c(kNodes, sim_seed(), opts);
+  SimCluster c(kNodes, sim_seed(), recent_set_only());
   bool only_owner = true;
   c.add_filter([&](NodeId from, NodeId to, ByteView datagram) {
     if (to != kLate) return false;
-    const auto payloads = user_payloads(datagram);
-    return std::any_of(payloads.begin(), payloads.end(), [&](const Bytes& p) {
-      if (p.empty()) return false;
-      if (p[0] == static_cast<std::uint8_t>(registry::MsgType::records)) return true;
-      return p[0] == static_cast<std::uint8_t>(registry::MsgType::announce) && only_owner && from != kOwner;
-    });
+    if (carries(datagram, registry::MsgType::records)) return true;
+    return only_owner && from != kOwner && carries(datagram, registry::MsgType::announce);
   });
   c.start_converged();
   c.net().set_node_loss(static_cast<NodeId>(kOwner), 0.97, 0.0);
@@ -244,9 +236,7 @@ TEST(RegistryWireSim, AnIdleClusterSendsNoRecentSetAnnouncements) {
   constexpr std::size_t kNodes = 10;
   SimCluster c(kNodes, sim_seed(), registry_options());
   c.start_converged();
-  std::vector<std::size_t> all;
-  for (std::size_t i = 0; i < kNodes; ++i) all.push_back(i);
-  churn(c, all);
+  churn(c, range(0, kNodes));
   const std::string why = wait_registry(c, seconds(10));
   ASSERT_TRUE(why.empty()) << why;
   c.run_for(seconds(5));
