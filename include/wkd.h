@@ -35,6 +35,7 @@
 #include "wkd/member.h"
 #include "wkd/watch.h"
 #include "wkd/instance.h"
+#include "wkd/check.h"
 #include "wkd/service.h"
 #include "wkd/node.h"
 #include "wkd/stats.h"

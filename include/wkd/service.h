@@ -43,6 +43,7 @@
 #ifndef WKD_SERVICE_H
 #define WKD_SERVICE_H
 
+#include "wkd/check.h"
 #include "wkd/common.h"
 #include "wkd/instance.h"
 #include "wkd/registration.h"
@@ -56,11 +57,10 @@ WKD_BEGIN_DECL
  * built against an older header keeps working when fields are appended).
  * All pointers are borrowed for the duration of the call.
  *
- * Health-check definitions (kind, target, interval, timeout, thresholds,
- * deregister-critical-after) will be appended to this struct; until then
- * an instance's health comes from its TTL (ttl_ms and
- * wkd_service_ttl_update). Without a TTL an instance stays STARTING until
- * checks exist.
+ * An instance's health comes from its checks (wkd/check.h: HTTP, TCP,
+ * gRPC, TTL, script, alias), run by this node, and from its registration
+ * TTL (ttl_ms with wkd_service_ttl_update). With neither it stays
+ * STARTING.
  */
 typedef struct wkd_service {
   uint32_t struct_size;              /**< sizeof(wkd_service) */
@@ -82,7 +82,10 @@ typedef struct wkd_service {
   const char* metrics_url;           /**< an http(s) URL; NULL or "" = none */
   int32_t ttl_ms;                    /**< time to live: not updated within it, the instance turns
                                           critical (UNHEALTHY); 0 = no TTL */
-  /* New fields are appended here only (health-check definitions next). */
+  const wkd_check* checks;           /**< the instance's health checks (wkd/check.h), each with the
+                                          same struct_size; at most 32 */
+  size_t n_checks;
+  /* New fields are appended here only. */
 } wkd_service;
 
 /** The default weight of an instance. */
@@ -90,7 +93,7 @@ typedef struct wkd_service {
 
 #define WKD_SERVICE_INIT                                                                                        \
   {sizeof(wkd_service), NULL, NULL, NULL, 0, NULL, NULL, NULL, 0, NULL, 0, WKD_SERVICE_DEFAULT_WEIGHT, NULL, NULL, \
-   NULL, NULL, 0}
+   NULL, NULL, 0, NULL, 0}
 
 /**
  * Initialises a service description to its defaults (weight 100, the rest
@@ -108,15 +111,23 @@ WKD_API void wkd_service_init(wkd_service* svc, size_t struct_size);
  * fields again changes nothing and restarts the TTL). A key that another
  * node registered moves to this one (a rescheduled process), and a
  * DEREGISTERED key starts a new record.
+ *
+ * The listed checks become the instance's checks: a check registered
+ * again with the same definition keeps running with its counters, a
+ * changed one starts again, and a check no longer listed stops. Every
+ * check is judged before anything changes, so a refused check leaves the
+ * instance and its checks as they were.
  * @param node a started node.
  * @param svc the instance; copied.
  * @retval WKD_E_INVAL node or svc is NULL, svc->struct_size is too small,
- *         a NULL tag or metadata entry, a duplicate metadata key, or a
- *         field the registry refuses; the message names the field.
- * @retval WKD_E_TOOBIG tags or metadata over their limits.
+ *         a NULL tag or metadata entry, a duplicate metadata key, a field
+ *         the registry refuses, or a check refused ("checks[1].timeout_ms:
+ *         ...", a duplicate check id); the message names the field.
+ * @retval WKD_E_TOOBIG tags, metadata or checks over their limits.
+ * @retval WKD_E_NOTSUP a check of a kind this node does not perform
+ *         (script checks unless enabled), or the registry is off.
  * @retval WKD_E_STATE the node is not started.
  * @retval WKD_E_CLOSED the node is closed.
- * @retval WKD_E_NOTSUP the node runs without the registry.
  * @threadsafety Any thread, including a watch callback.
  * @since 0.1
  */

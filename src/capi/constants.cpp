@@ -23,6 +23,7 @@ struct Constant {
 #define WKD_C_INSTANCE_(name, value, text) \
   {"wkd_instance_status", "WKD_INSTANCE_" #name, WKD_INSTANCE_##name, text},
 #define WKD_C_CHECK_(name, value, text) {"wkd_check_state", "WKD_CHECK_" #name, WKD_CHECK_##name, text},
+#define WKD_C_CHECK_KIND_(name, value, text) {"wkd_check_kind", "WKD_CHECK_KIND_" #name, WKD_CHECK_KIND_##name, text},
 #define WKD_C_EVENT_(name, value, text) {"wkd_event_type", "WKD_EVENT_" #name, WKD_EVENT_##name, text},
 #define WKD_C_PRESET_(name, value) {"wkd_preset", "WKD_PRESET_" #name, WKD_PRESET_##name, ""},
 #define WKD_C_OPTION_(id, name, type, since) {"wkd_option", "WKD_OPT_" #name, WKD_OPT_##name, nullptr},
@@ -47,6 +48,7 @@ constexpr Constant kConstants[] = {
     WKD_C_ONE_("wkd_watch_flags", WKD_WATCH_INITIAL)  //
     WKD_INSTANCE_STATUS_MAP(WKD_C_INSTANCE_)           //
     WKD_CHECK_STATE_MAP(WKD_C_CHECK_)                  //
+    WKD_CHECK_KIND_MAP(WKD_C_CHECK_KIND_)              //
     WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)};
 
 #undef WKD_C_STATUS_
@@ -55,6 +57,7 @@ constexpr Constant kConstants[] = {
 #undef WKD_C_KIND_
 #undef WKD_C_INSTANCE_
 #undef WKD_C_CHECK_
+#undef WKD_C_CHECK_KIND_
 #undef WKD_C_EVENT_
 #undef WKD_C_PRESET_
 #undef WKD_C_OPTION_

@@ -1,5 +1,5 @@
-// wkd/service.h: registering, draining and deregistering service
-// instances, and their TTL reports.
+// wkd/service.h: registering (with their health checks), draining and
+// deregistering service instances, and their TTL reports.
 //
 // The fields are checked here, with the registry's own rules, so that a
 // refusal names the field as wkd_service spells it ("instance_id: ...");
@@ -7,6 +7,7 @@
 // only it can judge, such as another node's ownership.
 #include <cstring>
 
+#include "capi/check_spec.hpp"
 #include "capi/handles.hpp"
 #include "registry/names.hpp"
 #include "wkd/service.h"
@@ -120,7 +121,9 @@ WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc
     const wkd_service s = read_sized(svc, defaults);
     registry::Instance in;
     if (wkd_status st = to_instance(s, &in, err); st != WKD_OK) return st;
-    auto res = n->register_instance(std::move(in), milliseconds(s.ttl_ms));
+    std::vector<health::CheckSpec> checks;
+    if (wkd_status st = read_checks(s.checks, s.n_checks, &checks, err); st != WKD_OK) return st;
+    auto res = n->register_service(std::move(in), milliseconds(s.ttl_ms), std::move(checks));
     if (!res.ok()) return fail_with(err, res.failure());
     return WKD_OK;
   });

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <charconv>
+#include <set>
 
 #include "registry/names.hpp"
 
@@ -161,6 +162,20 @@ std::optional<CheckState> Thresholds::count(CheckState result) noexcept {
   if (failures_ >= failures_before_critical_) return CheckState::critical;
   if (failures_ >= failures_before_warning_) return CheckState::warning;
   return std::nullopt;
+}
+
+Status validate_list(std::vector<CheckSpec>& specs) {
+  std::set<std::string> ids;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    CheckSpec& s = specs[i];
+    const std::string at = "checks[" + std::to_string(i) + "]";
+    if (auto st = validate(s); !st) return registry::fail(st.code(), at + "." + st.message());
+    if (s.id.empty()) s.id = check_kind_name(s.kind);
+    if (!ids.insert(s.id).second) {
+      return registry::fail(registry::Err::invalid_argument, at + ".id: '" + s.id + "' is given twice");
+    }
+  }
+  return {};
 }
 
 }  // namespace wkd::health

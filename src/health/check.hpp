@@ -74,12 +74,18 @@ struct CheckSpec {
   bool tls_skip_verify = false;
   // grpc: the service name asked for (empty: the server as a whole).
   std::string grpc_service;
+
+  friend bool operator==(const CheckSpec&, const CheckSpec&) = default;
 };
 
 // Every refusal names its field ("interval: must be at least 100 ms").
 // Intervals are 100 ms to 24 h, timeouts 10 ms up to the interval, the TTL
 // 100 ms to 24 h, thresholds 1-1000.
 Status validate(const CheckSpec& spec);
+// Checks the checks of one instance: each spec, refusals naming
+// `checks[i]` and the field, and their ids, unique once an empty id is
+// given its kind's name (filled in here).
+Status validate_list(std::vector<CheckSpec>& specs);
 
 // The result of one run, or a TTL report.
 struct CheckResult {

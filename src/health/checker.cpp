@@ -1,5 +1,6 @@
 #include "health/checker.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace wkd::health {
@@ -26,6 +27,11 @@ registry::Now Checker::now_at(TimePoint t) const { return registry::Now{t, ancho
 
 Status Checker::add(const registry::Now& now, const registry::InstanceKey& instance, CheckSpec spec) {
   anchor(now);
+  if (auto st = add_allowed(instance); !st) return st;
+  return sched_.add(now.mono, instance, std::move(spec));
+}
+
+Status Checker::add_allowed(const registry::InstanceKey& instance) const {
   const registry::Instance* rec = replica_.store().find(instance);
   if (rec == nullptr || rec->status == InstanceStatus::deregistered) {
     return registry::fail(Err::not_found, registry::key_text(instance) + " is not registered");
@@ -34,13 +40,34 @@ Status Checker::add(const registry::Now& now, const registry::InstanceKey& insta
     return registry::fail(Err::not_owner, registry::key_text(instance) + " is owned by node " + rec->owner +
                                               ": its checks run there");
   }
-  return sched_.add(now.mono, instance, std::move(spec));
+  return {};
 }
 
 std::size_t Checker::remove(const registry::InstanceKey& instance, const std::string& check) {
   const std::size_t n = sched_.remove(instance, check);
   settle(anchor_mono_);
   return n;
+}
+
+Status Checker::set_checks(const registry::Now& now, const registry::InstanceKey& instance,
+                           std::vector<CheckSpec> specs) {
+  if (auto st = validate_list(specs); !st) return st;
+  if (!specs.empty()) {
+    // The owner's rules, before anything changes.
+    if (auto st = add_allowed(instance); !st) return st;
+  }
+  for (const std::string& id : sched_.checks_of(instance)) {
+    const CheckSpec* have = sched_.spec(CheckKey{instance, id});
+    const auto same = std::find_if(specs.begin(), specs.end(), [&](const CheckSpec& s) { return s.id == id; });
+    if (same == specs.end() || !(*same == *have)) sched_.remove(instance, id);
+  }
+  anchor(now);
+  for (CheckSpec& s : specs) {
+    if (sched_.spec(CheckKey{instance, s.id}) != nullptr) continue;  // unchanged: kept
+    if (auto st = sched_.add(now.mono, instance, std::move(s)); !st) return st;
+  }
+  settle(now.mono);
+  return {};
 }
 
 std::size_t Checker::remove_instance(const registry::InstanceKey& instance) {

@@ -55,6 +55,13 @@ class Checker {
   // Scheduler::add takes it.
   Status add(const registry::Now& now, const registry::InstanceKey& instance, CheckSpec spec);
   std::size_t remove(const registry::InstanceKey& instance, const std::string& check);
+  // Makes `specs` the instance's checks, as a registration that lists its
+  // checks does: a check whose spec is unchanged keeps running with its
+  // counters, a changed one starts again, and checks not listed go. Every
+  // spec is checked first (their ids unique, an empty id being the kind's
+  // name): on a refusal, naming `checks[i]` and the field, nothing
+  // changes.
+  Status set_checks(const registry::Now& now, const registry::InstanceKey& instance, std::vector<CheckSpec> specs);
   std::size_t remove_instance(const registry::InstanceKey& instance);
   Status report_ttl(const registry::Now& now, const CheckKey& key, CheckResult result);
   // A run's result from the runner; false when it is no longer awaited.
@@ -68,6 +75,9 @@ class Checker {
   void on_timer(TimePoint now);
 
  private:
+  // Err::not_found or Err::not_owner for an instance this node cannot
+  // check.
+  Status add_allowed(const registry::InstanceKey& instance) const;
   void anchor(const registry::Now& now);
   registry::Now now_at(TimePoint t) const;
   CheckResult judge_alias(const CheckSpec& spec) const;

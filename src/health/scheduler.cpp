@@ -228,4 +228,18 @@ const CheckStatus* Scheduler::status(const CheckKey& key) const {
   return it == checks_.end() ? nullptr : &it->second.status;
 }
 
+const CheckSpec* Scheduler::spec(const CheckKey& key) const {
+  const auto it = checks_.find(key);
+  return it == checks_.end() ? nullptr : it->second.spec.get();
+}
+
+std::vector<std::string> Scheduler::checks_of(const registry::InstanceKey& instance) const {
+  std::vector<std::string> out;
+  for (auto it = checks_.lower_bound(CheckKey{instance, {}}); it != checks_.end() && it->first.instance == instance;
+       ++it) {
+    out.push_back(it->first.check);
+  }
+  return out;
+}
+
 }  // namespace wkd::health

@@ -106,6 +106,10 @@ class Scheduler {
   std::vector<registry::InstanceKey> take_deregistrations();
 
   const CheckStatus* status(const CheckKey& key) const;
+  // The spec a check runs with (its id filled in), or nullptr.
+  const CheckSpec* spec(const CheckKey& key) const;
+  // The ids of an instance's checks, in order.
+  std::vector<std::string> checks_of(const registry::InstanceKey& instance) const;
   std::size_t size() const noexcept { return checks_.size(); }
   std::size_t running() const noexcept { return runs_.size(); }
 

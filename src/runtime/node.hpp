@@ -143,6 +143,14 @@ class Node : public std::enable_shared_from_this<Node> {
   // kind this node does not perform yet: http, grpc; script checks unless
   // NodeOptions::script_checks).
   Status add_check(const registry::InstanceKey& instance, health::CheckSpec spec);
+  // Registers (upserts) an instance and makes `checks` its checks, in one
+  // entry of the core: checks whose spec is unchanged keep running, the
+  // others start again, those not listed go (Checker::set_checks). An
+  // invalid check (Err::invalid naming checks[i] and the field) or a kind
+  // this node does not perform (Err::not_supported) refuses the whole
+  // call before anything changes.
+  Result<registry::Instance> register_service(registry::Instance in, Duration ttl,
+                                              std::vector<health::CheckSpec> checks);
   Status remove_check(const registry::InstanceKey& instance, const std::string& check);
   // A TTL check's state from the application; `note` is its output.
   Status report_ttl(const registry::InstanceKey& instance, const std::string& check, registry::CheckState state,
@@ -183,6 +191,7 @@ class Node : public std::enable_shared_from_this<Node> {
   Status wait(const std::shared_ptr<Waiter>& w, Duration timeout);
   using RegistryOp = std::function<registry::Result<registry::Instance>(registry::Replica&, const registry::Now&)>;
   Result<registry::Instance> registry_call(RegistryOp op);
+  Status performable(health::CheckKind k, const std::string& field) const;
   Status health_call(const std::function<Status(health::Checker&, const registry::Now&)>& op);
   void finish(const std::shared_ptr<Waiter>& w, Status st, int joined = 0);
   void begin_on_loop(const std::shared_ptr<Waiter>& w);

@@ -25,19 +25,59 @@ Status Node::health_call(const std::function<Status(health::Checker&, const regi
       kHealthCallTimeout);
 }
 
+// Whether this node performs checks of kind `k`; the refusal names `field`.
+Status Node::performable(health::CheckKind k, const std::string& field) const {
+  if (k == health::CheckKind::script && !opts_.script_checks) {
+    return Status::fail(Err::not_supported, field +
+                                                ": script checks execute programs and are off on this node "
+                                                "(NodeOptions::script_checks)");
+  }
+  if (!CheckRunner::performs(k, opts_.script_checks)) {
+    return Status::fail(Err::not_supported, field + ": this node does not perform " + health::check_kind_name(k) +
+                                                " checks yet (tcp, script, ttl and alias)");
+  }
+  return {};
+}
+
 Status Node::add_check(const registry::InstanceKey& instance, health::CheckSpec spec) {
-  if (spec.kind == health::CheckKind::script && !opts_.script_checks) {
-    return Status::fail(Err::not_supported,
-                        "kind: script checks execute programs and are off on this node (NodeOptions::script_checks)");
-  }
-  if (!CheckRunner::performs(spec.kind, opts_.script_checks)) {
-    return Status::fail(Err::not_supported, std::string("kind: this node does not perform ") +
-                                                health::check_kind_name(spec.kind) + " checks yet (tcp, script, ttl and alias)");
-  }
+  if (Status st = performable(spec.kind, "kind"); !st.ok()) return st;
   return health_call([&](health::Checker& c, const registry::Now& now) -> Status {
     if (auto st = c.add(now, instance, std::move(spec)); !st) return Status::fail(err_of(st.code()), st.message());
     return {};
   });
+}
+
+Result<registry::Instance> Node::register_service(registry::Instance in, Duration ttl,
+                                                  std::vector<health::CheckSpec> checks) {
+  if (auto st = health::validate_list(checks); !st) return Status::fail(err_of(st.code()), st.message()).failure();
+  for (std::size_t i = 0; i < checks.size(); ++i) {
+    if (Status st = performable(checks[i].kind, "checks[" + std::to_string(i) + "].kind"); !st.ok()) {
+      return std::move(st).failure();
+    }
+  }
+  auto out = std::make_shared<registry::Instance>();
+  Status st = run_sync(
+      [&](Stack& s) -> Status {
+        registry::Replica* r = s.core().registry();
+        health::Checker* c = s.core().health();
+        if (r == nullptr || c == nullptr) {
+          return Status::fail(Err::not_supported, "the service registry is off on this node");
+        }
+        const registry::Now now = registry_now();
+        return s.core().enter(now.mono, [&]() -> Status {
+          auto res = r->register_instance(now, std::move(in), registry::RegisterOptions{ttl});
+          if (!res) return Status::fail(err_of(res.code()), res.message());
+          *out = std::move(*res);
+          const registry::InstanceKey key{out->service, out->id};
+          if (auto cs = c->set_checks(now, key, std::move(checks)); !cs) {
+            return Status::fail(err_of(cs.code()), cs.message());
+          }
+          return {};
+        });
+      },
+      kHealthCallTimeout);
+  if (!st.ok()) return std::move(st).failure();
+  return std::move(*out);
 }
 
 Status Node::remove_check(const registry::InstanceKey& instance, const std::string& check) {

@@ -74,6 +74,8 @@ int main(void) {
   WKD_INSTANCE_STATUS_MAP(INSTANCE_)
 #define CHECKSTATE_(name, value, text) expect("wkd_check_state", "WKD_CHECK_" #name, value, wkd_check_state_name(WKD_CHECK_##name)); expected++;
   WKD_CHECK_STATE_MAP(CHECKSTATE_)
+#define CHECKKIND_(name, value, text) expect("wkd_check_kind", "WKD_CHECK_KIND_" #name, value, wkd_check_kind_name(WKD_CHECK_KIND_##name)); expected++;
+  WKD_CHECK_KIND_MAP(CHECKKIND_)
 #define PRESET_(name, value) expect("wkd_preset", "WKD_PRESET_" #name, value, NULL); expected++;
   WKD_PRESET_MAP(PRESET_)
 #define OPTION_(id, name, type, since) expect("wkd_option", "WKD_OPT_" #name, id, NULL); expected++;

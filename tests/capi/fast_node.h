@@ -13,15 +13,13 @@
 enum { FAST_NODE_IDLE = 0, FAST_NODE_START = 1 };
 
 /*
- * A node named `name` bound to `bind` ("ip:port"), started when `start` is
- * FAST_NODE_START; `leave_delay_ms` > 0 sets WKD_OPT_LEAVE_PROPAGATE_DELAY_MS.
- * NULL (and a line on stderr) when it cannot be made or started.
+ * The configuration of a fast node named `name` bound to `bind`
+ * ("ip:port"); `leave_delay_ms` > 0 sets WKD_OPT_LEAVE_PROPAGATE_DELAY_MS.
+ * NULL when it cannot be made. The caller frees it.
  */
-static inline wkd_node_t* make_fast_node(const char* name, const char* bind, int start, int leave_delay_ms) {
+static inline wkd_config_t* fast_node_config(const char* name, const char* bind, int leave_delay_ms) {
   wkd_config_t* cfg = NULL;
-  wkd_node_t* node = NULL;
-  wkd_error err = WKD_ERROR_INIT;
-  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, &err) != WKD_OK) return NULL;
+  if (wkd_config_new(&cfg, WKD_PRESET_LOCAL, NULL) != WKD_OK) return NULL;
   wkd_config_set_str(cfg, WKD_OPT_NODE_NAME, name, NULL);
   wkd_config_set_str(cfg, WKD_OPT_BIND_ADDR, bind, NULL);
   wkd_config_set_int(cfg, WKD_OPT_PROBE_INTERVAL_MS, 200, NULL);
@@ -29,16 +27,35 @@ static inline wkd_node_t* make_fast_node(const char* name, const char* bind, int
   wkd_config_set_int(cfg, WKD_OPT_GOSSIP_INTERVAL_MS, 50, NULL);
   if (leave_delay_ms > 0) wkd_config_set_int(cfg, WKD_OPT_LEAVE_PROPAGATE_DELAY_MS, leave_delay_ms, NULL);
   wkd_config_set_log(cfg, WKD_LOG_ERROR, NULL, NULL, NULL);
+  return cfg;
+}
+
+/*
+ * A node made from `cfg` (named `name` in messages), started when `start`
+ * is FAST_NODE_START. NULL (and a line on stderr) when it cannot be made
+ * or started. `cfg` stays the caller's.
+ */
+static inline wkd_node_t* make_node_from(wkd_config_t* cfg, const char* name, int start) {
+  wkd_node_t* node = NULL;
+  wkd_error err = WKD_ERROR_INIT;
+  if (cfg == NULL) return NULL;
   if (wkd_node_create(&node, cfg, &err) != WKD_OK) {
     fprintf(stderr, "create %s: %s\n", name, err.message);
-    node = NULL;
+    return NULL;
   }
-  wkd_config_free(cfg);
-  if (node != NULL && start == FAST_NODE_START && wkd_node_start(node, &err) != WKD_OK) {
+  if (start == FAST_NODE_START && wkd_node_start(node, &err) != WKD_OK) {
     fprintf(stderr, "start %s: %s\n", name, err.message);
     wkd_node_free(node);
     node = NULL;
   }
+  return node;
+}
+
+/* A fast node named `name` bound to `bind`; see fast_node_config. */
+static inline wkd_node_t* make_fast_node(const char* name, const char* bind, int start, int leave_delay_ms) {
+  wkd_config_t* cfg = fast_node_config(name, bind, leave_delay_ms);
+  wkd_node_t* node = make_node_from(cfg, name, start);
+  wkd_config_free(cfg);
   return node;
 }
 

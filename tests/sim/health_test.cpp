@@ -157,5 +157,56 @@ TEST(HealthSim, AnAliasCheckFollowsAnotherService) {
       << mismatch(*h.c);
 }
 
+TEST(HealthSim, SettingAnInstancesChecksKeepsTheUnchangedOnesAndRefusesAsAWhole) {
+  HealthCluster h(3);
+  const registry::InstanceKey key{"orders", "a"};
+  health::CheckSpec tcp = http_check();
+  tcp.kind = health::CheckKind::tcp;
+  tcp.target = "192.0.2.10:5432";
+  on(*h.c, 1, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "a")).ok());
+    ASSERT_TRUE(h.checker(1).set_checks(now, key, {http_check(), tcp}).ok());
+  });
+  health::Checker& c = h.checker(1);
+  EXPECT_EQ(c.scheduler().checks_of(key), (std::vector<std::string>{"http", "tcp"}));
+  ASSERT_TRUE(h.answer_until(1, CheckState::passing, [&] { return h.everywhere(key, InstanceStatus::healthy); },
+                             seconds(10)));
+  const auto* http_status = c.scheduler().status(health::CheckKey{key, "http"});
+  ASSERT_NE(http_status, nullptr);
+  ASSERT_TRUE(http_status->reported.has_value());
+
+  health::CheckSpec slower = tcp;
+  slower.interval = seconds(2);
+  on(*h.c, 1, [&](registry::Replica&, const registry::Now& now) {
+    // A duplicate id or an invalid spec refuses the whole list, naming it.
+    health::CheckSpec bad = tcp;
+    bad.interval = milliseconds(1);
+    auto st = c.set_checks(now, key, {http_check(), bad});
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("checks[1].interval"), std::string::npos) << st.message();
+    st = c.set_checks(now, key, {tcp, tcp});
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("checks[1].id: 'tcp' is given twice"), std::string::npos) << st.message();
+    EXPECT_EQ(c.scheduler().checks_of(key).size(), 2u);
+    // The http check stays as it was (its state kept); tcp changes and
+    // starts again.
+    ASSERT_TRUE(c.set_checks(now, key, {http_check(), slower}).ok());
+  });
+  EXPECT_EQ(c.scheduler().status(health::CheckKey{key, "http"}), http_status);
+  ASSERT_NE(c.scheduler().spec(health::CheckKey{key, "tcp"}), nullptr);
+  EXPECT_EQ(c.scheduler().spec(health::CheckKey{key, "tcp"})->interval, seconds(2));
+  EXPECT_FALSE(c.scheduler().status(health::CheckKey{key, "tcp"})->reported.has_value());
+  // An empty list drops every check; another node's instance is refused.
+  on(*h.c, 1, [&](registry::Replica&, const registry::Now& now) {
+    ASSERT_TRUE(c.set_checks(now, key, {}).ok());
+  });
+  EXPECT_TRUE(c.scheduler().checks_of(key).empty());
+  on(*h.c, 2, [&](registry::Replica&, const registry::Now& now) {
+    const auto st = h.checker(2).set_checks(now, key, {tcp});
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("owned by node"), std::string::npos) << st.message();
+  });
+}
+
 }  // namespace
 }  // namespace wkd::sim
