@@ -7,7 +7,8 @@
  * the nodes, dependencies declared on one node read with their health on
  * the other, the graph, the platform's health moving as instances pass,
  * duplicate declarations refused, and snapshots read after the registry
- * moved on and freed (run under ASan by the sanitize stage). Every wait
+ * moved on and freed (run under ASan by the sanitize stage), and a closed
+ * node refusing every call. Every wait
  * has a deadline.
  */
 #include <stdio.h>
@@ -559,6 +560,23 @@ int main(void) {
 
   wkd_node_free(idle);
   wkd_node_close(b);
+  /* A closed node answers nothing. */
+  {
+    wkd_platform_health p = WKD_PLATFORM_HEALTH_INIT;
+    wkd_service_summary s = WKD_SERVICE_SUMMARY_INIT;
+    wkd_dependencies_t* deps = NULL;
+    wkd_dependency_graph_t* g = NULL;
+    wkd_dependency d = WKD_DEPENDENCY_INIT;
+    d.service_name = "orders";
+    d.depends_on = "ledger";
+    CHECK_ERR(wkd_node_platform_health(&p, b, &e_), WKD_E_CLOSED, NULL);
+    CHECK_ERR(wkd_node_service_summary(&s, b, "orders", &e_), WKD_E_CLOSED, NULL);
+    CHECK_ERR(wkd_node_dependencies(&deps, b, NULL, &e_), WKD_E_CLOSED, NULL);
+    CHECK_ERR(wkd_node_dependency_graph(&g, b, &e_), WKD_E_CLOSED, NULL);
+    CHECK(deps == NULL && g == NULL);
+    CHECK_ERR(wkd_node_declare_dependency(b, &d, &e_), WKD_E_CLOSED, NULL);
+    CHECK_ERR(wkd_node_remove_dependency(b, "payments", "ledger", &e_), WKD_E_CLOSED, NULL);
+  }
   wkd_node_free(b);
   wkd_node_close(a);
   wkd_node_free(a);
