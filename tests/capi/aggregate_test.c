@@ -8,8 +8,7 @@
  * the other, the graph, the platform's health moving as instances pass,
  * duplicate declarations refused, and snapshots read after the registry
  * moved on and freed (run under ASan by the sanitize stage), and a closed
- * node refusing every call. Every wait
- * has a deadline.
+ * node refusing every call. Every wait has a deadline.
  */
 #include <stdio.h>
 #include <stdlib.h>
