@@ -7,7 +7,9 @@
  * advertises its identity (wkd/registration.h), holds the whole cluster
  * view locally (wkd/member.h) and reports every change (wkd/watch.h).
  * Nodes also register service instances (wkd/service.h) in a registry
- * every wkd node holds a copy of and reads locally (wkd/instance.h). The
+ * every wkd node holds a copy of and reads locally (wkd/instance.h), with
+ * its aggregates (wkd/aggregate.h) and the dependencies between services
+ * (wkd/dependency.h). The
  * gossip wire protocol is HashiCorp memberlist's with Serf on top, so
  * `serf agent` and memberlist programs can join a wkd cluster and the other
  * way round.
@@ -37,6 +39,8 @@
 #include "wkd/instance.h"
 #include "wkd/check.h"
 #include "wkd/service.h"
+#include "wkd/aggregate.h"
+#include "wkd/dependency.h"
 #include "wkd/node.h"
 #include "wkd/stats.h"
 #include "wkd/keyring.h"

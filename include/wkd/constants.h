@@ -15,9 +15,12 @@
  * Groups are the C type names: "wkd_status", "wkd_member_state",
  * "wkd_health", "wkd_watch_kind", "wkd_event_type", "wkd_preset",
  * "wkd_option_type", "wkd_option", "wkd_log_level", "wkd_instance_status",
- * "wkd_check_state", "wkd_watch_flags" for the WKD_WATCH_* flag bits, and
- * "wkd_service_defaults" for the defaults of wkd_service (WKD_SERVICE_*). Entries are never removed; new ones may
- * appear anywhere, so look constants up by group and name.
+ * "wkd_check_state", "wkd_aggregate_status", "wkd_dependency_type",
+ * "wkd_watch_flags" for the WKD_WATCH_* flag bits, "wkd_service_defaults"
+ * for the defaults of wkd_service (WKD_SERVICE_*), and
+ * "wkd_dependency_defaults" for the timeout default and limit of
+ * wkd_dependency (WKD_DEPENDENCY_*_TIMEOUT_MS). Entries are never removed;
+ * new ones may appear anywhere, so look constants up by group and name.
  */
 #ifndef WKD_CONSTANTS_H
 #define WKD_CONSTANTS_H

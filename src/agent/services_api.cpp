@@ -127,7 +127,8 @@ int http_status_of(runtime::Err e) {
     case runtime::Err::invalid: return 400;
     case runtime::Err::too_big: return 413;
     case runtime::Err::not_found: return 404;
-    case runtime::Err::state: return 409;
+    case runtime::Err::state:
+    case runtime::Err::exists: return 409;
     case runtime::Err::not_supported: return 501;
     default: return 500;
   }

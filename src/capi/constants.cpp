@@ -24,6 +24,10 @@ struct Constant {
   {"wkd_instance_status", "WKD_INSTANCE_" #name, WKD_INSTANCE_##name, text},
 #define WKD_C_CHECK_(name, value, text) {"wkd_check_state", "WKD_CHECK_" #name, WKD_CHECK_##name, text},
 #define WKD_C_CHECK_KIND_(name, value, text) {"wkd_check_kind", "WKD_CHECK_KIND_" #name, WKD_CHECK_KIND_##name, text},
+#define WKD_C_AGGREGATE_(name, value, text) \
+  {"wkd_aggregate_status", "WKD_AGGREGATE_" #name, WKD_AGGREGATE_##name, text},
+#define WKD_C_DEPTYPE_(name, value, text) \
+  {"wkd_dependency_type", "WKD_DEPENDENCY_" #name, WKD_DEPENDENCY_##name, text},
 #define WKD_C_EVENT_(name, value, text) {"wkd_event_type", "WKD_EVENT_" #name, WKD_EVENT_##name, text},
 #define WKD_C_PRESET_(name, value) {"wkd_preset", "WKD_PRESET_" #name, WKD_PRESET_##name, ""},
 #define WKD_C_OPTION_(id, name, type, since) {"wkd_option", "WKD_OPT_" #name, WKD_OPT_##name, nullptr},
@@ -49,7 +53,11 @@ constexpr Constant kConstants[] = {
     WKD_INSTANCE_STATUS_MAP(WKD_C_INSTANCE_)           //
     WKD_CHECK_STATE_MAP(WKD_C_CHECK_)                  //
     WKD_CHECK_KIND_MAP(WKD_C_CHECK_KIND_)              //
-    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)};
+    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)                 //
+    WKD_AGGREGATE_STATUS_MAP(WKD_C_AGGREGATE_)                                     //
+    WKD_DEPENDENCY_TYPE_MAP(WKD_C_DEPTYPE_)                                        //
+    WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_DEFAULT_TIMEOUT_MS)       //
+    WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_MAX_TIMEOUT_MS)};
 
 #undef WKD_C_STATUS_
 #undef WKD_C_STATE_
@@ -58,6 +66,8 @@ constexpr Constant kConstants[] = {
 #undef WKD_C_INSTANCE_
 #undef WKD_C_CHECK_
 #undef WKD_C_CHECK_KIND_
+#undef WKD_C_AGGREGATE_
+#undef WKD_C_DEPTYPE_
 #undef WKD_C_EVENT_
 #undef WKD_C_PRESET_
 #undef WKD_C_OPTION_

@@ -39,6 +39,8 @@ wkd_status status_of(runtime::Err e) noexcept {
       return WKD_E_LOOPTHREAD;
     case runtime::Err::not_found:
       return WKD_E_NOTFOUND;
+    case runtime::Err::exists:
+      return WKD_E_EXISTS;
     case runtime::Err::too_big:
       return WKD_E_TOOBIG;
     case runtime::Err::not_supported:

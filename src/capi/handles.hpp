@@ -8,8 +8,11 @@
 #include <vector>
 
 #include "capi/guard.hpp"
+#include "runtime/aggregates.hpp"
 #include "runtime/node.hpp"
 #include "runtime/services.hpp"
+#include "wkd/aggregate.h"
+#include "wkd/dependency.h"
 #include "wkd/instance.h"
 #include "wkd/member.h"
 #include "wkd/watch.h"
@@ -53,6 +56,26 @@ struct wkd_service_names {
   std::vector<std::string> names;
 };
 
+struct wkd_service_summaries {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::uint64_t version = 0;
+  std::vector<wkd::runtime::ServiceSummary> items;
+};
+
+// Dependencies judged from one View, with the texts they hand out.
+struct wkd_dependencies {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::uint64_t version = 0;
+  std::vector<wkd::runtime::DependencyHealth> items;
+  std::vector<std::string> uuids;  // per item
+};
+
+struct wkd_dependency_graph {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::uint64_t version = 0;
+  wkd::runtime::DependencyGraph graph;
+};
+
 struct wkd_event {
   std::uint32_t tag = wkd::capi::kLiveTag;
   wkd::runtime::EventPtr ev;
@@ -81,6 +104,12 @@ inline const runtime::Node* node_of(const wkd_node_t* n) {
 std::vector<wkd_kv> kv_array(const runtime::MemberView& m);
 void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_t last_seen_unix_ms,
                  const std::vector<wkd_kv>& kvs);
+
+// The node's View (never null for a live node once created) or a refusal
+// (WKD_E_INVAL for a handle that is not a live node, WKD_E_CLOSED).
+wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, wkd_error* err);
+// The registry part of a View; an empty one when it has none.
+const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view);
 
 InstanceItem instance_item(runtime::InstanceRecord rec);
 // `view` (nullable) gives the owner's membership.

@@ -55,6 +55,20 @@ void fill_instance(wkd_instance_info* out, const InstanceItem& item, const runti
   copy_sized(out, full);
 }
 
+// The node's View (never null for a live node once created) or a refusal.
+wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, wkd_error* err) {
+  runtime::Node* n = node_of(node);
+  if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+  if (n->closed()) return fail(err, WKD_E_CLOSED, "node is closed");
+  *out = n->view();
+  return WKD_OK;
+}
+
+const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view) {
+  static const runtime::ServicesView kEmpty;
+  return view && view->services ? *view->services : kEmpty;
+}
+
 }  // namespace wkd::capi
 
 namespace {
@@ -74,20 +88,6 @@ static_assert(WKD_MEMBER_ALIVE == static_cast<int>(runtime::MemberState::alive) 
               WKD_MEMBER_FAILED == static_cast<int>(runtime::MemberState::failed) &&
               WKD_MEMBER_LEFT == static_cast<int>(runtime::MemberState::left) &&
               WKD_MEMBER_LEAVING == static_cast<int>(runtime::MemberState::leaving));
-
-// The node's View (never null for a live node once created) or a refusal.
-wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, wkd_error* err) {
-  runtime::Node* n = node_of(node);
-  if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
-  if (n->closed()) return fail(err, WKD_E_CLOSED, "node is closed");
-  *out = n->view();
-  return WKD_OK;
-}
-
-const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view) {
-  static const runtime::ServicesView kEmpty;
-  return view && view->services ? *view->services : kEmpty;
-}
 
 // The registry query a filter asks for; WKD_OK or a refusal naming the field.
 wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error* err) {

@@ -9,6 +9,7 @@ const char* err_name(Err e) noexcept {
     case Err::not_found: return "not_found";
     case Err::not_owner: return "not_owner";
     case Err::failed_precondition: return "failed_precondition";
+    case Err::already_exists: return "already_exists";
   }
   return "unknown";
 }

@@ -2,7 +2,8 @@
 // message names the field and what was wrong with it), one for "the input
 // is over a documented size limit", and the store's refusals: no such
 // instance, an instance another node owns (the message names the owner),
-// and an operation the record's state does not allow.
+// an operation the record's state does not allow, and a record that exists
+// already with other terms (a dependency declared twice).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +20,7 @@ enum class Err : std::uint8_t {
   not_found,
   not_owner,
   failed_precondition,
+  already_exists,
 };
 
 using Status = wkd::Status<Err>;

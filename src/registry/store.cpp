@@ -193,6 +193,12 @@ Result<Instance> Store::register_instance(const Now& now, Instance in, RegisterO
 
 Result<Instance> Store::declare_dependency(const Now& now, Dependency dep) {
   if (auto st = validate_dependency(dep); !st) return std::move(st).failure();
+  const Instance* held = find(dep.key());
+  if (held != nullptr && held->status != InstanceStatus::deregistered && held->status != InstanceStatus::down &&
+      held->dependency != nullptr && !(*held->dependency == dep)) {
+    return fail(Err::already_exists, key_text(dep.key()) + " is declared already (by node " + held->owner +
+                                         ") with other terms; remove it before declaring new ones");
+  }
   return upsert(now, dependency_record(std::move(dep)), {});
 }
 

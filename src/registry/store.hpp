@@ -171,10 +171,15 @@ class Store {
   Result<Instance> renew(const Now& now, const InstanceKey& key, CheckState check = CheckState::passing);
   // An operator's removal of a record whose owner is failed, left or gone.
   Result<Instance> force_deregister(const Now& now, const InstanceKey& key);
-  // Declares that dep.service depends on dep.depends_on: an upsert of the
-  // dependency record keyed (service, dependsOn), owned by this node like
-  // an instance (a key another node declared moves here; the same terms
-  // again are a no-op). Err::invalid_argument names the field.
+  // Declares that dep.service depends on dep.depends_on: the dependency
+  // record keyed (service, dependsOn), owned by this node like an
+  // instance. The same terms again are a no-op (declared by another node,
+  // the record moves here, as an instance does); other terms while the
+  // key is held live (neither removed nor DOWN with a failed owner) are
+  // refused with Err::already_exists naming the owner: remove it first.
+  // Two nodes declaring one key at once with different terms both
+  // succeed, and the later by the Lamport clock wins everywhere.
+  // Err::invalid_argument names the field.
   Result<Instance> declare_dependency(const Now& now, Dependency dep);
   // Removes it: a tombstone, kept for audit and collected like an
   // instance's. Refused for a dependency another node declared.

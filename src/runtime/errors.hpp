@@ -17,6 +17,7 @@ enum class Err : std::uint8_t {
   addr_in_use,
   loop_thread,  // a wait requested on the loop thread
   not_found,
+  exists,       // a record is there already with other terms
   too_big,
   not_supported,
   internal,
@@ -27,7 +28,8 @@ template <class T>
 using Result = wkd::Result<T, Err>;
 
 // A registry refusal as the runtime reports it: another node's instance, or
-// a state that forbids the call, is Err::state (the message names why).
+// a state that forbids the call, is Err::state (the message names why); a
+// dependency declared already with other terms is Err::exists.
 inline Err err_of(registry::Err e) noexcept {
   switch (e) {
     case registry::Err::invalid_argument: return Err::invalid;
@@ -35,6 +37,7 @@ inline Err err_of(registry::Err e) noexcept {
     case registry::Err::not_found: return Err::not_found;
     case registry::Err::not_owner:
     case registry::Err::failed_precondition: return Err::state;
+    case registry::Err::already_exists: return Err::exists;
   }
   return Err::internal;
 }

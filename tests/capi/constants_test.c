@@ -76,6 +76,10 @@ int main(void) {
   WKD_CHECK_STATE_MAP(CHECKSTATE_)
 #define CHECKKIND_(name, value, text) expect("wkd_check_kind", "WKD_CHECK_KIND_" #name, value, wkd_check_kind_name(WKD_CHECK_KIND_##name)); expected++;
   WKD_CHECK_KIND_MAP(CHECKKIND_)
+#define AGGREGATE_(name, value, text) expect("wkd_aggregate_status", "WKD_AGGREGATE_" #name, value, wkd_aggregate_status_name(WKD_AGGREGATE_##name)); expected++;
+  WKD_AGGREGATE_STATUS_MAP(AGGREGATE_)
+#define DEPTYPE_(name, value, text) expect("wkd_dependency_type", "WKD_DEPENDENCY_" #name, value, wkd_dependency_type_name(WKD_DEPENDENCY_##name)); expected++;
+  WKD_DEPENDENCY_TYPE_MAP(DEPTYPE_)
 #define PRESET_(name, value) expect("wkd_preset", "WKD_PRESET_" #name, value, NULL); expected++;
   WKD_PRESET_MAP(PRESET_)
 #define OPTION_(id, name, type, since) expect("wkd_option", "WKD_OPT_" #name, id, NULL); expected++;
@@ -87,6 +91,13 @@ int main(void) {
   expect("wkd_instance_status", "WKD_INSTANCE_DRAINING", WKD_INSTANCE_DRAINING, "DRAINING");
   expect("wkd_check_state", "WKD_CHECK_WARNING", WKD_CHECK_WARNING, "warning");
   expect("wkd_service_defaults", "WKD_SERVICE_DEFAULT_WEIGHT", WKD_SERVICE_DEFAULT_WEIGHT, NULL);
+  expect("wkd_aggregate_status", "WKD_AGGREGATE_DEGRADED", WKD_AGGREGATE_DEGRADED, "DEGRADED");
+  expect("wkd_dependency_type", "WKD_DEPENDENCY_OPTIONAL", WKD_DEPENDENCY_OPTIONAL, "OPTIONAL");
+  expect("wkd_dependency_defaults", "WKD_DEPENDENCY_DEFAULT_TIMEOUT_MS", WKD_DEPENDENCY_DEFAULT_TIMEOUT_MS, NULL);
+  expect("wkd_dependency_defaults", "WKD_DEPENDENCY_MAX_TIMEOUT_MS", WKD_DEPENDENCY_MAX_TIMEOUT_MS, NULL);
+  expected += 2;
+  CHECK(strcmp(wkd_aggregate_status_name((wkd_aggregate_status)42), "UNKNOWN") == 0);
+  CHECK(strcmp(wkd_dependency_type_name((wkd_dependency_type)42), "UNKNOWN") == 0);
   CHECK(strcmp(wkd_instance_status_name((wkd_instance_status)42), "UNKNOWN") == 0);
   CHECK(strcmp(wkd_check_state_name((wkd_check_state)42), "unknown") == 0);
 

@@ -165,8 +165,8 @@ TEST(RegistrySim, ALateJoinerGetsTheWholeRegistry) {
 }
 
 // Dependencies travel with the registry: declared on one node, every node
-// holds them and judges them from its own instances; an update and a
-// removal reach every node too.
+// holds them and judges them from its own instances; a duplicate is
+// refused, and a removal and a new declaration reach every node too.
 TEST(RegistrySim, DependenciesReachEveryNodeAndAreJudgedThere) {
   SimCluster c(8, sim_seed(), registry_options());
   c.start_converged();
@@ -200,7 +200,16 @@ TEST(RegistrySim, DependenciesReachEveryNodeAndAreJudgedThere) {
     EXPECT_TRUE(registry::judge_dependency(*deps[0]->dependency, st.instances(all)).healthy) << "n" << i;
     EXPECT_EQ(st.services(), std::vector<std::string>{"billing"}) << "n" << i;
   }
-  // New terms: billing 2.3.0 no longer satisfies them anywhere.
+  // Other terms are a duplicate while it is declared; removed first, the
+  // new terms reach every node and billing 2.3.0 no longer satisfies them.
+  on(c, 2, [](registry::Replica& r, const registry::Now& now) {
+    registry::Dependency d;
+    d.service = "orders";
+    d.depends_on = "billing";
+    d.min_version = "3.0.0";
+    EXPECT_EQ(r.declare_dependency(now, d).code(), registry::Err::already_exists);
+    ASSERT_TRUE(r.remove_dependency(now, "orders", "billing").ok());
+  });
   declare(2, "3.0.0");
   why = wait_registry(c, kPushDeadline);
   ASSERT_TRUE(why.empty()) << why;

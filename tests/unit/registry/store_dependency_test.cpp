@@ -53,14 +53,29 @@ TEST(RegistryStoreDependency, ADeclarationIsARecordOfTheLocalShard) {
   ASSERT_TRUE(a.store.declare_dependency(a.now(), orders_on_billing("1.0.0")).ok());
   EXPECT_TRUE(a.changes().empty());
   EXPECT_EQ(shard_version(a.store, "node-a"), 2u);
-  // Other terms: an update of the same record.
+  // Other terms: a duplicate, refused naming the owner; nothing changes.
+  const auto dup = a.store.declare_dependency(a.now(), orders_on_billing("1.5.0"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.code(), Err::already_exists);
+  EXPECT_NE(dup.message().find("dependency orders -> billing is declared already (by node node-a)"),
+            std::string::npos)
+      << dup.message();
+  EXPECT_TRUE(a.changes().empty());
+  EXPECT_EQ(a.store.dependencies("orders")[0]->dependency->min_version, "1.0.0");
+  Dependency optional = orders_on_billing("1.0.0");
+  optional.required = false;
+  EXPECT_EQ(testing::code_of(a.store.declare_dependency(a.now(), optional)), Err::already_exists);
+  // Removed first, the new terms are a new record.
+  ASSERT_TRUE(a.store.remove_dependency(a.now(), "orders", "billing").ok());
+  a.changes();
   const auto u = a.store.declare_dependency(a.now(), orders_on_billing("1.5.0"));
-  ASSERT_TRUE(u.ok());
-  EXPECT_EQ(u->uuid, d->uuid);
+  ASSERT_TRUE(u.ok()) << u.message();
+  EXPECT_NE(u->uuid, d->uuid);
   EXPECT_EQ(u->dependency->min_version, "1.5.0");
+  EXPECT_EQ(u->status, InstanceStatus::starting);
   const auto ch2 = a.changes();
   ASSERT_EQ(ch2.size(), 1u);
-  EXPECT_EQ(ch2[0].kind, ChangeKind::updated);
+  EXPECT_EQ(ch2[0].kind, ChangeKind::added);
 }
 
 TEST(RegistryStoreDependency, DependenciesNeverShowAsInstances) {
@@ -156,10 +171,16 @@ TEST(RegistryStoreDependency, APeersDependencyFollowsItsOwner) {
   EXPECT_EQ(a.store.find(kDepKey)->status, InstanceStatus::down);
   a.advance(minutes(10));
   EXPECT_EQ(a.store.find(kDepKey), nullptr);
-  // Declared here while node-b's copy is held: it moves here.
+  // Declared here with other terms while node-b's live copy is held: a
+  // duplicate, refused naming node-b. The same terms: it moves here.
   EXPECT_EQ(a.store.apply_remote(a.now(), r), Applied::applied);
   a.store.on_member_event(a.mono(), member_event(MemberEventType::join, "node-b"));
-  const auto moved = a.store.declare_dependency(a.now(), orders_on_billing("2.0.0"));
+  const auto dup = a.store.declare_dependency(a.now(), orders_on_billing("2.0.0"));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_EQ(dup.code(), Err::already_exists);
+  EXPECT_NE(dup.message().find("by node node-b"), std::string::npos) << dup.message();
+  EXPECT_EQ(a.store.find(kDepKey)->owner, "node-b");
+  const auto moved = a.store.declare_dependency(a.now(), orders_on_billing());
   ASSERT_TRUE(moved.ok()) << moved.message();
   EXPECT_EQ(moved->owner, "node-a");
   EXPECT_EQ(moved->previous_owner, "node-b");
@@ -169,9 +190,28 @@ TEST(RegistryStoreDependency, APeersDependencyFollowsItsOwner) {
   older.record_version = 3;
   EXPECT_EQ(a.store.apply_remote(a.now(), older), Applied::stale);
   EXPECT_EQ(a.store.find(kDepKey)->owner, "node-a");
-  EXPECT_EQ(a.store.dependencies("orders")[0]->dependency->min_version, "2.0.0");
   ASSERT_TRUE(a.store.remove_dependency(a.now(), "orders", "billing").ok());
   EXPECT_TRUE(a.store.dependencies("orders").empty());
+}
+
+TEST(RegistryStoreDependency, AFailedOwnersDependencyMayBeDeclaredAnew) {
+  auto cfg = testing::config("node-a");
+  cfg.down_drop_after = minutes(10);
+  Node a(cfg);
+  Instance r = dependency_record(orders_on_billing());
+  r.owner = "node-b";
+  r.owner_generation = 1;
+  r.record_version = 1;
+  r.owner_lamport = 1;
+  ASSERT_EQ(a.store.apply_remote(a.now(), r), Applied::applied);
+  a.store.on_member_event(a.mono(), member_event(MemberEventType::failed, "node-b"));
+  ASSERT_EQ(a.store.find(kDepKey)->status, InstanceStatus::down);
+  // DOWN is no live declaration: other terms take it over here.
+  const auto d = a.store.declare_dependency(a.now(), orders_on_billing("3.0.0"));
+  ASSERT_TRUE(d.ok()) << d.message();
+  EXPECT_EQ(d->owner, "node-a");
+  EXPECT_EQ(d->dependency->min_version, "3.0.0");
+  EXPECT_EQ(a.store.dependencies("orders").size(), 1u);
 }
 
 TEST(RegistryStoreDependency, HealthIsJudgedFromTheInstancesHeld) {
