@@ -103,7 +103,10 @@ WKD_API void wkd_node_close(wkd_node_t* node);
 /**
  * Closes the node if needed and releases the handle. NULL is allowed. Must
  * be the last call on the handle; memory stays valid until calls in
- * progress on other threads have returned.
+ * progress on other threads have returned. A running node with
+ * self-registered instances (wkd_service_self_register) that has not left
+ * deregisters them and leaves gracefully first, waiting up to 2 s (not
+ * from a watch callback: there it only closes).
  * @since 0.1
  */
 WKD_API void wkd_node_free(wkd_node_t* node);

@@ -134,9 +134,33 @@ WKD_API void wkd_service_init(wkd_service* svc, size_t struct_size);
 WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc, wkd_error* err);
 
 /**
+ * Self-registration: registers `svc` as an instance this process is, for
+ * the node's whole life. On a started node it is registered at once (as
+ * wkd_service_register does); on a node not started yet, its fields and
+ * checks are judged now and it is registered when wkd_node_start
+ * succeeds. The node deregisters its self-registered instances when it
+ * leaves (wkd_node_leave), and wkd_node_free of a running node with
+ * self-registered instances deregisters them and leaves gracefully first
+ * (waiting up to 2 s), so other nodes see them DEREGISTERED rather than
+ * DOWN. The same key again replaces the description;
+ * wkd_service_deregister ends a self-registration.
+ * @param node a node, started or not.
+ * @param svc the instance; copied.
+ * @retval WKD_E_INVAL, WKD_E_TOOBIG, WKD_E_NOTSUP as wkd_service_register.
+ * @retval WKD_E_STATE on a started node: as wkd_service_register (another
+ *         node's instance...); the self-registration is then dropped.
+ * @retval WKD_E_CLOSED the node is closed.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_service_self_register(wkd_node_t* node, const wkd_service* svc, wkd_error* err);
+
+/**
  * Deregisters an instance this node owns: it becomes DEREGISTERED on
  * every node (a tombstone, kept for audit, then collected). Already
- * DEREGISTERED: WKD_OK, nothing changes.
+ * DEREGISTERED: WKD_OK, nothing changes. A self-registered instance
+ * (wkd_service_self_register) stops being one; on a node not started yet
+ * that is all it does (WKD_OK).
  * @retval WKD_E_INVAL an argument is NULL.
  * @retval WKD_E_NOTFOUND no such instance.
  * @retval WKD_E_STATE another node owns it (the message names it), or the

@@ -12,6 +12,10 @@ using namespace wkd::capi;
 
 namespace {
 
+// How long wkd_node_free waits for the leave of a node with
+// self-registered instances.
+constexpr Duration kFarewellTimeout = std::chrono::seconds(2);
+
 wkd_status create_node(wkd_node_t** out, uv_loop_s* loop, const wkd_config_t* cfg, wkd_error* err) {
   if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
   *out = nullptr;
@@ -97,7 +101,10 @@ WKD_API void wkd_node_close(wkd_node_t* node) {
 WKD_API void wkd_node_free(wkd_node_t* node) {
   if (node == nullptr || node->tag != kLiveTag) return;
   try {
-    if (node->impl) node->impl->close();
+    if (node->impl) {
+      node->impl->farewell(kFarewellTimeout);
+      node->impl->close();
+    }
   } catch (...) {
   }
   node->tag = kDeadTag;

@@ -98,6 +98,19 @@ wkd_status on_instance(wkd_node_t* node, const char* service_name, const char* i
   });
 }
 
+// Reads a caller's wkd_service and its checks; WKD_OK or the first refusal.
+wkd_status read_service(const wkd_service* svc, registry::Instance* in, Duration* ttl,
+                        std::vector<health::CheckSpec>* checks, wkd_error* err) {
+  if (svc == nullptr || svc->struct_size < sizeof(uint32_t))
+    return fail(err, WKD_E_INVAL, "svc is NULL or its struct_size is too small");
+  const wkd_service defaults = WKD_SERVICE_INIT;
+  const wkd_service s = read_sized(svc, defaults);
+  if (wkd_status st = to_instance(s, in, err); st != WKD_OK) return st;
+  if (wkd_status st = read_checks(s.checks, s.n_checks, checks, err); st != WKD_OK) return st;
+  *ttl = milliseconds(s.ttl_ms);
+  return WKD_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -115,15 +128,25 @@ WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc
   return guard(err, [&]() -> wkd_status {
     runtime::Node* n = node_of(node);
     if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
-    if (svc == nullptr || svc->struct_size < sizeof(uint32_t))
-      return fail(err, WKD_E_INVAL, "svc is NULL or its struct_size is too small");
-    const wkd_service defaults = WKD_SERVICE_INIT;
-    const wkd_service s = read_sized(svc, defaults);
     registry::Instance in;
-    if (wkd_status st = to_instance(s, &in, err); st != WKD_OK) return st;
+    Duration ttl{};
     std::vector<health::CheckSpec> checks;
-    if (wkd_status st = read_checks(s.checks, s.n_checks, &checks, err); st != WKD_OK) return st;
-    auto res = n->register_service(std::move(in), milliseconds(s.ttl_ms), std::move(checks));
+    if (wkd_status st = read_service(svc, &in, &ttl, &checks, err); st != WKD_OK) return st;
+    auto res = n->register_service(std::move(in), ttl, std::move(checks));
+    if (!res.ok()) return fail_with(err, res.failure());
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_service_self_register(wkd_node_t* node, const wkd_service* svc, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    registry::Instance in;
+    Duration ttl{};
+    std::vector<health::CheckSpec> checks;
+    if (wkd_status st = read_service(svc, &in, &ttl, &checks, err); st != WKD_OK) return st;
+    auto res = n->self_register(std::move(in), ttl, std::move(checks));
     if (!res.ok()) return fail_with(err, res.failure());
     return WKD_OK;
   });
@@ -131,8 +154,16 @@ WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc
 
 WKD_API wkd_status wkd_service_deregister(wkd_node_t* node, const char* service_name, const char* instance_id,
                                           wkd_error* err) {
-  return on_instance(node, service_name, instance_id, err,
-                     [](runtime::Node& n, const registry::InstanceKey& key) { return n.deregister_instance(key); });
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = nullptr;
+    registry::InstanceKey key;
+    if (wkd_status st = key_of(&n, &key, node, service_name, instance_id, err); st != WKD_OK) return st;
+    // A self-registration is forgotten; before start it never ran.
+    if (n->forget_self(key) && !n->started()) return WKD_OK;
+    auto res = n->deregister_instance(key);
+    if (!res.ok()) return fail_with(err, res.failure());
+    return WKD_OK;
+  });
 }
 
 WKD_API wkd_status wkd_service_drain(wkd_node_t* node, const char* service_name, const char* instance_id,

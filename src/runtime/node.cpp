@@ -107,6 +107,8 @@ Status Node::start() {
     close();
     return w->status;
   }
+  lock.unlock();
+  register_selves();
   return {};
 }
 
@@ -199,6 +201,7 @@ Status Node::leave(Duration timeout) {
   if (closed_) return Status::fail(Err::closed, "node is closed");
   if (!started_) return Status::fail(Err::state, "node is not started");
   if (on_loop_thread()) return Status::fail(Err::loop_thread, "leave waits for the gossip: not on the loop thread");
+  deregister_selves();
   auto w = std::make_shared<Waiter>();
   leave_async([this, w](Status st) { finish(w, std::move(st)); });
   return wait(w, timeout);

@@ -158,6 +158,22 @@ class Node : public std::enable_shared_from_this<Node> {
   // What the owner knows of a check (its last output included).
   Result<health::CheckStatus> check_status(const registry::InstanceKey& instance, const std::string& check);
 
+  // ---- self-registration: the instances this process is ----
+  // Registers an instance the node owns for its whole life: at once when
+  // the node runs, otherwise when start() succeeds; the same key again
+  // replaces it. The node deregisters its self-registered instances when
+  // it leaves (leave()), and farewell() does so and leaves, for a handle
+  // going away. The checks are judged now (as register_service judges
+  // them); refusals as register_service's.
+  Result<registry::Instance> self_register(registry::Instance in, Duration ttl, std::vector<health::CheckSpec> checks);
+  // Forgets a self-registered instance (deregister_instance still needs
+  // calling for one that runs); false when it was not one.
+  bool forget_self(const registry::InstanceKey& key);
+  // For a node about to be closed by its owner: when it runs, has
+  // self-registered instances and is not on its loop thread, deregisters
+  // them and leaves gracefully, waiting up to `timeout`. Otherwise nothing.
+  void farewell(Duration timeout);
+
   // Watches. The callback (if any) runs on the loop thread. Service watches
   // (WatchKind::service, service_healthy) need the registry.
   Result<std::shared_ptr<Watch>> watch(WatchKind kind, const std::string& name, std::uint32_t flags,
@@ -208,6 +224,19 @@ class Node : public std::enable_shared_from_this<Node> {
   std::condition_variable cv_;
   serf::Identity identity_;
   Address bound_;
+
+  struct SelfService {
+    registry::Instance in;
+    Duration ttl{};
+    std::vector<health::CheckSpec> checks;
+  };
+  // Registers the self-registered instances (after start).
+  void register_selves();
+  // Deregisters them (before a leave).
+  void deregister_selves();
+  std::mutex self_mu_;  // guards self_ and left_
+  std::vector<SelfService> self_;
+  bool left_ = false;
 
   std::shared_ptr<Node> keepalive_;  // host-loop nodes: until the last handle closes
   std::atomic<bool> started_{false};
