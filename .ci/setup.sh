@@ -55,6 +55,19 @@ else
   echo "setup: all ${#PKGS[@]} Debian packages present"
 fi
 
+# The gRPC health checks' tests talk to a real gRPC health server in
+# Python: grpcio and grpcio-health-checking from PyPI, in a virtual
+# environment of their own (build-grpc/venv; the tests find it through the
+# CMake variable WKD_GRPC_PYTHON). Installed only when missing.
+GRPC_VENV="${WKD_GRPC_VENV:-build-grpc/venv}"
+if ! "$GRPC_VENV/bin/python" -c 'import grpc, grpc_health.v1.health' >/dev/null 2>&1; then
+  echo "setup: installing grpcio and grpcio-health-checking into $GRPC_VENV"
+  python3 -m venv "$GRPC_VENV"
+  "$GRPC_VENV/bin/python" -m pip install --quiet grpcio grpcio-health-checking
+else
+  echo "setup: grpcio and grpcio-health-checking present in $GRPC_VENV"
+fi
+
 if [ "${WKD_SKIP_BUILD:-0}" = 1 ]; then exit 0; fi
 
 BUILD_DIR="${WKD_BUILD_DIR:-build}"

@@ -32,7 +32,7 @@ Status Node::add_check(const registry::InstanceKey& instance, health::CheckSpec 
   }
   if (!CheckRunner::performs(spec.kind, opts_.script_checks)) {
     return Status::fail(Err::not_supported, std::string("kind: this node does not perform ") +
-                                                health::check_kind_name(spec.kind) + " checks yet (tcp, script, ttl and alias)");
+                                                health::check_kind_name(spec.kind) + " checks");
   }
   return health_call([&](health::Checker& c, const registry::Now& now) -> Status {
     if (auto st = c.add(now, instance, std::move(spec)); !st) return Status::fail(err_of(st.code()), st.message());
