@@ -21,8 +21,9 @@ PKGS=(
   libtomlplusplus-dev # the agent's TOML configuration
   nlohmann-json3-dev  # the agent's HTTP API JSON
   node-llhttp         # HTTP request parser of the agent (C sources, compiled from /usr/share/llhttp)
-  libcurl4-openssl-dev  # HTTP client of the wkd CLI
+  libcurl4-openssl-dev  # libwkd's HTTP and gRPC health checks, and the HTTP client of the wkd CLI
   curl                # the README's and the demo's examples of the HTTP API
+  openssl             # self-signed certificates of the HTTPS and gRPC-over-TLS check tests
   iproute2 nftables   # fault suite (tests/faults): network namespaces, veth pairs, a bridge, nftables drops
   serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
   # Language bindings (python/, go/, java/) and the four-language test.

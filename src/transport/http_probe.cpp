@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <new>
 #include <string_view>
+#include <system_error>
 
 #include "transport/curl_multi.hpp"
 
@@ -132,6 +133,10 @@ struct HttpProbes::Exchange {
       // an HTTP/2 connection a finished exchange left behind ("Error in
       // the HTTP2 framing layer").
       curl_easy_setopt(easy, CURLOPT_FORBID_REUSE, 1L);
+    } else {
+      // HTTP/1.1 even where TLS could negotiate h2: a check needs no more,
+      // and kept-alive connections are then reused safely.
+      curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
     }
     // The request's own fields; "Expect:" keeps libcurl from waiting for a
     // 100 Continue before a body.
@@ -192,6 +197,12 @@ void HttpProbes::finished(std::uint64_t id, int result) {
   } else {
     r.ok = false;
     r.error = x->error[0] != '\0' ? std::string(x->error) : std::string(curl_easy_strerror(code));
+    // "Couldn't connect to server" says less than the system's reason.
+    long os_errno = 0;
+    if (code == CURLE_COULDNT_CONNECT && curl_easy_getinfo(x->easy, CURLINFO_OS_ERRNO, &os_errno) == CURLE_OK &&
+        os_errno != 0) {
+      r.error += " (" + std::generic_category().message(static_cast<int>(os_errno)) + ")";
+    }
     r.too_many_redirects = code == CURLE_TOO_MANY_REDIRECTS;
   }
   Done done = std::move(x->done);

@@ -12,8 +12,10 @@
 // Only http:// and https:// are spoken, redirects included; at most
 // `max_redirects` are followed. TLS peers are verified unless
 // `tls_skip_verify`. No proxy from the environment is used: a check talks
-// to its target. With `http2` the exchange is HTTP/2 only (prior knowledge
-// for http://, ALPN h2 for https://), as gRPC needs.
+// to its target. Exchanges are HTTP/1.1, their connections kept alive and
+// reused; with `http2` the exchange is HTTP/2 (prior knowledge for
+// http://, ALPN h2 for https://), as gRPC needs, on a connection of its
+// own.
 //
 // `done` is called once, on the loop and never from inside the call that
 // started the exchange; cancel() and close() drop exchanges without

@@ -2,10 +2,11 @@
 """A real gRPC health server (grpcio, grpcio-health-checking) for the gRPC
 check tests.
 
-    grpc_health_server.py <address>
+    grpc_health_server.py <address> [<cert.pem> <key.pem>]
 
 Serves grpc.health.v1.Health on <address> at a port of the system's
-choosing, cleartext HTTP/2, and prints "port N" once it does. The server as
+choosing, cleartext HTTP/2 (TLS with the certificate and key when given),
+and prints "port N" once it does. The server as
 a whole ("") and "svc.ok" are SERVING, "svc.down" NOT_SERVING; any other
 service is unknown (NOT_FOUND). The end of standard input stops it.
 """
@@ -23,7 +24,13 @@ def main():
     servicer.set("svc.ok", health_pb2.HealthCheckResponse.SERVING)
     servicer.set("svc.down", health_pb2.HealthCheckResponse.NOT_SERVING)
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
-    port = server.add_insecure_port("%s:0" % sys.argv[1])
+    address = "%s:0" % sys.argv[1]
+    if len(sys.argv) == 4:
+        with open(sys.argv[2], "rb") as c, open(sys.argv[3], "rb") as k:
+            creds = grpc.ssl_server_credentials([(k.read(), c.read())])
+        port = server.add_secure_port(address, creds)
+    else:
+        port = server.add_insecure_port(address)
     server.start()
     print("port %d" % port, flush=True)
     sys.stdin.read()

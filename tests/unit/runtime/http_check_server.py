@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The HTTP server the HTTP check tests probe.
 
-    http_check_server.py <address>
+    http_check_server.py <address> [<cert.pem> <key.pem>]
 
-Listens on <address> at a port of the system's choosing and prints
+Listens on <address> at a port of the system's choosing (HTTPS with the
+certificate and key when given) and prints
 "port N" once it does. Each line read from standard input is a command:
 "fail" makes /health answer 500 from then on, "pass" 200 again; the end of
 standard input stops the server. The paths:
@@ -21,6 +22,7 @@ standard input stops the server. The paths:
 """
 import http.server
 import os
+import ssl
 import sys
 import threading
 import time
@@ -113,6 +115,10 @@ def commands():
 
 def main():
     server = Server((sys.argv[1], 0), Handler)
+    if len(sys.argv) == 4:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(sys.argv[2], sys.argv[3])
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
     print("port %d" % server.server_address[1], flush=True)
     threading.Thread(target=commands, daemon=True).start()
     server.serve_forever()

@@ -14,6 +14,8 @@
 #include <uv.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -54,6 +56,29 @@ int closed_port() {
   ::close(fd);
   return ntohs(a.sin_port);
 }
+
+// A self-signed certificate for 127.0.0.141 and .142, made by openssl in
+// a directory of its own and removed with it; `cert` is empty when openssl
+// failed.
+struct TestCert {
+  TestCert() {
+    char dir_template[] = "/tmp/wkd-http-check-XXXXXX";
+    if (::mkdtemp(dir_template) == nullptr) return;
+    dir = dir_template;
+    key = dir + "/key.pem";
+    const std::string pem = dir + "/cert.pem";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=wkd-test "
+        "-addext subjectAltName=IP:127.0.0.141,IP:127.0.0.142 -keyout " +
+        key + " -out " + pem + " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) == 0) cert = pem;
+  }
+  ~TestCert() {
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+  }
+  std::string dir, cert, key;
+};
 
 health::CheckSpec http_spec(const std::string& url, Duration timeout = seconds(5)) {
   health::CheckSpec s;
@@ -216,7 +241,7 @@ TEST_F(HttpChecks, ARefusedConnectionFails) {
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->state, health::CheckState::critical);
   EXPECT_EQ(r->output.rfind("HTTP GET " + target + ": ", 0), 0u) << r->output;
-  EXPECT_NE(r->output.find("Failed to connect"), std::string::npos) << r->output;
+  EXPECT_NE(r->output.find("Connection refused"), std::string::npos) << r->output;
 }
 
 TEST_F(HttpChecks, AHostThatDoesNotResolveFails) {
@@ -236,6 +261,23 @@ TEST_F(HttpChecks, OnlyHttpAndHttpsAreSpoken) {
     EXPECT_EQ(r->state, health::CheckState::critical);
     EXPECT_NE(r->output.find("not supported"), std::string::npos) << r->output;
   }
+}
+
+TEST_F(HttpProbesTest, HttpsIsVerifiedUnlessTheCheckSaysNot) {
+  TestCert tls;
+  ASSERT_FALSE(tls.cert.empty()) << "openssl could not make a certificate";
+  ChildServer server({"python3", script("http_check_server.py"), kHttpIp, tls.cert, tls.key});
+  ASSERT_NE(server.port(), 0);
+  auto spec = http_spec("https://" + std::string(kHttpIp) + ":" + std::to_string(server.port()) + "/ok");
+  auto r = run(spec);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, health::CheckState::critical);
+  EXPECT_NE(r->output.find("certificate"), std::string::npos) << r->output;
+  spec.tls_skip_verify = true;
+  r = run(spec);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, health::CheckState::passing) << r->output;
+  EXPECT_EQ(r->output, "HTTP GET " + spec.target + ": 200 OK\nall good");
 }
 
 TEST_F(HttpChecks, CloseDropsExchangesInFlight) {
@@ -328,7 +370,25 @@ TEST_F(GrpcChecks, NothingListeningFails) {
   auto r = run(spec("", closed_port()));
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->state, health::CheckState::critical);
-  EXPECT_NE(r->output.find("Failed to connect"), std::string::npos) << r->output;
+  EXPECT_NE(r->output.find("Connection refused"), std::string::npos) << r->output;
+}
+
+TEST_F(GrpcChecks, OverTlsTheCertificateIsVerifiedUnlessTheCheckSaysNot) {
+  TestCert tls;
+  ASSERT_FALSE(tls.cert.empty()) << "openssl could not make a certificate";
+  ChildServer server({WKD_GRPC_PYTHON, script("grpc_health_server.py"), kGrpcIp, tls.cert, tls.key});
+  ASSERT_NE(server.port(), 0);
+  auto s = spec("svc.ok");
+  s.target = "https://" + std::string(kGrpcIp) + ":" + std::to_string(server.port());
+  auto r = run(s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, health::CheckState::critical);
+  EXPECT_NE(r->output.find("certificate"), std::string::npos) << r->output;
+  s.tls_skip_verify = true;
+  r = run(s);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, health::CheckState::passing) << r->output;
+  EXPECT_EQ(r->output, "gRPC health of svc.ok at " + s.target + ": SERVING");
 }
 
 TEST_F(GrpcChecks, AnHttpServerIsNoGrpcServer) {
