@@ -18,8 +18,8 @@ endif()
 
 # libcurl (libcurl4-openssl-dev): the HTTP and gRPC health checks of
 # libwkd, driven on the node's loop (transport/curl_multi.cpp), and the
-# CLI's HTTP client. 7.85 for CURLOPT_PROTOCOLS_STR.
-find_package(CURL 7.85 REQUIRED)
+# CLI's HTTP client. 7.87 for CURLOPT_QUICK_EXIT (and CURLOPT_PROTOCOLS_STR).
+find_package(CURL 7.87 REQUIRED)
 
 if(WKD_BUILD_AGENT)
   # The `wkd` program only (never libwkd):

@@ -11,8 +11,11 @@
 //
 // Name resolution: Debian's libcurl4-openssl is built with the threaded
 // resolver (curl_version_info: AsynchDNS, no c-ares), so getaddrinfo runs
-// on a short-lived thread of libcurl's own, never on the loop; a transfer
-// dropped while its name resolves lets that thread go without waiting.
+// on a short-lived thread of libcurl's own, never on the loop. A transfer
+// that ends while its name still resolves (its timeout, remove(), close())
+// would join that thread, blocking the loop until getaddrinfo returns,
+// unless the easy handle sets CURLOPT_QUICK_EXIT: then the thread is let
+// go and frees its own state when it is done. HttpProbes sets it.
 //
 // A transfer's `done` is called once, on the loop and never from inside
 // add(), unless remove() or close() dropped it first. close() takes every

@@ -110,6 +110,10 @@ struct HttpProbes::Exchange {
     const HttpRequest& q = request;
     curl_easy_setopt(easy, CURLOPT_URL, q.url.c_str());
     curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    // An exchange that ends (timeout, cancel, close) while its name still
+    // resolves lets the resolver thread go instead of joining it on the
+    // loop (transport/curl_multi.hpp).
+    curl_easy_setopt(easy, CURLOPT_QUICK_EXIT, 1L);
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, q.max_redirects > 0 ? 1L : 0L);

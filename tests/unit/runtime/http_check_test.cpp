@@ -9,13 +9,18 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <uv.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -59,7 +64,7 @@ int closed_port() {
 
 // A self-signed certificate for 127.0.0.141 and .142, made by openssl in
 // a directory of its own and removed with it; `cert` is empty when openssl
-// failed.
+// failed. The directory holds other scratch files too.
 struct TestCert {
   TestCert() {
     char dir_template[] = "/tmp/wkd-http-check-XXXXXX";
@@ -299,6 +304,65 @@ TEST_F(HttpChecks, CloseDropsExchangesInFlight) {
             0u);
   uv_run(&loop_, UV_RUN_DEFAULT);  // ends: nothing is left open
   EXPECT_FALSE(called);
+}
+
+// A name whose resolution does not end: a child process, in a mount
+// namespace of its own, sees an /etc/resolv.conf naming 127.0.0.147, where
+// a UDP socket of the test's takes queries and never answers. The
+// exchange must end at its timeout and the loop right after, not when
+// getaddrinfo gives up 10 s later (libcurl would join its resolver thread
+// on the loop). Needs root, as CI has; skipped elsewhere.
+TEST(HttpProbesResolving, AnExchangeEndsAtItsTimeoutWhileItsNameStillResolves) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root: a mount namespace and port 53";
+  const int dns = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(53);
+  ::inet_pton(AF_INET, "127.0.0.147", &a.sin_addr);
+  ASSERT_EQ(::bind(dns, reinterpret_cast<sockaddr*>(&a), sizeof(a)), 0);
+  TestCert dir;  // only its directory
+  ASSERT_FALSE(dir.dir.empty());
+  const std::string conf = dir.dir + "/resolv.conf";
+  std::ofstream(conf) << "nameserver 127.0.0.147\noptions timeout:5 attempts:2\n";
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    if (::unshare(CLONE_NEWNS) != 0 || ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0 ||
+        ::mount(conf.c_str(), "/etc/resolv.conf", nullptr, MS_BIND, nullptr) != 0) {
+      ::_exit(77);
+    }
+    ::alarm(5);  // a loop blocked in a join never gets further
+    uv_loop_t loop;
+    uv_loop_init(&loop);
+    int code = 2;
+    {
+      transport::HttpProbes probes(&loop);
+      transport::HttpRequest q;
+      q.url = "http://wkd-slow.example.com/health";
+      probes.exchange(q, milliseconds(500), [&](transport::HttpResponse r) {
+        code = r.error.find("Resolving timed out") != std::string::npos ? 0 : 3;
+        probes.close();
+      });
+      uv_run(&loop, UV_RUN_DEFAULT);
+    }
+    if (uv_loop_close(&loop) != 0) code = 4;
+    ::_exit(code);
+  }
+  int status = 0;
+  const auto end = std::chrono::steady_clock::now() + seconds(20);
+  while (::waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() > end) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ::close(dns);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << "no mount namespace here";
+  ASSERT_TRUE(WIFEXITED(status)) << "the child was killed by signal " << WTERMSIG(status)
+                                 << " (SIGALRM: the loop was blocked past the timeout)";
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: no result, 3: not a resolution timeout, 4: a handle left open";
 }
 
 // ---- gRPC ----
