@@ -18,6 +18,7 @@ standard input stops the server. The paths:
                        (never built whole) until the client stops reading
     /loop              302 back to /loop, forever
     /moved             302 to /ok
+    /to-ftp            302 to an ftp:// URL
     /echo              200 and "<method> <body> <X-Check header>"
 """
 import http.server
@@ -81,6 +82,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(302, b"", [("Location", "/loop")])
         elif path == "/moved":
             self.answer(302, b"", [("Location", "/ok")])
+        elif path == "/to-ftp":
+            self.answer(302, b"", [("Location", "ftp://%s/ok" % self.server.server_address[0])])
         elif path == "/echo":
             text = "%s %s %s" % (self.command, body.decode(), self.headers.get("X-Check", "-"))
             self.answer(200, text.encode())

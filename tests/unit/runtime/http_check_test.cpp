@@ -1,8 +1,9 @@
 // HTTP and gRPC health checks: transport::HttpProbes on a loop of the
 // test's own, against a Python HTTP server (http_check_server.py on
 // 127.0.0.141) and a real gRPC health server (grpcio, on 127.0.0.142),
-// each answer mapped as runtime/http_checks.hpp says; then an HTTP check on
-// a real node (127.0.0.143) follows its server from passing to failing.
+// each answer mapped as runtime/http_checks.hpp says; a name that never
+// resolves (a silent DNS server on 127.0.0.147); then an HTTP check on a
+// real node (127.0.0.143) follows its server from passing to failing.
 //
 // Every wait has a deadline: a run must end within its timeout and a few
 // seconds' slack, or the test fails; nothing asserts how fast.
@@ -266,6 +267,11 @@ TEST_F(HttpChecks, OnlyHttpAndHttpsAreSpoken) {
     EXPECT_EQ(r->state, health::CheckState::critical);
     EXPECT_NE(r->output.find("not supported"), std::string::npos) << r->output;
   }
+  // Redirects too.
+  auto r = run(http_spec(url("/to-ftp")));
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state, health::CheckState::critical);
+  EXPECT_NE(r->output.find("Protocol \"ftp\" not supported"), std::string::npos) << r->output;
 }
 
 TEST_F(HttpProbesTest, HttpsIsVerifiedUnlessTheCheckSaysNot) {
