@@ -101,6 +101,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the listen backlog: many checks connect at once
 
     def handle_error(self, request, client_address):
         pass

@@ -293,6 +293,24 @@ TEST_F(HttpProbesTest, HttpsIsVerifiedUnlessTheCheckSaysNot) {
   EXPECT_EQ(r->output, "HTTP GET " + spec.target + ": 200 OK\nall good");
 }
 
+TEST_F(HttpChecks, ManyExchangesAtOnceAllComplete) {
+  // 200 at once: as many sockets watched together, each reported once.
+  constexpr int kMany = 200;
+  int passed = 0, done = 0;
+  for (int i = 0; i < kMany; ++i) {
+    const auto spec = http_spec(url(i % 2 == 0 ? "/ok" : "/busy"));
+    probes_->exchange(http_check_request(spec), seconds(10), [&, spec](transport::HttpResponse r) {
+      ++done;
+      if (http_check_result(spec, r).state != health::CheckState::critical) ++passed;
+    });
+  }
+  EXPECT_EQ(probes_->in_flight(), static_cast<std::size_t>(kMany));
+  turn_until([&] { return done == kMany; }, seconds(10) + kSlack);
+  EXPECT_EQ(done, kMany);
+  EXPECT_EQ(passed, kMany);
+  EXPECT_EQ(probes_->in_flight(), 0u);
+}
+
 TEST_F(HttpChecks, CloseDropsExchangesInFlight) {
   bool called = false;
   probes_->exchange(http_check_request(http_spec(url("/hang"))), seconds(5),
