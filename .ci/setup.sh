@@ -21,8 +21,9 @@ PKGS=(
   libtomlplusplus-dev # the agent's TOML configuration
   nlohmann-json3-dev  # the agent's HTTP API JSON
   node-llhttp         # HTTP request parser of the agent (C sources, compiled from /usr/share/llhttp)
-  libcurl4-openssl-dev  # HTTP client of the wkd CLI
+  libcurl4-openssl-dev  # libwkd's HTTP and gRPC health checks, and the HTTP client of the wkd CLI
   curl                # the README's and the demo's examples of the HTTP API
+  openssl             # self-signed certificates of the HTTPS and gRPC-over-TLS check tests
   iproute2 nftables   # fault suite (tests/faults): network namespaces, veth pairs, a bridge, nftables drops
   serf                # interop tests (tests/interop): a real serf 0.9.4 agent to join, fail, leave, event, query, encrypt
   # Language bindings (python/, go/, java/) and the four-language test.
@@ -53,6 +54,19 @@ if [ "${#missing[@]}" -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 else
   echo "setup: all ${#PKGS[@]} Debian packages present"
+fi
+
+# The gRPC health checks' tests talk to a real gRPC health server in
+# Python: grpcio and grpcio-health-checking from PyPI, in a virtual
+# environment of their own (build-grpc/venv; the tests find it through the
+# CMake variable WKD_GRPC_PYTHON). Installed only when missing.
+GRPC_VENV="${WKD_GRPC_VENV:-build-grpc/venv}"
+if ! "$GRPC_VENV/bin/python" -c 'import grpc, grpc_health.v1.health' >/dev/null 2>&1; then
+  echo "setup: installing grpcio and grpcio-health-checking into $GRPC_VENV"
+  python3 -m venv "$GRPC_VENV"
+  "$GRPC_VENV/bin/python" -m pip install --quiet grpcio grpcio-health-checking
+else
+  echo "setup: grpcio and grpcio-health-checking present in $GRPC_VENV"
 fi
 
 if [ "${WKD_SKIP_BUILD:-0}" = 1 ]; then exit 0; fi

@@ -16,14 +16,17 @@ if(NOT TARGET wkd_mbedcrypto)
     INTERFACE_LINK_LIBRARIES "${MBEDCRYPTO_LIBRARY}")
 endif()
 
+# libcurl (libcurl4-openssl-dev): the HTTP and gRPC health checks of
+# libwkd, driven on the node's loop (transport/curl_multi.cpp), and the
+# CLI's HTTP client. 7.87 for CURLOPT_QUICK_EXIT (and CURLOPT_PROTOCOLS_STR).
+find_package(CURL 7.87 REQUIRED)
+
 if(WKD_BUILD_AGENT)
   # The `wkd` program only (never libwkd):
   # toml++ reads the agent's configuration (libtomlplusplus-dev).
   find_package(tomlplusplus 3.3 REQUIRED)
   # nlohmann-json writes and reads the HTTP API's JSON (nlohmann-json3-dev).
   find_package(nlohmann_json 3.11 REQUIRED)
-  # libcurl is the CLI's HTTP client (libcurl4-openssl-dev).
-  find_package(CURL 7.88 REQUIRED)
   # llhttp parses HTTP requests. Debian's node-llhttp ships its C sources and
   # header; they are compiled from there into a private static library.
   set(WKD_LLHTTP_DIR /usr/share/llhttp CACHE PATH "llhttp C sources (node-llhttp)")

@@ -35,8 +35,12 @@
  * kept) and only on a node created with script checks enabled, since it
  * executes programs. ALIAS follows the health of the service named by
  * target: passing while it has a HEALTHY instance whose check passes.
- * HTTP and GRPC take a URL as target; a node that does not perform a kind
- * refuses the registration with WKD_E_NOTSUP naming the check.
+ * HTTP sends method, headers and body to an http:// or https:// URL
+ * (2xx passing, 429 warning, anything else, a failed exchange or the
+ * timeout critical; the body's first 4 KiB kept). GRPC calls
+ * grpc.health.v1.Health/Check for grpc_service on "host:port",
+ * "http://host:port" (cleartext HTTP/2) or "https://host:port" (TLS):
+ * SERVING is passing, anything else critical.
  */
 #ifndef WKD_CHECK_H
 #define WKD_CHECK_H

@@ -3,7 +3,8 @@
 #include <curl/curl.h>
 
 #include <cstdio>
-#include <mutex>
+
+#include "transport/curl_multi.hpp"
 
 namespace wkd::agent {
 
@@ -13,11 +14,6 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* user) {
   auto* out = static_cast<std::string*>(user);
   out->append(data, size * n);
   return size * n;
-}
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 }  // namespace
@@ -40,7 +36,7 @@ std::string url_escape(const std::string& s) {
 
 HttpReply http_call(const std::string& method, const std::string& agent, const std::string& target,
                     const std::string& body, long timeout_ms) {
-  global_init();
+  transport::curl_init_once();
   HttpReply r;
   CURL* c = curl_easy_init();
   if (c == nullptr) {

@@ -50,12 +50,26 @@ Status check_host_port(const char* field, std::string_view target) {
   return {};
 }
 
+// host:port, or http(s)://host:port with nothing after the authority
+// (the check's path is the health service's).
+Status check_grpc_target(std::string_view target) {
+  if (target.empty()) return invalid("target: a gRPC server is required (host:port or http(s)://host:port)");
+  if (target.find("://") == std::string_view::npos) return check_host_port("target", target);
+  auto url = registry::parse_url("target", target);
+  if (!url) return std::move(url).failure();
+  if (url->port == 0) return invalid("target: a gRPC URL names its port (http(s)://host:port)");
+  if (!url->rest.empty() && url->rest != "/") {
+    return invalid("target: a gRPC URL has no path, query or fragment ('" + url->rest + "')");
+  }
+  return {};
+}
+
 Status check_target(const CheckSpec& s) {
   switch (s.kind) {
     case CheckKind::http:
-    case CheckKind::grpc:
       if (s.target.empty()) return invalid("target: a URL is required");
       return registry::check_url("target", s.target);
+    case CheckKind::grpc: return check_grpc_target(s.target);
     case CheckKind::tcp: return check_host_port("target", s.target);
     case CheckKind::script:
       if (s.target.empty()) return invalid("target: a command is required");
@@ -140,6 +154,7 @@ Status validate(const CheckSpec& s) {
     if (s.body.size() > 64 * 1024) return invalid("body: over 64 KiB");
   }
   if (s.grpc_service.size() > 256) return invalid("grpc_service: over 256 bytes");
+  if (!registry::is_utf8(s.grpc_service)) return invalid("grpc_service: not UTF-8");
   return {};
 }
 

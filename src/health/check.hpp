@@ -54,7 +54,9 @@ struct CheckSpec {
   // empty: the kind's name.
   std::string id;
   CheckKind kind = CheckKind::http;
-  // http, grpc: the URL (http:// or https://); tcp: host:port; script: the
+  // http: the URL (http:// or https://); grpc: the server, as host:port
+  // (cleartext HTTP/2) or a URL without a path, http://host:port
+  // (cleartext) or https://host:port (TLS); tcp: host:port; script: the
   // command; alias: the service whose health this check follows; ttl:
   // empty.
   std::string target;
@@ -71,6 +73,7 @@ struct CheckSpec {
   std::string method = "GET";
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // http, grpc over https: the server's certificate goes unverified.
   bool tls_skip_verify = false;
   // grpc: the service name asked for (empty: the server as a whole).
   std::string grpc_service;

@@ -1,15 +1,19 @@
 #include "runtime/check_runner.hpp"
 
+#include <memory>
+
+#include "runtime/http_checks.hpp"
+
 namespace wkd::runtime {
 
 bool CheckRunner::performs(health::CheckKind k, bool scripts_enabled) noexcept {
   switch (k) {
     case health::CheckKind::tcp:
+    case health::CheckKind::http:
+    case health::CheckKind::grpc:
     case health::CheckKind::ttl:
     case health::CheckKind::alias: return true;
     case health::CheckKind::script: return scripts_enabled;
-    case health::CheckKind::http:
-    case health::CheckKind::grpc: return false;
   }
   return false;
 }
@@ -29,6 +33,20 @@ void CheckRunner::start(const health::Run& run) {
   switch (run.spec->kind) {
     case health::CheckKind::tcp: probes_.tcp(run.spec->target, left, std::move(done)); break;
     case health::CheckKind::script: probes_.script(run.spec->target, left, std::move(done)); break;
+    case health::CheckKind::http: {
+      std::shared_ptr<const health::CheckSpec> spec = run.spec;
+      http_.exchange(http_check_request(*spec), left, [id, deliver, spec](transport::HttpResponse r) {
+        deliver(id, http_check_result(*spec, r));
+      });
+      break;
+    }
+    case health::CheckKind::grpc: {
+      std::shared_ptr<const health::CheckSpec> spec = run.spec;
+      http_.exchange(grpc_check_request(*spec), left, [id, deliver, spec](transport::HttpResponse r) {
+        deliver(id, grpc_check_result(*spec, r));
+      });
+      break;
+    }
     default: break;  // refused at add: such a run times out
   }
 }

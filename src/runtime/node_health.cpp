@@ -34,7 +34,7 @@ Status Node::performable(health::CheckKind k, const std::string& field) const {
   }
   if (!CheckRunner::performs(k, opts_.script_checks)) {
     return Status::fail(Err::not_supported, field + ": this node does not perform " + health::check_kind_name(k) +
-                                                " checks yet (tcp, script, ttl and alias)");
+                                                " checks");
   }
   return {};
 }

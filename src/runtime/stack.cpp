@@ -13,7 +13,7 @@ registry::Now registry_now() {
 }
 
 Stack::Stack(uv_loop_s* loop, Publisher& publisher, Logger& log, std::uint64_t rng_seed)
-    : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop), probes_(loop) {}
+    : loop_(loop), publisher_(publisher), log_(log), rng_(rng_seed), driver_(loop), probes_(loop), http_probes_(loop) {}
 
 Stack::~Stack() {
   // The core's destructor may still report events: nothing may reach the
@@ -53,7 +53,7 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
     }
     if (auto st = registry::validate(rc); !st) return Status::fail(Err::invalid, "registry: " + st.message());
     core_->enable_registry(std::move(rc), started);
-    runner_ = std::make_unique<CheckRunner>(probes_, [this](std::uint64_t run, health::CheckResult result) {
+    runner_ = std::make_unique<CheckRunner>(probes_, http_probes_, [this](std::uint64_t run, health::CheckResult result) {
       deliver_check(run, std::move(result));
     });
     core_->enable_health(*runner_, started);
@@ -76,6 +76,7 @@ void Stack::close(std::function<void()> closed) {
   if (closing_) return;
   closing_ = true;
   probes_.close();
+  http_probes_.close();
   publisher_.shutdown();
   driver_.close(std::move(closed));
 }

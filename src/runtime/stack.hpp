@@ -22,6 +22,7 @@
 #include "runtime/publisher.hpp"
 #include "serf/config.hpp"
 #include "transport/driver.hpp"
+#include "transport/http_probe.hpp"
 #include "transport/probe.hpp"
 #include "wire/keyring.hpp"
 
@@ -75,6 +76,7 @@ class Stack final : private core::Observer {
   transport::Driver driver_;
   // The health checks' I/O; declared before the core, which refers to it.
   transport::Probes probes_;
+  transport::HttpProbes http_probes_;
   std::unique_ptr<CheckRunner> runner_;
   std::unique_ptr<core::Core> core_;
   bool closing_ = false;

@@ -44,6 +44,10 @@ TEST(HealthCheck, ValidSpecsOfEveryKind) {
   grpc.target = "https://db.internal:50051";
   grpc.grpc_service = "weftkit.Store";
   EXPECT_TRUE(validate(grpc).ok()) << validate(grpc).message();
+  for (const char* target : {"127.0.0.1:50051", "db.internal:50051", "[::1]:50051", "http://127.0.0.1:50051/"}) {
+    grpc.target = target;
+    EXPECT_TRUE(validate(grpc).ok()) << target << ": " << validate(grpc).message();
+  }
   CheckSpec ttl;
   ttl.kind = CheckKind::ttl;
   ttl.ttl = seconds(30);
@@ -70,6 +74,23 @@ TEST(HealthCheck, RefusalsNameTheField) {
     cases.push_back({s, field});
   };
   add([](CheckSpec& s) { s.target = "ftp://x/"; }, "target");
+  auto grpc = [&](const char* target, const char* field) {
+    CheckSpec s = http();
+    s.kind = CheckKind::grpc;
+    s.target = target;
+    cases.push_back({s, field});
+  };
+  grpc("", "target: a gRPC server is required (host:port or http(s)://host:port)");
+  grpc("db.internal", "target: expected host:port");
+  grpc("db.internal:0", "target: the port '0' is not 1-65535");
+  grpc("grpc://db.internal:50051", "does not start with http:// or https://");
+  grpc("https://db.internal", "target: a gRPC URL names its port");
+  grpc("http://db.internal:50051/grpc.health.v1.Health/Check", "target: a gRPC URL has no path");
+  add([](CheckSpec& s) {
+    s.kind = CheckKind::grpc;
+    s.target = "db:1";
+    s.grpc_service = "\xff";
+  }, "grpc_service: not UTF-8");
   add([](CheckSpec& s) { s.target.clear(); }, "target: a URL is required");
   add([](CheckSpec& s) { s.interval = milliseconds(50); }, "interval: 50 ms is out of range");
   add([](CheckSpec& s) { s.interval = hours(25); }, "interval");

@@ -111,22 +111,22 @@ TEST_F(NodeHealth, ATtlCheckIsReportedAndExpires) {
   EXPECT_EQ(a_->report_ttl(key, "nope", registry::CheckState::passing).code(), Err::not_found);
 }
 
-TEST_F(NodeHealth, KindsNotPerformedYetAndBadSpecsAreRefused) {
+TEST_F(NodeHealth, BadSpecsAreRefused) {
   const registry::InstanceKey key{"web", "w-1"};
   ASSERT_TRUE(a_->register_instance(instance("web", "w-1", 8080)).ok());
   health::CheckSpec http;
   http.kind = health::CheckKind::http;
-  http.target = "http://127.0.0.73:8080/health";
+  http.target = "ftp://127.0.0.73:8080/health";
   const auto st = a_->add_check(key, http);
-  EXPECT_EQ(st.code(), Err::not_supported);
-  EXPECT_NE(st.message().find("kind"), std::string::npos);
+  EXPECT_EQ(st.code(), Err::invalid);
+  EXPECT_NE(st.message().find("http://"), std::string::npos) << st.message();
   health::CheckSpec tcp;
   tcp.kind = health::CheckKind::tcp;
   tcp.target = "127.0.0.73";  // no port
   const auto bad = a_->add_check(key, tcp);
   EXPECT_EQ(bad.code(), Err::invalid);
   EXPECT_NE(bad.message().find("target"), std::string::npos) << bad.message();
-  EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, health::CheckSpec{}).code(), Err::not_supported);
+  EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, health::CheckSpec{}).code(), Err::not_found);
   tcp.target = "127.0.0.73:1";
   EXPECT_EQ(a_->add_check(registry::InstanceKey{"web", "nope"}, tcp).code(), Err::not_found);
 }
