@@ -289,6 +289,27 @@ int main(void) {
     }
   }
 
+  /* An HTTP check: its request fields reach it (a bad header is refused by
+     name); nothing listens, so it is critical with the reason. */
+  {
+    wkd_kv headers[1] = {{"bad name", "x"}};
+    wkd_check c = quick(WKD_CHECK_KIND_HTTP, "http://127.0.5.24:1/health");
+    wkd_service s = service("web", "w-1", &c, 1);
+    wkd_check_info info = WKD_CHECK_INFO_INIT;
+    char out[256];
+    c.method = "POST";
+    c.body = "{}";
+    c.headers = headers;
+    c.n_headers = 1;
+    CHECK_ERR(wkd_service_register(a, &s, &e_), WKD_E_INVAL, "checks[0].headers: 'bad name' is not a header name");
+    headers[0].key = "X-Probe";
+    CHECK_OK(wkd_service_register(a, &s, &e_));
+    CHECK(wait_check(a, "web", "w-1", "http", WKD_CHECK_CRITICAL, 10));
+    CHECK_OK(wkd_service_check_info(&info, out, sizeof(out), a, "web", "w-1", "http", &e_));
+    CHECK(info.kind == WKD_CHECK_KIND_HTTP && strstr(out, "HTTP POST http://127.0.5.24:1/health") != NULL);
+    CHECK(wait_instance(b, "web", "w-1", WKD_INSTANCE_UNHEALTHY, WKD_CHECK_CRITICAL, 10));
+  }
+
   /* Critical for deregister_critical_after_ms: deregistered everywhere. */
   {
     wkd_check c = quick(WKD_CHECK_KIND_TCP, target); /* the listener is closed */
