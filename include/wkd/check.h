@@ -205,6 +205,18 @@ WKD_API wkd_status wkd_node_check_add(wkd_node_t* node, const wkd_check* check, 
 WKD_API wkd_status wkd_node_check_remove(wkd_node_t* node, const char* check_id, wkd_error* err);
 
 /**
+ * Reports the state of a TTL check of the node itself, as
+ * wkd_service_check_report does for an instance's.
+ * @retval WKD_E_INVAL an argument is NULL or state is not a wkd_check_state.
+ * @retval WKD_E_NOTFOUND no such node check.
+ * @retval WKD_E_STATE the check is not a TTL check, or the node is not started.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_node_check_report(wkd_node_t* node, const char* check_id, wkd_check_state state,
+                                         const char* note, wkd_error* err);
+
+/**
  * Reads a check of the node itself, as wkd_service_check_info reads an
  * instance's.
  * @retval WKD_E_NOTFOUND no such node check.

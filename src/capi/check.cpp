@@ -101,6 +101,16 @@ std::string c_spelling(const std::string& message) {
   return message;
 }
 
+wkd_status state_of(wkd_check_state state, registry::CheckState* out, wkd_error* err) {
+  switch (raw_enum(state)) {
+    case WKD_CHECK_PASSING: *out = registry::CheckState::passing; return WKD_OK;
+    case WKD_CHECK_WARNING: *out = registry::CheckState::warning; return WKD_OK;
+    case WKD_CHECK_CRITICAL: *out = registry::CheckState::critical; return WKD_OK;
+    default: break;
+  }
+  return fail(err, WKD_E_INVAL, "state: " + std::to_string(raw_enum(state)) + " is not a wkd_check_state");
+}
+
 // A check's state as wkd_check_info says it, and its output copied.
 void write_info(const health::CheckStatus& cs, wkd_check_info* out, char* output, std::size_t output_size) {
   wkd_check_info info = WKD_CHECK_INFO_INIT;
@@ -201,13 +211,7 @@ WKD_API wkd_status wkd_service_check_report(wkd_node_t* node, const char* servic
     if (instance_id == nullptr) return fail(err, WKD_E_INVAL, "instance_id is NULL");
     if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
     registry::CheckState s;
-    switch (raw_enum(state)) {
-      case WKD_CHECK_PASSING: s = registry::CheckState::passing; break;
-      case WKD_CHECK_WARNING: s = registry::CheckState::warning; break;
-      case WKD_CHECK_CRITICAL: s = registry::CheckState::critical; break;
-      default:
-        return fail(err, WKD_E_INVAL, "state: " + std::to_string(raw_enum(state)) + " is not a wkd_check_state");
-    }
+    if (wkd_status st = state_of(state, &s, err); st != WKD_OK) return st;
     auto st = n->report_ttl(registry::InstanceKey{service_name, instance_id}, check_id, s, text(note));
     if (!st.ok()) return fail_with(err, st.failure());
     return WKD_OK;
@@ -258,6 +262,20 @@ WKD_API wkd_status wkd_node_check_add(wkd_node_t* node, const wkd_check* check, 
       return fail(err, WKD_E_INVAL, "deregister_critical_after_ms: a node check deregisters nothing; it must be 0");
     }
     auto st = n->add_node_check(std::move(spec));
+    if (!st.ok()) return fail_with(err, st.failure());
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_node_check_report(wkd_node_t* node, const char* check_id, wkd_check_state state,
+                                         const char* note, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
+    registry::CheckState s;
+    if (wkd_status st = state_of(state, &s, err); st != WKD_OK) return st;
+    auto st = n->report_ttl(health::node_checks_key(), check_id, s, text(note));
     if (!st.ok()) return fail_with(err, st.failure());
     return WKD_OK;
   });

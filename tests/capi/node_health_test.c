@@ -154,6 +154,18 @@ static void node_checks(wkd_node_t* a, wkd_node_t* b) {
   CHECK(wait_member_health(b, "a", WKD_HEALTH_WARNING, 10));
   CHECK_OK(wkd_node_set_health(a, WKD_HEALTH_PASSING, NULL, &e_));
   CHECK(wait_member_health(b, "a", WKD_HEALTH_PASSING, 10));
+
+  /* A node TTL check, reported by the application. */
+  wkd_check_init(&c, sizeof(c));
+  c.kind = WKD_CHECK_KIND_TTL;
+  c.ttl_ms = 60000;
+  CHECK_OK(wkd_node_check_add(a, &c, &e_));
+  CHECK_ERR(wkd_node_check_report(a, "nope", WKD_CHECK_WARNING, NULL, &e_), WKD_E_NOTFOUND, NULL);
+  CHECK_ERR(wkd_node_check_report(a, "ttl", (wkd_check_state)9, NULL, &e_), WKD_E_INVAL, "state: 9");
+  CHECK_OK(wkd_node_check_report(a, "ttl", WKD_CHECK_WARNING, "disk 91% full", &e_));
+  CHECK(wait_member_health(b, "a", WKD_HEALTH_WARNING, 10));
+  CHECK_OK(wkd_node_check_remove(a, "ttl", &e_));
+  CHECK(wait_member_health(b, "a", WKD_HEALTH_PASSING, 10));
 }
 
 static void fed_instances_and_healing(wkd_node_t* a, wkd_node_t* b) {
