@@ -59,6 +59,9 @@ std::size_t Checker::remove(const registry::InstanceKey& instance, const std::st
 
 Status Checker::set_checks(const registry::Now& now, const registry::InstanceKey& instance,
                            std::vector<CheckSpec> specs) {
+  if (instance == node_checks_key()) {
+    return registry::fail(Err::not_found, "the node's own checks are set with add_node_check");
+  }
   if (auto st = validate_list(specs); !st) return st;
   if (!specs.empty()) {
     // The owner's rules, before anything changes.

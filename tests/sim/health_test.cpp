@@ -224,6 +224,11 @@ TEST(HealthSim, NodeChecksDriveTheNodesStateAndNeverReachTheRegistry) {
     EXPECT_NE(st.message().find("deregister_critical_after"), std::string::npos) << st.message();
     // The same id twice is refused too.
     EXPECT_FALSE(c.add_node_check(now, http_check()).ok());
+    // The instance calls do not reach the node's checks.
+    EXPECT_FALSE(c.set_checks(now, health::node_checks_key(), {}).ok());
+    EXPECT_FALSE(c.add(now, health::node_checks_key(), http_check()).ok());
+    EXPECT_EQ(c.remove(health::node_checks_key(), "http"), 0u);
+    EXPECT_EQ(c.remove_instance(health::node_checks_key()), 0u);
   });
   EXPECT_EQ(c.node_checks(), (std::vector<std::string>{"http"}));
   EXPECT_EQ(c.node_state(), CheckState::passing);  // nothing reported yet
