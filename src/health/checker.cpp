@@ -13,12 +13,6 @@ using registry::InstanceStatus;
 
 }  // namespace
 
-const registry::InstanceKey& node_checks_key() {
-  // No registration has an empty service name.
-  static const registry::InstanceKey key{"", "node"};
-  return key;
-}
-
 Checker::Checker(registry::Replica& replica, Runner& runner, Rng& rng, const registry::Now& start)
     : replica_(replica), runner_(runner), sched_(rng) {
   anchor(start);

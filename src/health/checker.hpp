@@ -70,9 +70,6 @@ struct NodeHealthOptions {
   Duration hold = std::chrono::seconds(30);
 };
 
-// The key the node's own checks are kept under in the scheduler.
-const registry::InstanceKey& node_checks_key();
-
 // An instance whose reported state turned critical.
 struct TurnedCritical {
   registry::InstanceKey instance;

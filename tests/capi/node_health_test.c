@@ -124,7 +124,7 @@ static void node_checks(wkd_node_t* a, wkd_node_t* b) {
   CHECK_ERR(wkd_node_check_remove(a, "listener", &e_), WKD_E_NOTFOUND, NULL);
 
   CHECK_OK(wkd_node_check_add(a, &c, &e_));
-  CHECK_ERR(wkd_node_check_add(a, &c, &e_), WKD_E_STATE, NULL);
+  CHECK_ERR(wkd_node_check_add(a, &c, &e_), WKD_E_STATE, "node check listener exists already");
   {
     double end = now_s() + 10;
     wkd_check_info info = WKD_CHECK_INFO_INIT;
@@ -160,7 +160,8 @@ static void node_checks(wkd_node_t* a, wkd_node_t* b) {
   c.kind = WKD_CHECK_KIND_TTL;
   c.ttl_ms = 60000;
   CHECK_OK(wkd_node_check_add(a, &c, &e_));
-  CHECK_ERR(wkd_node_check_report(a, "nope", WKD_CHECK_WARNING, NULL, &e_), WKD_E_NOTFOUND, NULL);
+  CHECK_ERR(wkd_node_check_report(a, "nope", WKD_CHECK_WARNING, NULL, &e_), WKD_E_NOTFOUND,
+            "node check nope does not exist");
   CHECK_ERR(wkd_node_check_report(a, "ttl", (wkd_check_state)9, NULL, &e_), WKD_E_INVAL, "state: 9");
   CHECK_OK(wkd_node_check_report(a, "ttl", WKD_CHECK_WARNING, "disk 91% full", &e_));
   CHECK(wait_member_health(b, "a", WKD_HEALTH_WARNING, 10));
