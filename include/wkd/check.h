@@ -171,6 +171,94 @@ WKD_API wkd_status wkd_service_check_info(wkd_check_info* out, char* output, siz
                                           const char* service_name, const char* instance_id, const char* check_id,
                                           wkd_error* err);
 
+/*
+ * The node's own health. Node checks are checks of the node itself rather
+ * than of an instance: the same kinds, fields and thresholds (their
+ * deregister_critical_after_ms must be 0). The node's "health" tag, as
+ * every member sees it, is the worst of
+ *   - the application's health (wkd_node_set_health; PASSING for an
+ *     application that never calls it),
+ *   - the worst state its node checks report (PASSING while none has
+ *     reported), and
+ *   - only with WKD_OPT_NODE_HEALTH_FEED_INSTANCES: the worst state its
+ *     instances' checks report, once that state has held for
+ *     WKD_OPT_NODE_HEALTH_HOLD_MS (30 s by default; a recovery likewise),
+ *     so an instance flapping faster than that never moves the tag.
+ * The tag is gossiped only when it changes: every change is a member
+ * update on every peer.
+ */
+
+/**
+ * Adds a check of the node itself (see above).
+ * @param check one check, its struct_size the caller's sizeof(wkd_check).
+ * @retval WKD_E_INVAL NULL argument, or an invalid field (named).
+ * @retval WKD_E_STATE the node has a check of this id already, or is not started.
+ * @retval WKD_E_NOTSUP a kind this node does not perform, or the node runs without the registry.
+ * @retval WKD_E_CLOSED the node is closed.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_node_check_add(wkd_node_t* node, const wkd_check* check, wkd_error* err);
+
+/**
+ * Removes a check of the node itself; the state it reported no longer counts.
+ * @retval WKD_E_NOTFOUND no such node check.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_node_check_remove(wkd_node_t* node, const char* check_id, wkd_error* err);
+
+/**
+ * Reports the state of a TTL check of the node itself, as
+ * wkd_service_check_report does for an instance's.
+ * @retval WKD_E_INVAL an argument is NULL or state is not a wkd_check_state.
+ * @retval WKD_E_NOTFOUND no such node check.
+ * @retval WKD_E_STATE the check is not a TTL check, or the node is not started.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_node_check_report(wkd_node_t* node, const char* check_id, wkd_check_state state,
+                                         const char* note, wkd_error* err);
+
+/**
+ * Reads a check of the node itself, as wkd_service_check_info reads an
+ * instance's.
+ * @retval WKD_E_NOTFOUND no such node check.
+ * @threadsafety Any thread, including a watch callback.
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_node_check_info(wkd_check_info* out, char* output, size_t output_size, wkd_node_t* node,
+                                       const char* check_id, wkd_error* err);
+
+/**
+ * A self-healing action: called when an instance this node owns turns
+ * critical (its reported state, through its checks' thresholds).
+ * @param node the handle the action was registered with.
+ * @param check_id a check of the instance that reports critical.
+ * @param output that check's last output.
+ * The strings are valid for the duration of the call.
+ */
+typedef void (*wkd_heal_cb)(wkd_node_t* node, const char* service_name, const char* instance_id,
+                            const char* check_id, const char* output, void* user_data);
+
+/**
+ * Sets the self-healing action of a service's instances on this node:
+ * `cb` runs when one of them turns critical, at most once per instance
+ * per WKD_OPT_HEAL_INTERVAL_MS (60 s by default) and at most
+ * WKD_OPT_HEAL_MAX_PER_MINUTE (10) times a minute over all instances, so
+ * a flapping instance does not run it in a loop. One action per service
+ * name: a later call replaces it.
+ * @param service_name NULL = every service without an action of its own.
+ * @param cb NULL removes the action.
+ * @threadsafety Any thread. The action is called on the node's loop
+ *   thread, outside the node's internals like a watch callback: it may
+ *   call the wkd_service_* and wkd_node_* functions, which then run
+ *   inline, and must not block long (the node waits for it).
+ * @since 0.1
+ */
+WKD_API wkd_status wkd_service_on_critical(wkd_node_t* node, const char* service_name, wkd_heal_cb cb,
+                                           void* user_data, wkd_error* err);
+
 WKD_END_DECL
 
 #endif /* WKD_CHECK_H */

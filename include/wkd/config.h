@@ -99,14 +99,19 @@ typedef enum wkd_option_type {
   XX(500, EVENT_QUEUE_CAPACITY, INT, "0.1") /* per pulled watch; overflow drops */    \
   XX(501, RNG_SEED, INT, "0.1")             /* 0 = seeded from the OS */            \
   /* service instances and their health checks */                                     \
-  XX(600, SCRIPT_CHECKS, BOOL, "0.1") /* run script checks: they execute programs */
+  XX(600, SCRIPT_CHECKS, BOOL, "0.1") /* run script checks: they execute programs */   \
+  /* node health and self-healing */                                                  \
+  XX(610, NODE_HEALTH_FEED_INSTANCES, BOOL, "0.1") /* instances count in the tag */   \
+  XX(611, NODE_HEALTH_HOLD_MS, INT, "0.1") /* ... once held this long */              \
+  XX(612, HEAL_INTERVAL_MS, INT, "0.1") /* one action per instance per this */        \
+  XX(613, HEAL_MAX_PER_MINUTE, INT, "0.1") /* actions per minute, all instances */
 
 /** Option ids. */
 typedef enum wkd_option {
 #define WKD_OPTION_ENUM_(id, name, type, since) WKD_OPT_##name = id,
   WKD_OPTION_MAP(WKD_OPTION_ENUM_)
 #undef WKD_OPTION_ENUM_
-  WKD_OPT_LAST_ = 600
+  WKD_OPT_LAST_ = 613
 } wkd_option;
 
 /** Description of one option (sized output struct). */

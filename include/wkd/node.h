@@ -132,7 +132,10 @@ WKD_API wkd_status wkd_node_local_addr(char* buf, size_t buf_size, uint16_t* por
 
 /**
  * Sets the node's own health, as its application sees it, and gossips it
- * (tag "health").
+ * (tag "health"). The tag advertised is the worst of this and what the
+ * node's checks report (wkd/check.h: node checks, and the node's instances
+ * when WKD_OPT_NODE_HEALTH_FEED_INSTANCES is set); it is gossiped only
+ * when it changes.
  * @param reason nullable; logged.
  * @retval WKD_E_INVAL not PASSING, WARNING or CRITICAL.
  * @since 0.1

@@ -56,29 +56,30 @@ wkd_status millis(const std::string& field, std::int32_t ms, Duration* out, wkd_
   return WKD_OK;
 }
 
+// Refusals start with `at` ("checks[1]." or "").
 wkd_status read_check(const wkd_check& c, const std::string& at, health::CheckSpec* s, wkd_error* err) {
   s->id = text(c.id);
   const auto kind = kind_of(c.kind);
-  if (!kind) return fail(err, WKD_E_INVAL, at + ".kind: " + std::to_string(raw_enum(c.kind)) + " is not a wkd_check_kind");
+  if (!kind) return fail(err, WKD_E_INVAL, at + "kind: " + std::to_string(raw_enum(c.kind)) + " is not a wkd_check_kind");
   s->kind = *kind;
   s->target = text(c.target);
-  if (wkd_status st = millis(at + ".interval_ms", c.interval_ms, &s->interval, err); st != WKD_OK) return st;
-  if (wkd_status st = millis(at + ".timeout_ms", c.timeout_ms, &s->timeout, err); st != WKD_OK) return st;
-  if (wkd_status st = millis(at + ".ttl_ms", c.ttl_ms, &s->ttl, err); st != WKD_OK) return st;
+  if (wkd_status st = millis(at + "interval_ms", c.interval_ms, &s->interval, err); st != WKD_OK) return st;
+  if (wkd_status st = millis(at + "timeout_ms", c.timeout_ms, &s->timeout, err); st != WKD_OK) return st;
+  if (wkd_status st = millis(at + "ttl_ms", c.ttl_ms, &s->ttl, err); st != WKD_OK) return st;
   s->success_before_passing = c.success_before_passing;
   s->failures_before_warning = c.failures_before_warning;
   s->failures_before_critical = c.failures_before_critical;
-  if (wkd_status st = millis(at + ".deregister_critical_after_ms", c.deregister_critical_after_ms,
+  if (wkd_status st = millis(at + "deregister_critical_after_ms", c.deregister_critical_after_ms,
                              &s->deregister_critical_after, err);
       st != WKD_OK) {
     return st;
   }
-  if (wkd_status st = millis(at + ".start_grace_ms", c.start_grace_ms, &s->start_grace, err); st != WKD_OK) return st;
+  if (wkd_status st = millis(at + "start_grace_ms", c.start_grace_ms, &s->start_grace, err); st != WKD_OK) return st;
   if (c.method != nullptr && c.method[0] != '\0') s->method = c.method;
-  if (c.n_headers > 0 && c.headers == nullptr) return fail(err, WKD_E_INVAL, at + ".headers: NULL with n_headers > 0");
+  if (c.n_headers > 0 && c.headers == nullptr) return fail(err, WKD_E_INVAL, at + "headers: NULL with n_headers > 0");
   for (std::size_t i = 0; i < c.n_headers; ++i) {
     const wkd_kv& kv = c.headers[i];
-    const std::string h = at + ".headers[" + std::to_string(i) + "]";
+    const std::string h = at + "headers[" + std::to_string(i) + "]";
     if (kv.key == nullptr) return fail(err, WKD_E_INVAL, h + ".key: NULL");
     if (kv.value == nullptr) return fail(err, WKD_E_INVAL, h + ".value: NULL");
     s->headers.emplace_back(kv.key, kv.value);
@@ -98,6 +99,48 @@ std::string c_spelling(const std::string& message) {
     if (message.rfind(prefix, 0) == 0) return std::string(field) + "_ms" + message.substr(std::strlen(field));
   }
   return message;
+}
+
+wkd_status state_of(wkd_check_state state, registry::CheckState* out, wkd_error* err) {
+  switch (raw_enum(state)) {
+    case WKD_CHECK_PASSING: *out = registry::CheckState::passing; return WKD_OK;
+    case WKD_CHECK_WARNING: *out = registry::CheckState::warning; return WKD_OK;
+    case WKD_CHECK_CRITICAL: *out = registry::CheckState::critical; return WKD_OK;
+    default: break;
+  }
+  return fail(err, WKD_E_INVAL, "state: " + std::to_string(raw_enum(state)) + " is not a wkd_check_state");
+}
+
+// A check's state as wkd_check_info says it, and its output copied.
+void write_info(const health::CheckStatus& cs, wkd_check_info* out, char* output, std::size_t output_size) {
+  wkd_check_info info = WKD_CHECK_INFO_INIT;
+  info.kind = kind_to_c(cs.kind);
+  info.reported = cs.reported.has_value();
+  if (cs.reported) info.state = state_to_c(*cs.reported);
+  info.last_result = state_to_c(cs.last.state);
+  if (cs.last_result != TimePoint{}) {
+    const registry::Now now = runtime::registry_now();
+    info.last_result_unix_ms = now.wall_ms - to_ms(now.mono - cs.last_result);
+  }
+  info.successes = cs.successes;
+  info.failures = cs.failures;
+  info.running = cs.running;
+  info.output_len = cs.last.output.size();
+  copy_sized(out, info);
+  if (output_size > 0) {
+    const std::size_t n_copy = std::min(output_size - 1, cs.last.output.size());
+    std::memcpy(output, cs.last.output.data(), n_copy);
+    output[n_copy] = '\0';
+  }
+}
+
+// Reads a check and judges it; refusals start with `at` ("checks[1].").
+wkd_status read_valid(const wkd_check& c, const std::string& at, health::CheckSpec* spec, wkd_error* err) {
+  if (wkd_status st = read_check(c, at, spec, err); st != WKD_OK) return st;
+  if (auto st = health::validate(*spec); !st) {
+    return fail(err, st.code() == registry::Err::too_large ? WKD_E_TOOBIG : WKD_E_INVAL, at + c_spelling(st.message()));
+  }
+  return WKD_OK;
 }
 
 }  // namespace
@@ -122,14 +165,16 @@ wkd_status read_checks(const wkd_check* checks, std::size_t n, std::vector<healt
                                         std::to_string(stride));
     }
     health::CheckSpec spec;
-    if (wkd_status st = read_check(read_sized(c, defaults), at, &spec, err); st != WKD_OK) return st;
-    if (auto st = health::validate(spec); !st) {
-      return fail(err, st.code() == registry::Err::too_large ? WKD_E_TOOBIG : WKD_E_INVAL,
-                  at + "." + c_spelling(st.message()));
-    }
+    if (wkd_status st = read_valid(read_sized(c, defaults), at + ".", &spec, err); st != WKD_OK) return st;
     out->push_back(std::move(spec));
   }
   return WKD_OK;
+}
+
+wkd_status read_one_check(const wkd_check* check, health::CheckSpec* out, wkd_error* err) {
+  if (check->struct_size < sizeof(std::uint32_t)) return fail(err, WKD_E_INVAL, "struct_size: too small");
+  const wkd_check defaults = WKD_CHECK_INIT;
+  return read_valid(read_sized(check, defaults), "", out, err);
 }
 
 }  // namespace wkd::capi
@@ -166,13 +211,7 @@ WKD_API wkd_status wkd_service_check_report(wkd_node_t* node, const char* servic
     if (instance_id == nullptr) return fail(err, WKD_E_INVAL, "instance_id is NULL");
     if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
     registry::CheckState s;
-    switch (raw_enum(state)) {
-      case WKD_CHECK_PASSING: s = registry::CheckState::passing; break;
-      case WKD_CHECK_WARNING: s = registry::CheckState::warning; break;
-      case WKD_CHECK_CRITICAL: s = registry::CheckState::critical; break;
-      default:
-        return fail(err, WKD_E_INVAL, "state: " + std::to_string(raw_enum(state)) + " is not a wkd_check_state");
-    }
+    if (wkd_status st = state_of(state, &s, err); st != WKD_OK) return st;
     auto st = n->report_ttl(registry::InstanceKey{service_name, instance_id}, check_id, s, text(note));
     if (!st.ok()) return fail_with(err, st.failure());
     return WKD_OK;
@@ -192,26 +231,79 @@ WKD_API wkd_status wkd_service_check_info(wkd_check_info* out, char* output, siz
     if (output == nullptr && output_size > 0) return fail(err, WKD_E_INVAL, "output is NULL with output_size > 0");
     auto res = n->check_status(registry::InstanceKey{service_name, instance_id}, check_id);
     if (!res.ok()) return fail_with(err, res.failure());
-    const health::CheckStatus& cs = *res;
-    wkd_check_info info = WKD_CHECK_INFO_INIT;
-    info.kind = kind_to_c(cs.kind);
-    info.reported = cs.reported.has_value();
-    if (cs.reported) info.state = state_to_c(*cs.reported);
-    info.last_result = state_to_c(cs.last.state);
-    if (cs.last_result != TimePoint{}) {
-      const registry::Now now = runtime::registry_now();
-      info.last_result_unix_ms = now.wall_ms - to_ms(now.mono - cs.last_result);
+    write_info(*res, out, output, output_size);
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_node_check_info(wkd_check_info* out, char* output, size_t output_size, wkd_node_t* node,
+                                       const char* check_id, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
+    if (output == nullptr && output_size > 0) return fail(err, WKD_E_INVAL, "output is NULL with output_size > 0");
+    auto res = n->node_check_status(check_id);
+    if (!res.ok()) return fail_with(err, res.failure());
+    write_info(*res, out, output, output_size);
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_node_check_add(wkd_node_t* node, const wkd_check* check, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (check == nullptr) return fail(err, WKD_E_INVAL, "check is NULL");
+    health::CheckSpec spec;
+    if (wkd_status st = read_one_check(check, &spec, err); st != WKD_OK) return st;
+    if (spec.deregister_critical_after != Duration::zero()) {
+      return fail(err, WKD_E_INVAL, "deregister_critical_after_ms: a node check deregisters nothing; it must be 0");
     }
-    info.successes = cs.successes;
-    info.failures = cs.failures;
-    info.running = cs.running;
-    info.output_len = cs.last.output.size();
-    copy_sized(out, info);
-    if (output_size > 0) {
-      const std::size_t n_copy = std::min(output_size - 1, cs.last.output.size());
-      std::memcpy(output, cs.last.output.data(), n_copy);
-      output[n_copy] = '\0';
+    auto st = n->add_node_check(std::move(spec));
+    if (!st.ok()) return fail_with(err, st.failure());
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_node_check_report(wkd_node_t* node, const char* check_id, wkd_check_state state,
+                                         const char* note, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
+    registry::CheckState s;
+    if (wkd_status st = state_of(state, &s, err); st != WKD_OK) return st;
+    auto st = n->report_ttl(health::node_checks_key(), check_id, s, text(note));
+    if (!st.ok()) return fail_with(err, st.failure());
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_node_check_remove(wkd_node_t* node, const char* check_id, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    if (check_id == nullptr) return fail(err, WKD_E_INVAL, "check_id is NULL");
+    auto st = n->remove_node_check(check_id);
+    if (!st.ok()) return fail_with(err, st.failure());
+    return WKD_OK;
+  });
+}
+
+WKD_API wkd_status wkd_service_on_critical(wkd_node_t* node, const char* service_name, wkd_heal_cb cb,
+                                           void* user_data, wkd_error* err) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    runtime::Node::HealFn fn;
+    if (cb != nullptr) {
+      fn = [node, cb, user_data](const health::TurnedCritical& t) {
+        cb(node, t.instance.service.c_str(), t.instance.id.c_str(), t.check.c_str(), t.output.c_str(), user_data);
+      };
     }
+    n->on_critical(text(service_name), std::move(fn));
     return WKD_OK;
   });
 }

@@ -1,5 +1,5 @@
 // Reading wkd_check definitions (wkd/check.h) into health::CheckSpec, for
-// wkd_service_register.
+// wkd_service_register and wkd_node_check_add.
 #pragma once
 
 #include <vector>
@@ -18,5 +18,8 @@ inline constexpr std::size_t kMaxChecks = 32;
 // same). Refusals name checks[i] and the field; the registry's own rules
 // (bounds, ids) are judged later by the node.
 wkd_status read_checks(const wkd_check* checks, std::size_t n, std::vector<health::CheckSpec>* out, wkd_error* err);
+// Reads one check (its struct_size the caller's sizeof(wkd_check));
+// refusals name the field alone ("interval_ms: ...").
+wkd_status read_one_check(const wkd_check* check, health::CheckSpec* out, wkd_error* err);
 
 }  // namespace wkd::capi

@@ -160,6 +160,10 @@ runtime::Result<runtime::NodeOptions> to_node_options(const wkd_config& c) {
   o.event_queue_capacity = static_cast<std::size_t>(get_int(c, WKD_OPT_EVENT_QUEUE_CAPACITY));
   o.rng_seed = static_cast<std::uint64_t>(get_int(c, WKD_OPT_RNG_SEED));
   o.script_checks = get_int(c, WKD_OPT_SCRIPT_CHECKS) != 0;
+  o.node_health_feed_instances = get_int(c, WKD_OPT_NODE_HEALTH_FEED_INSTANCES) != 0;
+  o.node_health_hold = std::chrono::milliseconds(get_int(c, WKD_OPT_NODE_HEALTH_HOLD_MS));
+  o.heal_interval = std::chrono::milliseconds(get_int(c, WKD_OPT_HEAL_INTERVAL_MS));
+  o.heal_per_minute = static_cast<std::uint32_t>(get_int(c, WKD_OPT_HEAL_MAX_PER_MINUTE));
   o.identity.wkd_version = WKD_VERSION_STRING;
   o.identity.health = serf::Health::passing;
   o.log_level = static_cast<LogLevel>(std::min<int>(c.log_level, 3));

@@ -70,7 +70,14 @@ inline constexpr std::int64_t kMaxSeed = INT64_MAX;
      "events a pulled watch holds before dropping the oldest")                                                   \
   XX(RNG_SEED, 0, kMaxSeed, 0, 0, 0, nullptr, "random seed; 0 = from the OS")                                   \
   XX(SCRIPT_CHECKS, 0, 1, 0, 0, 0, nullptr,                                                                      \
-     "run the script health checks of this node's instances (off: they execute programs)")
+     "run the script health checks of this node's instances (off: they execute programs)")                     \
+  XX(NODE_HEALTH_FEED_INSTANCES, 0, 1, 0, 0, 0, nullptr,                                                         \
+     "let the worst state of this node's instances' checks count in its health tag, once held")                \
+  XX(NODE_HEALTH_HOLD_MS, 0, kDayMs, 30000, 30000, 30000, nullptr,                                               \
+     "how long the instances' worst state must hold before it counts in the node's health (a recovery too)")   \
+  XX(HEAL_INTERVAL_MS, 0, kDayMs, 60000, 60000, 60000, nullptr,                                                  \
+     "at most one self-healing action per instance per this")                                                  \
+  XX(HEAL_MAX_PER_MINUTE, 0, 100000, 10, 10, 10, nullptr, "self-healing actions per minute, all instances")
 
 // One enumerator per row, in the table's order.
 enum class Key : std::uint16_t {

@@ -44,13 +44,18 @@ Status Checker::add_allowed(const registry::InstanceKey& instance) const {
 }
 
 std::size_t Checker::remove(const registry::InstanceKey& instance, const std::string& check) {
+  if (instance == node_checks_key()) return 0;
   const std::size_t n = sched_.remove(instance, check);
+  if (n != 0 && sched_.checks_of(instance).empty()) set_instance_state(anchor_mono_, instance, std::nullopt);
   settle(anchor_mono_);
   return n;
 }
 
 Status Checker::set_checks(const registry::Now& now, const registry::InstanceKey& instance,
                            std::vector<CheckSpec> specs) {
+  if (instance == node_checks_key()) {
+    return registry::fail(Err::not_found, "the node's own checks are set with add_node_check");
+  }
   if (auto st = validate_list(specs); !st) return st;
   if (!specs.empty()) {
     // The owner's rules, before anything changes.
@@ -66,12 +71,79 @@ Status Checker::set_checks(const registry::Now& now, const registry::InstanceKey
     if (sched_.spec(CheckKey{instance, s.id}) != nullptr) continue;  // unchanged: kept
     if (auto st = sched_.add(now.mono, instance, std::move(s)); !st) return st;
   }
+  if (sched_.checks_of(instance).empty()) set_instance_state(now.mono, instance, std::nullopt);
   settle(now.mono);
   return {};
 }
 
 std::size_t Checker::remove_instance(const registry::InstanceKey& instance) {
+  if (instance == node_checks_key()) return 0;
+  set_instance_state(anchor_mono_, instance, std::nullopt);
   return sched_.remove_instance(instance);
+}
+
+Status Checker::add_node_check(const registry::Now& now, CheckSpec spec) {
+  if (spec.deregister_critical_after != Duration::zero()) {
+    return registry::fail(Err::invalid_argument,
+                          "deregister_critical_after: a node check deregisters nothing; it must be 0");
+  }
+  anchor(now);
+  return sched_.add(now.mono, node_checks_key(), std::move(spec));
+}
+
+std::size_t Checker::remove_node_check(const std::string& check) {
+  return sched_.remove(node_checks_key(), check);
+}
+
+void Checker::set_node_health_options(const registry::Now& now, NodeHealthOptions opts) {
+  anchor(now);
+  node_opts_ = opts;
+  // The held state starts from what the instances report now.
+  held_ = Hysteresis(opts.hold, instances_state());
+}
+
+CheckState Checker::node_checks_state() const {
+  CheckState s = CheckState::passing;
+  for (const std::string& id : sched_.checks_of(node_checks_key())) {
+    const CheckStatus* st = sched_.status(CheckKey{node_checks_key(), id});
+    if (st != nullptr && st->reported) s = worst(s, *st->reported);
+  }
+  return s;
+}
+
+CheckState Checker::instances_state() const {
+  CheckState s = CheckState::passing;
+  for (const auto& [key, state] : instance_states_) s = worst(s, state);
+  return s;
+}
+
+CheckState Checker::node_state() const {
+  const CheckState own = node_checks_state();
+  return node_opts_.feed_instances ? worst(own, held_.output()) : own;
+}
+
+void Checker::set_instance_state(TimePoint now, const registry::InstanceKey& instance,
+                                 std::optional<CheckState> s) {
+  if (s) {
+    instance_states_[instance] = *s;
+  } else {
+    instance_states_.erase(instance);
+  }
+  held_.input(now, instances_state());
+}
+
+void Checker::queue_critical(const registry::InstanceKey& instance) {
+  TurnedCritical t{instance, {}, {}};
+  for (const std::string& id : sched_.checks_of(instance)) {
+    const CheckStatus* st = sched_.status(CheckKey{instance, id});
+    if (st != nullptr && st->reported == CheckState::critical) {
+      t.check = id;
+      t.output = st->last.output;
+      break;
+    }
+  }
+  if (criticals_.size() >= kMaxTurnedCritical) criticals_.erase(criticals_.begin());
+  criticals_.push_back(std::move(t));
 }
 
 Status Checker::report_ttl(const registry::Now& now, const CheckKey& key, CheckResult result) {
@@ -98,6 +170,7 @@ void Checker::on_timer(TimePoint now) {
     }
     runner_.start(r);
   }
+  held_.on_timer(now);
   settle(now);
 }
 
@@ -123,12 +196,20 @@ void Checker::settle(TimePoint now) {
   const registry::Now at = now_at(now);
   for (const Report& r : sched_.take_reports()) {
     if (r.changed) ++stats_.status_changes;
+    if (r.instance == node_checks_key()) continue;  // the node's own: node_state()
     // Refused when the instance went meanwhile (deregistered, moved): its
     // checks go with it.
-    if (!replica_.apply_check(at, r.instance, r.state)) sched_.remove_instance(r.instance);
+    if (!replica_.apply_check(at, r.instance, r.state)) {
+      sched_.remove_instance(r.instance);
+      set_instance_state(now, r.instance, std::nullopt);
+      continue;
+    }
+    set_instance_state(now, r.instance, r.state);
+    if (r.changed && r.state == CheckState::critical) queue_critical(r.instance);
   }
   for (const registry::InstanceKey& key : sched_.take_deregistrations()) {
     ++stats_.deregistrations;
+    set_instance_state(now, key, std::nullopt);
     (void)replica_.deregister(at, key);
   }
 }

@@ -13,15 +13,34 @@
 //
 // Checks belong to instances this node owns: adding one to an instance
 // that is not registered here is refused, and deregistering an instance
-// (remove_instance) drops its checks. The checker has the shape of a
-// core::Part. Pure.
+// (remove_instance) drops its checks.
+//
+// Node checks (add_node_check) belong to the node itself: the same kinds,
+// specs and thresholds, kept in the scheduler under a reserved key
+// (node_checks_key(): an empty service name, which no registration can
+// have), so their reports never reach the registry and they cannot be
+// deregistered (deregister_critical_after must be 0). node_state() is the
+// worst state they report (passing while none has reported) and, when
+// NodeHealthOptions::feed_instances is set, the worst state of the
+// instances' checks as well, through a Hysteresis (node_health.hpp): it
+// counts only once it has held for the hold-down time.
+//
+// Every instance whose reported state turns critical is queued for the
+// node's self-healing hook (take_criticals), with the output of the check
+// that made it so. The checker has the shape of a core::Part. Pure.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/rng.hpp"
 #include "common/time.hpp"
+#include "health/node_health.hpp"
 #include "health/scheduler.hpp"
 #include "registry/replica.hpp"
 
@@ -44,6 +63,20 @@ struct CheckerStats {
   std::uint64_t deregistrations = 0;
 };
 
+struct NodeHealthOptions {
+  // Let the worst state of the instances' checks count in node_state().
+  bool feed_instances = false;
+  // How long that state must hold before it counts (a recovery too).
+  Duration hold = std::chrono::seconds(30);
+};
+
+// An instance whose reported state turned critical.
+struct TurnedCritical {
+  registry::InstanceKey instance;
+  std::string check;   // a check of it that reports critical
+  std::string output;  // that check's last output
+};
+
 class Checker {
  public:
   // `start` anchors the wall clock for the records the checker changes
@@ -64,6 +97,27 @@ class Checker {
   Status set_checks(const registry::Now& now, const registry::InstanceKey& instance, std::vector<CheckSpec> specs);
   std::size_t remove_instance(const registry::InstanceKey& instance);
   Status report_ttl(const registry::Now& now, const CheckKey& key, CheckResult result);
+
+  // ---- the node's own checks ----
+  // Refused: an invalid spec (naming the field), an id the node's checks
+  // have already, deregister_critical_after other than 0.
+  Status add_node_check(const registry::Now& now, CheckSpec spec);
+  std::size_t remove_node_check(const std::string& check);
+  std::vector<std::string> node_checks() const { return sched_.checks_of(node_checks_key()); }
+  void set_node_health_options(const registry::Now& now, NodeHealthOptions opts);
+  const NodeHealthOptions& node_health_options() const noexcept { return node_opts_; }
+  // The worst state the node's checks report (passing while none has
+  // reported), and, when fed, the instances' held worst state.
+  CheckState node_state() const;
+  // The worst state the node's own checks report, alone.
+  CheckState node_checks_state() const;
+  // The worst state the instances' checks report now (before the hold).
+  CheckState instances_state() const;
+
+  // Instances that turned critical since the last call, in order (at most
+  // kMaxTurnedCritical are kept; the oldest go first).
+  static constexpr std::size_t kMaxTurnedCritical = 1024;
+  std::vector<TurnedCritical> take_criticals() { return std::exchange(criticals_, {}); }
   // A run's result from the runner; false when it is no longer awaited.
   bool complete(const registry::Now& now, std::uint64_t run, CheckResult result);
 
@@ -71,7 +125,7 @@ class Checker {
   const CheckerStats& stats() const noexcept { return stats_; }
 
   // ---- the core::Part shape ----
-  TimePoint next_deadline() const { return sched_.next_deadline(); }
+  TimePoint next_deadline() const { return std::min(sched_.next_deadline(), held_.next_deadline()); }
   void on_timer(TimePoint now);
 
  private:
@@ -83,6 +137,9 @@ class Checker {
   CheckResult judge_alias(const CheckSpec& spec) const;
   // Applies the scheduler's reports and deregistrations to the replica.
   void settle(TimePoint now);
+  // An instance's state for the node's health: nullopt when it has none.
+  void set_instance_state(TimePoint now, const registry::InstanceKey& instance, std::optional<CheckState> s);
+  void queue_critical(const registry::InstanceKey& instance);
 
   registry::Replica& replica_;
   Runner& runner_;
@@ -90,6 +147,10 @@ class Checker {
   CheckerStats stats_;
   TimePoint anchor_mono_{};
   std::int64_t anchor_wall_ = 0;
+  NodeHealthOptions node_opts_;
+  std::map<registry::InstanceKey, CheckState> instance_states_;  // the last each reported
+  Hysteresis held_{node_opts_.hold};
+  std::vector<TurnedCritical> criticals_;
 };
 
 }  // namespace wkd::health

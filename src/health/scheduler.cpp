@@ -23,9 +23,17 @@ void clip(std::string& output) {
   if (output.size() > kMaxOutput) output.resize(kMaxOutput);
 }
 
-std::string key_text(const CheckKey& k) { return "check " + k.check + " of " + registry::key_text(k.instance); }
+std::string key_text(const CheckKey& k) {
+  if (k.instance == node_checks_key()) return "node check " + k.check;
+  return "check " + k.check + " of " + registry::key_text(k.instance);
+}
 
 }  // namespace
+
+const registry::InstanceKey& node_checks_key() {
+  static const registry::InstanceKey key{"", "node"};
+  return key;
+}
 
 Status Scheduler::add(TimePoint now, const registry::InstanceKey& instance, CheckSpec spec) {
   if (auto st = validate(spec); !st) return st;

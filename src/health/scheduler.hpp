@@ -50,6 +50,10 @@ struct CheckKey {
   friend auto operator<=>(const CheckKey&, const CheckKey&) = default;
 };
 
+// The key the node's own checks (Checker::add_node_check) are kept under:
+// an empty service name, which no registration can have.
+const registry::InstanceKey& node_checks_key();
+
 // A run to perform now.
 struct Run {
   std::uint64_t id = 0;

@@ -34,6 +34,8 @@ Node::Node(NodeOptions opts, uv_loop_s* host_loop)
       logger_(opts_.serf.memberlist.name, opts_.log_level, opts_.log),
       loop_(std::make_unique<transport::LoopThread>(host_loop)) {
   identity_ = opts_.identity;
+  app_health_ = opts_.identity.health;
+  heal_limiter_ = std::make_unique<health::HealLimiter>(health::HealLimits{opts_.heal_interval, opts_.heal_per_minute});
 }
 
 Result<std::shared_ptr<Node>> Node::create(NodeOptions opts, uv_loop_s* host_loop) {
@@ -50,6 +52,12 @@ Result<std::shared_ptr<Node>> Node::create(NodeOptions opts, uv_loop_s* host_loo
   probe.memberlist.advertise = opts.advertise.is_set() ? opts.advertise : opts.bind;
   if (probe.memberlist.advertise.port == 0) probe.memberlist.advertise.port = 1;
   if (auto err = serf::validate(probe); !err.empty()) return R::fail(Err::invalid, err);
+  if (opts.node_health_hold < Duration::zero() || opts.node_health_hold > std::chrono::hours(24)) {
+    return R::fail(Err::invalid, "node_health_hold: must be 0 to 24 h");
+  }
+  if (opts.heal_interval < Duration::zero() || opts.heal_interval > std::chrono::hours(24)) {
+    return R::fail(Err::invalid, "heal_interval: must be 0 to 24 h");
+  }
   if (auto st = serf::validate(opts.identity); !st.ok()) return R::fail(Err::invalid, st.message());
   auto tags = serf::to_tags(opts.identity);
   if (!tags.ok()) return R::fail(Err::invalid, tags.message());
@@ -78,8 +86,12 @@ void Node::begin_on_loop(const std::shared_ptr<Waiter>& w) {
     if (auto tags = serf::to_tags(identity_); tags.ok()) cfg.tags = *tags;
   }
   stack_ = std::make_unique<Stack>(loop_->loop(), publisher_, logger_, opts_.rng_seed);
+  stack_->on_health([this](registry::CheckState state, std::vector<health::TurnedCritical> turned) {
+    on_checks_health(state, std::move(turned));
+  });
+  const health::NodeHealthOptions node_health{opts_.node_health_feed_instances, opts_.node_health_hold};
   Status st = stack_->start(std::move(cfg), opts_.keyring, opts_.bind, opts_.advertise,
-                            opts_.registry ? &opts_.registry_config : nullptr);
+                            opts_.registry ? &opts_.registry_config : nullptr, node_health);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (st.ok()) bound_ = stack_->bound();
@@ -236,6 +248,11 @@ Result<Node::Persisted> Node::persisted() {
 Status Node::set_identity(serf::Identity id) {
   if (closed_) return Status::fail(Err::closed, "node is closed");
   id.wkd_version = opts_.identity.wkd_version;
+  {
+    // The health tag is computed, never taken from the caller.
+    std::lock_guard<std::mutex> lock(mu_);
+    id.health = advertised_health_locked();
+  }
   if (auto st = serf::validate(id); !st.ok()) return Status::fail(Err::invalid, st.message());
   auto tags = serf::to_tags(id);
   if (!tags.ok()) return Status::fail(Err::invalid, tags.message());
@@ -263,11 +280,20 @@ Status Node::set_identity(serf::Identity id) {
 }
 
 Status Node::set_health(serf::Health h, const std::string& reason) {
-  serf::Identity id = identity();
-  if (id.health == h) return {};
-  id.health = h;
-  if (!reason.empty()) log(LogLevel::info, std::string("health is now ") + serf::health_name(h) + ": " + reason);
-  return set_identity(std::move(id));
+  if (closed_) return Status::fail(Err::closed, "node is closed");
+  serf::Health advertised;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (app_health_ == h) return {};
+    app_health_ = h;
+    advertised = advertised_health_locked();
+    if (identity_.health == advertised) return {};
+  }
+  if (!reason.empty()) {
+    log(LogLevel::info, std::string("health is now ") + serf::health_name(advertised) + " (the application's: " +
+                            serf::health_name(h) + "): " + reason);
+  }
+  return set_identity(identity());
 }
 
 serf::Identity Node::identity() const {

@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,6 +63,22 @@ struct NodeOptions {
   registry::ReplicaConfig registry_config;
   // Script health checks execute programs: off unless enabled here.
   bool script_checks = false;
+  // The node's health tag is the worst of the application's health
+  // (identity.health, then set_health) and the state its node checks
+  // report (add_node_check). With node_health_feed_instances, the worst
+  // state of its instances' checks counts as well, once it has held for
+  // node_health_hold (a recovery too), so a flapping instance does not
+  // make the node look sick: every change of the tag is a member update
+  // on every peer.
+  bool node_health_feed_instances = false;
+  Duration node_health_hold = std::chrono::milliseconds(
+      options::preset_value(options::Key::NODE_HEALTH_HOLD_MS, options::Preset::lan));
+  // Self-healing actions (on_critical): at most one per instance per
+  // heal_interval, and heal_per_minute in all.
+  Duration heal_interval = std::chrono::milliseconds(
+      options::preset_value(options::Key::HEAL_INTERVAL_MS, options::Preset::lan));
+  std::uint32_t heal_per_minute =
+      static_cast<std::uint32_t>(options::preset_value(options::Key::HEAL_MAX_PER_MINUTE, options::Preset::lan));
 };
 
 class Node : public std::enable_shared_from_this<Node> {
@@ -102,6 +119,10 @@ class Node : public std::enable_shared_from_this<Node> {
 
   // Replaces the advertised identity (validated and size-checked here).
   Status set_identity(serf::Identity id);
+  // Replaces the application's health. The advertised health tag is the
+  // worst of it and the state the node's checks give the node
+  // (NodeOptions::node_health_feed_instances); set_identity's health
+  // field is ignored for the same reason: the tag is computed.
   Status set_health(serf::Health h, const std::string& reason);
   serf::Identity identity() const;
 
@@ -157,6 +178,22 @@ class Node : public std::enable_shared_from_this<Node> {
                     std::string note = {});
   // What the owner knows of a check (its last output included).
   Result<health::CheckStatus> check_status(const registry::InstanceKey& instance, const std::string& check);
+  // ---- the node's own checks and self-healing ----
+  // A check of the node itself (the same kinds and specs; its
+  // deregister_critical_after must be 0): the worst state the node's
+  // checks report becomes part of its health tag. Refusals as add_check's.
+  Status add_node_check(health::CheckSpec spec);
+  Status remove_node_check(const std::string& check);
+  Result<health::CheckStatus> node_check_status(const std::string& check);
+  // Runs `fn` when an instance of `service` ("" = every service) that
+  // this node owns turns critical, at most once per instance per
+  // NodeOptions::heal_interval and heal_per_minute in all. One action per
+  // service name: a later call replaces it, a null `fn` removes it (the
+  // all-services action runs only for services without their own). Called
+  // on the loop thread, outside any core entry, like watch callbacks: it
+  // may call the node, whose calls then run inline. Any thread.
+  using HealFn = std::function<void(const health::TurnedCritical&)>;
+  void on_critical(const std::string& service, HealFn fn);
 
   // ---- self-registration: the instances this process is ----
   // Registers an instance the node owns for its whole life: at once when
@@ -213,6 +250,12 @@ class Node : public std::enable_shared_from_this<Node> {
   void begin_on_loop(const std::shared_ptr<Waiter>& w);
   void shutdown_on_loop();
   void log(LogLevel level, const std::string& line) { logger_.log(level, line); }
+  // The checks' view of the node's health, from the loop after a settled
+  // entry; runs the self-healing actions.
+  void on_checks_health(registry::CheckState state, std::vector<health::TurnedCritical> turned);
+  // The health tag to advertise now: the worst of the application's and
+  // the checks'. mu_ held.
+  serf::Health advertised_health_locked() const;
 
   NodeOptions opts_;
   Logger logger_;
@@ -223,6 +266,11 @@ class Node : public std::enable_shared_from_this<Node> {
   mutable std::mutex mu_;  // guards identity_, bound_ and the waiters
   std::condition_variable cv_;
   serf::Identity identity_;
+  serf::Health app_health_ = serf::Health::passing;     // set_health's
+  serf::Health checks_health_ = serf::Health::passing;  // the checks'
+  std::mutex heal_mu_;  // guards heal_fns_
+  std::map<std::string, HealFn> heal_fns_;
+  std::unique_ptr<health::HealLimiter> heal_limiter_;  // loop thread only
   Address bound_;
 
   struct SelfService {

@@ -1,16 +1,39 @@
 // runtime::Node's health-check calls: each runs as one entry of the core on
-// the node's loop, like the registry calls.
+// the node's loop, like the registry calls. Also the node's own health:
+// its node checks, the tag they make with the application's health, and
+// the self-healing actions run when an instance turns critical.
 #include <chrono>
 
 #include "runtime/check_runner.hpp"
 #include "runtime/node.hpp"
 #include "runtime/stack.hpp"
+#include "transport/clock.hpp"
 
 namespace wkd::runtime {
 
 namespace {
 
 constexpr Duration kHealthCallTimeout = std::chrono::seconds(30);
+
+// How bad a tag is; unknown counts as passing.
+int severity(serf::Health h) noexcept {
+  switch (h) {
+    case serf::Health::unknown:
+    case serf::Health::passing: return 0;
+    case serf::Health::warning: return 1;
+    case serf::Health::critical: return 2;
+  }
+  return 2;
+}
+
+serf::Health tag_of(registry::CheckState s) noexcept {
+  switch (s) {
+    case registry::CheckState::passing: return serf::Health::passing;
+    case registry::CheckState::warning: return serf::Health::warning;
+    case registry::CheckState::critical: return serf::Health::critical;
+  }
+  return serf::Health::critical;
+}
 
 }  // namespace
 
@@ -110,6 +133,89 @@ Result<health::CheckStatus> Node::check_status(const registry::InstanceKey& inst
   });
   if (!st.ok()) return std::move(st).failure();
   return out;
+}
+
+// ---- the node's own checks and health ----
+
+Status Node::add_node_check(health::CheckSpec spec) {
+  if (Status st = performable(spec.kind, "kind"); !st.ok()) return st;
+  return health_call([&](health::Checker& c, const registry::Now& now) -> Status {
+    if (auto st = c.add_node_check(now, std::move(spec)); !st) return Status::fail(err_of(st.code()), st.message());
+    return {};
+  });
+}
+
+Status Node::remove_node_check(const std::string& check) {
+  return health_call([&](health::Checker& c, const registry::Now&) -> Status {
+    if (c.remove_node_check(check) == 0) {
+      return Status::fail(Err::not_found, "node check " + check + " does not exist");
+    }
+    return {};
+  });
+}
+
+Result<health::CheckStatus> Node::node_check_status(const std::string& check) {
+  health::CheckStatus out;
+  Status st = health_call([&](health::Checker& c, const registry::Now&) -> Status {
+    const health::CheckStatus* s = c.scheduler().status(health::CheckKey{health::node_checks_key(), check});
+    if (s == nullptr) return Status::fail(Err::not_found, "node check " + check + " does not exist");
+    out = *s;
+    return {};
+  });
+  if (!st.ok()) return std::move(st).failure();
+  return out;
+}
+
+void Node::on_critical(const std::string& service, HealFn fn) {
+  std::lock_guard<std::mutex> lock(heal_mu_);
+  if (fn) {
+    heal_fns_[service] = std::move(fn);
+  } else {
+    heal_fns_.erase(service);
+  }
+}
+
+serf::Health Node::advertised_health_locked() const {
+  return severity(checks_health_) > severity(app_health_) ? checks_health_ : app_health_;
+}
+
+void Node::on_checks_health(registry::CheckState state, std::vector<health::TurnedCritical> turned) {
+  bool changed = false;
+  serf::Health advertised{};
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const serf::Health h = tag_of(state);
+    if (checks_health_ != h) {
+      checks_health_ = h;
+      advertised = advertised_health_locked();
+      changed = identity_.health != advertised;
+    }
+  }
+  if (changed) {
+    // Only a change of the tag: every one is a member update on every peer.
+    log(LogLevel::info, std::string("the node's checks report ") + registry::check_state_name(state) +
+                            "; its health is now " + serf::health_name(advertised));
+    if (Status st = set_identity(identity()); !st.ok()) log(LogLevel::error, "node health: " + st.message());
+  }
+  const TimePoint now = transport::mono_now();
+  for (const health::TurnedCritical& t : turned) {
+    HealFn fn;
+    {
+      std::lock_guard<std::mutex> lock(heal_mu_);
+      auto it = heal_fns_.find(t.instance.service);
+      if (it == heal_fns_.end()) it = heal_fns_.find("");
+      if (it == heal_fns_.end()) continue;
+      fn = it->second;
+    }
+    if (!heal_limiter_->allow(now, t.instance)) {
+      log(LogLevel::info, registry::key_text(t.instance) + " turned critical; its self-healing action is rate-limited");
+      continue;
+    }
+    log(LogLevel::info, registry::key_text(t.instance) + " turned critical (" + t.check + ": " + t.output +
+                            "); running its self-healing action");
+    fn(t);
+    if (closed_) return;
+  }
 }
 
 }  // namespace wkd::runtime

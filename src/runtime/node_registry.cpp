@@ -20,7 +20,16 @@ Result<registry::Instance> Node::registry_call(RegistryOp op) {
         registry::Replica* r = s.core().registry();
         if (r == nullptr) return Status::fail(Err::not_supported, "the service registry is off on this node");
         const registry::Now now = registry_now();
-        auto res = s.core().enter(now.mono, [&] { return op(*r, now); });
+        auto res = s.core().enter(now.mono, [&]() -> registry::Result<registry::Instance> {
+          auto done = op(*r, now);
+          // A deregistered instance's checks go with it at once, so the
+          // state they reported stops counting in the node's health.
+          health::Checker* c = s.core().health();
+          if (done && c != nullptr && done->status == registry::InstanceStatus::deregistered) {
+            c->remove_instance(registry::InstanceKey{done->service, done->id, done->kind});
+          }
+          return done;
+        });
         if (!res) return Status::fail(err_of(res.code()), res.message());
         *out = std::move(*res);
         return {};

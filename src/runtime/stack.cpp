@@ -23,7 +23,7 @@ Stack::~Stack() {
 }
 
 Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise,
-                    const registry::ReplicaConfig* registry) {
+                    const registry::ReplicaConfig* registry, health::NodeHealthOptions node_health) {
   if (core_) return Status::fail(Err::state, "node already started");
   transport::BindError why = transport::BindError::none;
   if (std::string err = driver_.bind(bind, &why); !err.empty()) {
@@ -56,7 +56,7 @@ Status Stack::start(serf::Config cfg, wire::Keyring keyring, const Address& bind
     runner_ = std::make_unique<CheckRunner>(probes_, http_probes_, [this](std::uint64_t run, health::CheckResult result) {
       deliver_check(run, std::move(result));
     });
-    core_->enable_health(*runner_, started);
+    core_->enable_health(*runner_, started)->set_node_health_options(started, node_health);
   }
   publisher_.open(loop_, *core_, driver_, started.wall_ms);
   if (auto st = core_->start(transport::mono_now()); !st.ok()) return Status::fail(Err::invalid, st.message());
@@ -101,6 +101,16 @@ void Stack::on_settled(TimePoint next) {
     if (!changes.changes.empty() || changes.overflowed) publisher_.registry_changed(std::move(changes));
   }
   publisher_.settle(false);
+  if (health::Checker* c = core_->health(); c != nullptr && health_sink_) {
+    std::vector<health::TurnedCritical> turned = c->take_criticals();
+    const registry::CheckState state = c->node_state();
+    if (state != node_state_ || !turned.empty()) {
+      // Noted first: the sink may enter the core again, and that entry
+      // settles here too.
+      node_state_ = state;
+      health_sink_(state, std::move(turned));
+    }
+  }
 }
 
 }  // namespace wkd::runtime

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <vector>
 
 #include "common/address.hpp"
 #include "common/rng.hpp"
@@ -47,8 +48,14 @@ class Stack final : private core::Observer {
   // With `registry`, the core runs the service registry (its store's node
   // name is set here; a generation of 0 is taken from the wall clock) and
   // the health checks of the node's own instances, performed on the loop.
+  // `node_health` tells the checker how the node's health is made.
   Status start(serf::Config cfg, wire::Keyring keyring, const Address& bind, const Address& advertise,
-               const registry::ReplicaConfig* registry = nullptr);
+               const registry::ReplicaConfig* registry = nullptr, health::NodeHealthOptions node_health = {});
+  // After every settled entry (outside it) in which the state the node's
+  // checks give it changed (Checker::node_state) or instances turned
+  // critical, `sink` hears both. Set before start.
+  using HealthSink = std::function<void(registry::CheckState node_state, std::vector<health::TurnedCritical> turned)>;
+  void on_health(HealthSink sink) { health_sink_ = std::move(sink); }
 
   // The core, between a successful start() and close().
   bool running() const noexcept { return core_ != nullptr && !closing_; }
@@ -80,6 +87,8 @@ class Stack final : private core::Observer {
   std::unique_ptr<CheckRunner> runner_;
   std::unique_ptr<core::Core> core_;
   bool closing_ = false;
+  HealthSink health_sink_;
+  registry::CheckState node_state_ = registry::CheckState::passing;  // as the sink last heard it
 };
 
 }  // namespace wkd::runtime

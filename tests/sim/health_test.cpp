@@ -2,7 +2,10 @@
 // by a scripted runner, move the instance's status on every wkd node —
 // HEALTHY once its check passes, UNHEALTHY when it fails, DEREGISTERED
 // everywhere once it stayed critical for deregister_critical_after — and
-// an alias check follows another service. Deadlines only.
+// an alias check follows another service. The node's own checks drive
+// its health without touching the registry; the instances' states count
+// in it only when fed, through the hold-down; instances that turn
+// critical are queued for the self-healing hook. Deadlines only.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -206,6 +209,80 @@ TEST(HealthSim, SettingAnInstancesChecksKeepsTheUnchangedOnesAndRefusesAsAWhole)
     ASSERT_FALSE(st.ok());
     EXPECT_NE(st.message().find("owned by node"), std::string::npos) << st.message();
   });
+}
+
+TEST(HealthSim, NodeChecksDriveTheNodesStateAndNeverReachTheRegistry) {
+  HealthCluster h(3);
+  health::Checker& c = h.checker(1);
+  on(*h.c, 1, [&](registry::Replica&, const registry::Now& now) {
+    ASSERT_TRUE(c.add_node_check(now, http_check()).ok());
+    // A node check deregisters nothing: refused, naming the field.
+    health::CheckSpec bad = http_check(seconds(5));
+    bad.id = "other";
+    const auto st = c.add_node_check(now, bad);
+    ASSERT_FALSE(st.ok());
+    EXPECT_NE(st.message().find("deregister_critical_after"), std::string::npos) << st.message();
+    // The same id twice is refused too.
+    EXPECT_FALSE(c.add_node_check(now, http_check()).ok());
+    // The instance calls do not reach the node's checks.
+    EXPECT_FALSE(c.set_checks(now, health::node_checks_key(), {}).ok());
+    EXPECT_FALSE(c.add(now, health::node_checks_key(), http_check()).ok());
+    EXPECT_EQ(c.remove(health::node_checks_key(), "http"), 0u);
+    EXPECT_EQ(c.remove_instance(health::node_checks_key()), 0u);
+  });
+  EXPECT_EQ(c.node_checks(), (std::vector<std::string>{"http"}));
+  EXPECT_EQ(c.node_state(), CheckState::passing);  // nothing reported yet
+  ASSERT_TRUE(h.answer_until(1, CheckState::critical, [&] { return c.node_state() == CheckState::critical; },
+                             seconds(10)));
+  EXPECT_TRUE(c.take_criticals().empty());  // the node is no instance
+  for (std::size_t i = 0; i < h.c->size(); ++i) EXPECT_EQ(replica(*h.c, i).store().size(), 0u);
+  ASSERT_TRUE(h.answer_until(1, CheckState::passing, [&] { return c.node_state() == CheckState::passing; },
+                             seconds(10)));
+  EXPECT_EQ(c.remove_node_check("http"), 1u);
+  EXPECT_TRUE(c.node_checks().empty());
+}
+
+TEST(HealthSim, FedInstancesCountOnlyOnceTheirStateHeld) {
+  HealthCluster h(3);
+  health::Checker& c = h.checker(0);
+  const registry::InstanceKey key{"orders", "a"};
+  on(*h.c, 0, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "a")).ok());
+    ASSERT_TRUE(c.add(now, key, http_check()).ok());
+  });
+  // Not fed: the instance's critical state leaves the node passing, but is
+  // queued for the self-healing hook.
+  ASSERT_TRUE(h.answer_until(0, CheckState::critical, [&] { return c.instances_state() == CheckState::critical; },
+                             seconds(10)));
+  EXPECT_EQ(c.node_state(), CheckState::passing);
+  auto crit = c.take_criticals();
+  ASSERT_EQ(crit.size(), 1u);
+  EXPECT_EQ(crit[0].instance, key);
+  EXPECT_EQ(crit[0].check, "http");
+  EXPECT_EQ(crit[0].output, "scripted");
+
+  on(*h.c, 0, [&](registry::Replica&, const registry::Now& now) {
+    c.set_node_health_options(now, health::NodeHealthOptions{true, seconds(30)});
+  });
+  // Fed from a critical instance: the node is critical until the
+  // instance's recovery has held for 30 s.
+  EXPECT_EQ(c.node_state(), CheckState::critical);
+  ASSERT_TRUE(h.answer_until(0, CheckState::passing, [&] { return c.instances_state() == CheckState::passing; },
+                             seconds(10)));
+  EXPECT_EQ(c.node_state(), CheckState::critical);
+  ASSERT_TRUE(h.answer_until(0, CheckState::passing, [&] { return c.node_state() == CheckState::passing; },
+                             seconds(45)));
+  // Flapping every second for two minutes: the held state never moves.
+  for (int i = 0; i < 120; ++i) {
+    h.answer(0, i % 2 == 0 ? CheckState::critical : CheckState::passing, seconds(1));
+    ASSERT_EQ(c.node_state(), CheckState::passing) << "after " << i << " s";
+  }
+  EXPECT_GE(c.take_criticals().size(), 30u);  // each turn to critical
+  // Sustained: it counts once it has held for 30 s.
+  ASSERT_TRUE(h.answer_until(0, CheckState::critical, [&] { return c.node_state() == CheckState::critical; },
+                             seconds(45)));
+  ASSERT_TRUE(h.answer_until(0, CheckState::passing, [&] { return c.node_state() == CheckState::passing; },
+                             seconds(45)));
 }
 
 }  // namespace

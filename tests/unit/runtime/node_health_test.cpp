@@ -1,13 +1,16 @@
 // Health checks through runtime::Node: real nodes on loopback perform a TCP
 // check against a listener the test opens and closes, and a TTL check the
 // test reports; the owner's results move the instance's status on the
-// other node. Waits have deadlines; nothing asserts how fast.
+// other node. The node's own checks and the application's health make its
+// health tag; an instance turning critical runs its self-healing action.
+// Waits have deadlines; nothing asserts how fast.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -109,6 +112,66 @@ TEST_F(NodeHealth, ATtlCheckIsReportedAndExpires) {
   ASSERT_TRUE(st.ok());
   EXPECT_NE(st->last.output.find("TTL expired"), std::string::npos) << st->last.output;
   EXPECT_EQ(a_->report_ttl(key, "nope", registry::CheckState::passing).code(), Err::not_found);
+}
+
+TEST_F(NodeHealth, TheTagIsTheWorstOfTheApplicationAndTheNodeChecks) {
+  health::CheckSpec ttl;
+  ttl.kind = health::CheckKind::ttl;
+  ttl.ttl = std::chrono::seconds(60);
+  ASSERT_TRUE(a_->add_node_check(ttl).ok());
+  EXPECT_EQ(a_->add_node_check(ttl).code(), Err::state);
+  ttl.id = "other";
+  ttl.deregister_critical_after = std::chrono::seconds(1);
+  EXPECT_EQ(a_->add_node_check(ttl).code(), Err::invalid);
+  const auto tag = [&] { return a_->identity().health; };
+  ASSERT_TRUE(a_->report_ttl(health::node_checks_key(), "ttl", registry::CheckState::critical, "disk full").ok());
+  ASSERT_TRUE(eventually([&] { return tag() == serf::Health::critical; }));
+  ASSERT_TRUE(a_->set_health(serf::Health::warning, "degraded").ok());
+  EXPECT_EQ(tag(), serf::Health::critical);
+  ASSERT_TRUE(a_->report_ttl(health::node_checks_key(), "ttl", registry::CheckState::passing, "").ok());
+  ASSERT_TRUE(eventually([&] { return tag() == serf::Health::warning; }));
+  // The identity's health field is computed, never taken from the caller.
+  serf::Identity id = a_->identity();
+  id.health = serf::Health::critical;
+  id.tags["k"] = "v";
+  ASSERT_TRUE(a_->set_identity(id).ok());
+  EXPECT_EQ(tag(), serf::Health::warning);
+  ASSERT_TRUE(a_->set_health(serf::Health::passing, "").ok());
+  EXPECT_EQ(tag(), serf::Health::passing);
+  auto st = a_->node_check_status("ttl");
+  ASSERT_TRUE(st.ok());
+  EXPECT_EQ(st->reported, registry::CheckState::passing);
+  ASSERT_TRUE(a_->remove_node_check("ttl").ok());
+  EXPECT_EQ(a_->remove_node_check("ttl").code(), Err::not_found);
+}
+
+TEST_F(NodeHealth, AnInstanceTurningCriticalRunsItsActionOncePerInterval) {
+  const registry::InstanceKey key{"worker", "w-9"};
+  ASSERT_TRUE(a_->register_instance(instance("worker", "w-9", 9000)).ok());
+  health::CheckSpec ttl;
+  ttl.kind = health::CheckKind::ttl;
+  ttl.ttl = std::chrono::seconds(60);
+  ASSERT_TRUE(a_->add_check(key, ttl).ok());
+  std::atomic<int> calls{0}, others{0};
+  std::string output;
+  a_->on_critical("worker", [&](const health::TurnedCritical& t) {
+    EXPECT_TRUE(a_->on_loop_thread());
+    EXPECT_EQ(t.instance, key);
+    output = t.output;
+    ++calls;
+  });
+  a_->on_critical("", [&](const health::TurnedCritical&) { ++others; });
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(a_->report_ttl(key, "ttl", registry::CheckState::critical, "crashed").ok());
+    ASSERT_TRUE(a_->report_ttl(key, "ttl", registry::CheckState::passing, "").ok());
+  }
+  ASSERT_TRUE(eventually([&] { return calls.load() >= 1; }));
+  // Report calls wait for the loop: the flaps were all seen by now.
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_EQ(others.load(), 0);
+  EXPECT_EQ(output, "crashed");
+  // The node's tag is not fed by default.
+  EXPECT_EQ(a_->identity().health, serf::Health::passing);
 }
 
 TEST_F(NodeHealth, BadSpecsAreRefused) {
