@@ -224,22 +224,28 @@ int main(void) {
   CHECK(instance_count(b, NULL) == N_ALL);
 
   /* Having taken the overflow, the watch goes on: two new instances
-     arrive as two events, in order, with no overflow. */
+     arrive as two events (in either order when one view holds both),
+     with no overflow. */
   register_instance(a, "orders", "o-new-1", 7001);
   register_instance(a, "orders", "o-new-2", 7002);
   {
     uint64_t last = 0;
-    const char* want[2] = {"o-new-1", "o-new-2"};
+    int got[2] = {0, 0};
     for (i = 0; i < 2; i++) {
       wkd_event_t* ev = NULL;
       wkd_instance_info in = WKD_INSTANCE_INFO_INIT;
       CHECK_OK(wkd_watch_next_event(&ev, orders, 10000, &e_));
-      CHECK(ev != NULL && wkd_event_get_type(ev) == WKD_EVENT_INSTANCE_REGISTERED);
-      CHECK(ev != NULL && wkd_event_instance(&in, ev, NULL) == WKD_OK && strcmp(in.instance_id, want[i]) == 0);
+      if (ev == NULL) break;
+      CHECK(wkd_event_get_type(ev) == WKD_EVENT_INSTANCE_REGISTERED);
+      if (wkd_event_instance(&in, ev, NULL) == WKD_OK) {
+        if (strcmp(in.instance_id, "o-new-1") == 0) got[0]++;
+        if (strcmp(in.instance_id, "o-new-2") == 0) got[1]++;
+      }
       CHECK(wkd_event_version(ev) >= last);
       last = wkd_event_version(ev);
       wkd_event_free(ev);
     }
+    CHECK(got[0] == 1 && got[1] == 1);
   }
   CHECK(wait_seen(N_ALL + 2, 10));
 
