@@ -17,8 +17,9 @@
 #   sanitize   ASan+UBSan build (build-asan/) and its unit, sim, capi, agent and fuzz-replay suites
 #              (less the two load tests, 256 nodes and 200 nodes x 600 s, too slow at -O0, and the
 #              agent's 60 s HTTP limits test); an agent that leaks or misbehaves fails its exit check
-#   tsan       ThreadSanitizer build (build-tsan/): the C API threading and cluster tests, then the
-#              agent suites (less the HTTP limits test) against a TSan-built agent; any report fails it
+#   tsan       ThreadSanitizer build (build-tsan/): the C API threading tests (members, registry) and
+#              cluster test, then the agent suites (less the HTTP limits test) against a TSan-built
+#              agent; any report fails it
 #   fuzz       clang/libFuzzer targets built and run briefly over the committed corpus
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,8 +67,9 @@ stage_end
 
 stage_begin tsan
 cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DWKD_SANITIZE=thread >/dev/null
-cmake --build build-tsan -j"$(nproc)" --target capi_threading_test capi_cluster_test wkd_cli
+cmake --build build-tsan -j"$(nproc)" --target capi_threading_test capi_registry_threading_test capi_cluster_test wkd_cli
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_threading_test
+TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_registry_threading_test
 TSAN_OPTIONS=halt_on_error=1 ./build-tsan/tests/capi/capi_cluster_test
 # The agent runs its node's loop thread beside its own threads. Its tests
 # start many agent and CLI processes, so each report goes to a file of its

@@ -157,7 +157,9 @@ WKD_API wkd_status wkd_service_self_register(wkd_node_t* node, const wkd_service
 
 /**
  * Deregisters an instance this node owns: it becomes DEREGISTERED on
- * every node (a tombstone, kept for audit, then collected). Already
+ * every node (a tombstone, kept for audit, then collected), and its
+ * checks stop (reports and reads of them return WKD_E_NOTFOUND; a later
+ * registration of the key starts them afresh). Already
  * DEREGISTERED: WKD_OK, nothing changes. A self-registered instance
  * (wkd_service_self_register) stops being one; on a node not started yet
  * that is all it does (WKD_OK).

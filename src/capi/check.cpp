@@ -15,7 +15,9 @@ namespace {
 
 std::string text(const char* s) { return s != nullptr ? std::string(s) : std::string(); }
 
-std::optional<health::CheckKind> kind_of(wkd_check_kind k) {
+// By reference: the caller's field may hold any int, and loading it as
+// the enum (a by-value parameter) is undefined for values outside it.
+std::optional<health::CheckKind> kind_of(const wkd_check_kind& k) {
   switch (raw_enum(k)) {
     case WKD_CHECK_KIND_HTTP: return health::CheckKind::http;
     case WKD_CHECK_KIND_TCP: return health::CheckKind::tcp;

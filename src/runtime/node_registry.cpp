@@ -46,7 +46,28 @@ Result<registry::Instance> Node::register_instance(registry::Instance in, Durati
 }
 
 Result<registry::Instance> Node::deregister_instance(const registry::InstanceKey& key) {
-  return registry_call([key](registry::Replica& r, const registry::Now& now) { return r.deregister(now, key); });
+  auto out = std::make_shared<registry::Instance>();
+  Status st = run_sync(
+      [out, key](Stack& s) -> Status {
+        registry::Replica* r = s.core().registry();
+        if (r == nullptr) return Status::fail(Err::not_supported, "the service registry is off on this node");
+        const registry::Now now = registry_now();
+        return s.core().enter(now.mono, [&]() -> Status {
+          auto res = r->deregister(now, key);
+          if (!res) return Status::fail(err_of(res.code()), res.message());
+          *out = std::move(*res);
+          // A tombstone has no checks: they stop with the deregistration,
+          // so a check whose result never changes does not go on running
+          // (and taking reports) for a record that is gone, and a later
+          // registration of the key, a new record, starts its checks
+          // afresh.
+          if (health::Checker* c = s.core().health(); c != nullptr) c->remove_instance(key);
+          return {};
+        });
+      },
+      kRegistryCallTimeout);
+  if (!st.ok()) return std::move(st).failure();
+  return std::move(*out);
 }
 
 Result<registry::Instance> Node::drain_instance(const registry::InstanceKey& key) {

@@ -310,6 +310,30 @@ int main(void) {
     CHECK(wait_instance(b, "web", "w-1", WKD_INSTANCE_UNHEALTHY, WKD_CHECK_CRITICAL, 10));
   }
 
+  /* Deregistered, an instance's checks stop with it: reports and reads
+     find none. Registered again, the key is a new record whose checks
+     start afresh, not reported yet. */
+  {
+    wkd_check c = WKD_CHECK_INIT;
+    wkd_service s = service("queue", "q-1", &c, 1);
+    wkd_check_info info = WKD_CHECK_INFO_INIT;
+    c.kind = WKD_CHECK_KIND_TTL;
+    c.id = "beat";
+    c.ttl_ms = 60000;
+    CHECK_OK(wkd_service_register(a, &s, &e_));
+    CHECK_OK(wkd_service_check_report(a, "queue", "q-1", "beat", WKD_CHECK_PASSING, NULL, &e_));
+    CHECK(wait_instance(b, "queue", "q-1", WKD_INSTANCE_HEALTHY, WKD_CHECK_PASSING, 10));
+    CHECK_OK(wkd_service_deregister(a, "queue", "q-1", &e_));
+    CHECK_ERR(wkd_service_check_report(a, "queue", "q-1", "beat", WKD_CHECK_PASSING, NULL, &e_), WKD_E_NOTFOUND,
+              NULL);
+    CHECK_ERR(wkd_service_check_info(&info, NULL, 0, a, "queue", "q-1", "beat", &e_), WKD_E_NOTFOUND, NULL);
+    CHECK(wait_instance(b, "queue", "q-1", WKD_INSTANCE_DEREGISTERED, -1, 10));
+    CHECK_OK(wkd_service_register(a, &s, &e_));
+    CHECK_OK(wkd_service_check_info(&info, NULL, 0, a, "queue", "q-1", "beat", &e_));
+    CHECK(!info.reported);
+    CHECK(wait_instance(b, "queue", "q-1", WKD_INSTANCE_STARTING, -1, 10));
+  }
+
   /* Critical for deregister_critical_after_ms: deregistered everywhere. */
   {
     wkd_check c = quick(WKD_CHECK_KIND_TCP, target); /* the listener is closed */
