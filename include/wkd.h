@@ -7,7 +7,8 @@
  * advertises its identity (wkd/registration.h), holds the whole cluster
  * view locally (wkd/member.h) and reports every change (wkd/watch.h).
  * Nodes also register service instances (wkd/service.h) in a registry
- * every wkd node holds a copy of and reads locally (wkd/instance.h). The
+ * every wkd node holds a copy of and reads locally (wkd/instance.h), and
+ * pick one to call with leases and outlier ejection (wkd/select.h). The
  * gossip wire protocol is HashiCorp memberlist's with Serf on top, so
  * `serf agent` and memberlist programs can join a wkd cluster and the other
  * way round.
@@ -36,6 +37,7 @@
 #include "wkd/watch.h"
 #include "wkd/instance.h"
 #include "wkd/service.h"
+#include "wkd/select.h"
 #include "wkd/node.h"
 #include "wkd/stats.h"
 #include "wkd/keyring.h"

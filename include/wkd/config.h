@@ -97,14 +97,17 @@ typedef enum wkd_option_type {
   XX(402, GOSSIP_VERIFY_OUTGOING, BOOL, "0.1")                                        \
   /* delivery and testing */                                                          \
   XX(500, EVENT_QUEUE_CAPACITY, INT, "0.1") /* per pulled watch; overflow drops */    \
-  XX(501, RNG_SEED, INT, "0.1")             /* 0 = seeded from the OS */
+  XX(501, RNG_SEED, INT, "0.1")             /* 0 = seeded from the OS */            \
+  /* placement (instance selection, wkd/select.h) */                                  \
+  XX(600, REGION, STR, "0.1")               /* "" = unknown */                        \
+  XX(601, ZONE, STR, "0.1")                 /* "" = unknown */
 
 /** Option ids. */
 typedef enum wkd_option {
 #define WKD_OPTION_ENUM_(id, name, type, since) WKD_OPT_##name = id,
   WKD_OPTION_MAP(WKD_OPTION_ENUM_)
 #undef WKD_OPTION_ENUM_
-  WKD_OPT_LAST_ = 501
+  WKD_OPT_LAST_ = 601
 } wkd_option;
 
 /** Description of one option (sized output struct). */

@@ -16,7 +16,8 @@
  * "wkd_health", "wkd_watch_kind", "wkd_event_type", "wkd_preset",
  * "wkd_option_type", "wkd_option", "wkd_log_level", "wkd_instance_status",
  * "wkd_check_state", "wkd_watch_flags" for the WKD_WATCH_* flag bits, and
- * "wkd_service_defaults" for the defaults of wkd_service (WKD_SERVICE_*). Entries are never removed; new ones may
+ * "wkd_service_defaults" for the defaults of wkd_service (WKD_SERVICE_*),
+ * "wkd_select_strategy" and "wkd_call_outcome" (wkd/select.h). Entries are never removed; new ones may
  * appear anywhere, so look constants up by group and name.
  */
 #ifndef WKD_CONSTANTS_H

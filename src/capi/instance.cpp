@@ -55,6 +55,37 @@ void fill_instance(wkd_instance_info* out, const InstanceItem& item, const runti
   copy_sized(out, full);
 }
 
+// The registry query a filter asks for; WKD_OK or a refusal naming the field.
+wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error* err) {
+  q->healthy_only = f.healthy_only;
+  q->include_deregistered = f.include_deregistered;
+  if (f.n_tags > 0 && f.tags == nullptr) return fail(err, WKD_E_INVAL, "filter.tags: NULL with n_tags > 0");
+  for (size_t i = 0; i < f.n_tags; ++i) {
+    if (f.tags[i] == nullptr) return fail(err, WKD_E_INVAL, "filter.tags[" + std::to_string(i) + "]: NULL");
+    q->tags.insert(f.tags[i]);
+  }
+  if (f.n_metadata > 0 && f.metadata == nullptr)
+    return fail(err, WKD_E_INVAL, "filter.metadata: NULL with n_metadata > 0");
+  for (size_t i = 0; i < f.n_metadata; ++i) {
+    const wkd_kv& kv = f.metadata[i];
+    const std::string at = "filter.metadata[" + std::to_string(i) + "]";
+    if (kv.key == nullptr) return fail(err, WKD_E_INVAL, at + ".key: NULL");
+    if (kv.value == nullptr) return fail(err, WKD_E_INVAL, at + ".value: NULL");
+    // The same key twice with two values can match nothing: say so.
+    const auto [it, fresh] = q->metadata.emplace(kv.key, kv.value);
+    if (!fresh && it->second != kv.value)
+      return fail(err, WKD_E_INVAL, at + ".key: '" + kv.key + "' is given twice with different values");
+  }
+  if (f.region != nullptr) q->region = f.region;
+  if (f.zone != nullptr) q->zone = f.zone;
+  if (f.version_range != nullptr && f.version_range[0] != '\0') {
+    auto range = registry::semver::Range::parse(f.version_range);
+    if (!range.ok()) return fail(err, WKD_E_INVAL, "filter.version_range: " + range.message());
+    q->version = std::move(range).value();
+  }
+  return WKD_OK;
+}
+
 }  // namespace wkd::capi
 
 namespace {
@@ -87,37 +118,6 @@ wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* n
 const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view) {
   static const runtime::ServicesView kEmpty;
   return view && view->services ? *view->services : kEmpty;
-}
-
-// The registry query a filter asks for; WKD_OK or a refusal naming the field.
-wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error* err) {
-  q->healthy_only = f.healthy_only;
-  q->include_deregistered = f.include_deregistered;
-  if (f.n_tags > 0 && f.tags == nullptr) return fail(err, WKD_E_INVAL, "filter.tags: NULL with n_tags > 0");
-  for (size_t i = 0; i < f.n_tags; ++i) {
-    if (f.tags[i] == nullptr) return fail(err, WKD_E_INVAL, "filter.tags[" + std::to_string(i) + "]: NULL");
-    q->tags.insert(f.tags[i]);
-  }
-  if (f.n_metadata > 0 && f.metadata == nullptr)
-    return fail(err, WKD_E_INVAL, "filter.metadata: NULL with n_metadata > 0");
-  for (size_t i = 0; i < f.n_metadata; ++i) {
-    const wkd_kv& kv = f.metadata[i];
-    const std::string at = "filter.metadata[" + std::to_string(i) + "]";
-    if (kv.key == nullptr) return fail(err, WKD_E_INVAL, at + ".key: NULL");
-    if (kv.value == nullptr) return fail(err, WKD_E_INVAL, at + ".value: NULL");
-    // The same key twice with two values can match nothing: say so.
-    const auto [it, fresh] = q->metadata.emplace(kv.key, kv.value);
-    if (!fresh && it->second != kv.value)
-      return fail(err, WKD_E_INVAL, at + ".key: '" + kv.key + "' is given twice with different values");
-  }
-  if (f.region != nullptr) q->region = f.region;
-  if (f.zone != nullptr) q->zone = f.zone;
-  if (f.version_range != nullptr && f.version_range[0] != '\0') {
-    auto range = registry::semver::Range::parse(f.version_range);
-    if (!range.ok()) return fail(err, WKD_E_INVAL, "filter.version_range: " + range.message());
-    q->version = std::move(range).value();
-  }
-  return WKD_OK;
 }
 
 bool live(const wkd_instances_t* s) { return s != nullptr && s->tag == kLiveTag; }

@@ -68,7 +68,9 @@ inline constexpr std::int64_t kMaxSeed = INT64_MAX;
   XX(GOSSIP_VERIFY_OUTGOING, 0, 1, 1, 1, 1, nullptr, "with a key: encrypt what is sent")                         \
   XX(EVENT_QUEUE_CAPACITY, 2, 1 << 24, 4096, 4096, 4096, nullptr,                                                \
      "events a pulled watch holds before dropping the oldest")                                                   \
-  XX(RNG_SEED, 0, kMaxSeed, 0, 0, 0, nullptr, "random seed; 0 = from the OS")
+  XX(RNG_SEED, 0, kMaxSeed, 0, 0, 0, nullptr, "random seed; 0 = from the OS")                                   \
+  XX(REGION, 0, 0, 0, 0, 0, "", "the node's region: instance selection prefers it after the zone; \"\" = unknown")  \
+  XX(ZONE, 0, 0, 0, 0, 0, "", "the node's zone: instance selection prefers instances in it; \"\" = unknown")
 
 // One enumerator per row, in the table's order.
 enum class Key : std::uint16_t {
