@@ -23,7 +23,9 @@ static_assert(WKD_CALL_NONE == static_cast<int>(registry::CallOutcome::none) &&
 
 bool live(const wkd_lease_t* l) { return l != nullptr && l->tag == kLiveTag; }
 
-std::optional<registry::CallOutcome> outcome_of(wkd_call_outcome o) {
+// By reference: a C caller may pass any int, and loading it as the enum
+// before raw_enum looks is undefined.
+std::optional<registry::CallOutcome> outcome_of(const wkd_call_outcome& o) {
   switch (raw_enum(o)) {
 #define WKD_CAPI_OUTCOME_(name, value, text) \
   case WKD_CALL_##name:                      \
@@ -34,7 +36,7 @@ std::optional<registry::CallOutcome> outcome_of(wkd_call_outcome o) {
   return std::nullopt;
 }
 
-bool known_strategy(wkd_select_strategy s) {
+bool known_strategy(const wkd_select_strategy& s) {
   switch (raw_enum(s)) {
 #define WKD_CAPI_STRATEGY_(name, value, text) case WKD_SELECT_##name:
     WKD_SELECT_STRATEGY_MAP(WKD_CAPI_STRATEGY_)
