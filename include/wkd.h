@@ -9,7 +9,8 @@
  * Nodes also register service instances (wkd/service.h) in a registry
  * every wkd node holds a copy of and reads locally (wkd/instance.h), with
  * its aggregates (wkd/aggregate.h) and the dependencies between services
- * (wkd/dependency.h). The
+ * (wkd/dependency.h), checked by their owners (wkd/check.h), and pick one
+ * to call with leases and outlier ejection (wkd/select.h). The
  * gossip wire protocol is HashiCorp memberlist's with Serf on top, so
  * `serf agent` and memberlist programs can join a wkd cluster and the other
  * way round.
@@ -41,6 +42,7 @@
 #include "wkd/service.h"
 #include "wkd/aggregate.h"
 #include "wkd/dependency.h"
+#include "wkd/select.h"
 #include "wkd/node.h"
 #include "wkd/stats.h"
 #include "wkd/keyring.h"

@@ -55,5 +55,7 @@ typedef struct wkd_event wkd_event_t;
 typedef struct wkd_instances wkd_instances_t;
 /** An immutable snapshot of service names (wkd/instance.h). */
 typedef struct wkd_service_names wkd_service_names_t;
+/** One selected instance, held until released (wkd/select.h). */
+typedef struct wkd_lease wkd_lease_t;
 
 #endif /* WKD_COMMON_H */

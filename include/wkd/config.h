@@ -104,14 +104,17 @@ typedef enum wkd_option_type {
   XX(610, NODE_HEALTH_FEED_INSTANCES, BOOL, "0.1") /* instances count in the tag */   \
   XX(611, NODE_HEALTH_HOLD_MS, INT, "0.1") /* ... once held this long */              \
   XX(612, HEAL_INTERVAL_MS, INT, "0.1") /* one action per instance per this */        \
-  XX(613, HEAL_MAX_PER_MINUTE, INT, "0.1") /* actions per minute, all instances */
+  XX(613, HEAL_MAX_PER_MINUTE, INT, "0.1") /* actions per minute, all instances */   \
+  /* placement (instance selection, wkd/select.h) */                                  \
+  XX(620, REGION, STR, "0.1")               /* "" = unknown */                        \
+  XX(621, ZONE, STR, "0.1")                 /* "" = unknown */
 
 /** Option ids. */
 typedef enum wkd_option {
 #define WKD_OPTION_ENUM_(id, name, type, since) WKD_OPT_##name = id,
   WKD_OPTION_MAP(WKD_OPTION_ENUM_)
 #undef WKD_OPTION_ENUM_
-  WKD_OPT_LAST_ = 613
+  WKD_OPT_LAST_ = 621
 } wkd_option;
 
 /** Description of one option (sized output struct). */

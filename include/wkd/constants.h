@@ -15,10 +15,11 @@
  * Groups are the C type names: "wkd_status", "wkd_member_state",
  * "wkd_health", "wkd_watch_kind", "wkd_event_type", "wkd_preset",
  * "wkd_option_type", "wkd_option", "wkd_log_level", "wkd_instance_status",
- * "wkd_check_state", "wkd_aggregate_status", "wkd_dependency_type",
- * "wkd_watch_flags" for the WKD_WATCH_* flag bits, "wkd_service_defaults"
- * for the defaults of wkd_service (WKD_SERVICE_*), and
- * "wkd_dependency_defaults" for the timeout default and limit of
+ * "wkd_check_state", "wkd_check_kind", "wkd_aggregate_status",
+ * "wkd_dependency_type", "wkd_select_strategy" and "wkd_call_outcome"
+ * (wkd/select.h), "wkd_watch_flags" for the WKD_WATCH_* flag bits,
+ * "wkd_service_defaults" for the defaults of wkd_service (WKD_SERVICE_*),
+ * and "wkd_dependency_defaults" for the timeout default and limit of
  * wkd_dependency (WKD_DEPENDENCY_*_TIMEOUT_MS). Entries are never removed;
  * new ones may appear anywhere, so look constants up by group and name.
  */

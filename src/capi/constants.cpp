@@ -31,6 +31,9 @@ struct Constant {
 #define WKD_C_EVENT_(name, value, text) {"wkd_event_type", "WKD_EVENT_" #name, WKD_EVENT_##name, text},
 #define WKD_C_PRESET_(name, value) {"wkd_preset", "WKD_PRESET_" #name, WKD_PRESET_##name, ""},
 #define WKD_C_OPTION_(id, name, type, since) {"wkd_option", "WKD_OPT_" #name, WKD_OPT_##name, nullptr},
+#define WKD_C_STRATEGY_(name, value, text) \
+  {"wkd_select_strategy", "WKD_SELECT_" #name, WKD_SELECT_##name, text},
+#define WKD_C_OUTCOME_(name, value, text) {"wkd_call_outcome", "WKD_CALL_" #name, WKD_CALL_##name, text},
 #define WKD_C_ONE_(group, name) {group, #name, name, ""},
 
 constexpr Constant kConstants[] = {
@@ -58,6 +61,9 @@ constexpr Constant kConstants[] = {
     WKD_DEPENDENCY_TYPE_MAP(WKD_C_DEPTYPE_)                                        //
     WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_DEFAULT_TIMEOUT_MS)       //
     WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_MAX_TIMEOUT_MS)};
+    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)  //
+    WKD_SELECT_STRATEGY_MAP(WKD_C_STRATEGY_)                       //
+    WKD_CALL_OUTCOME_MAP(WKD_C_OUTCOME_)};
 
 #undef WKD_C_STATUS_
 #undef WKD_C_STATE_
@@ -71,6 +77,8 @@ constexpr Constant kConstants[] = {
 #undef WKD_C_EVENT_
 #undef WKD_C_PRESET_
 #undef WKD_C_OPTION_
+#undef WKD_C_STRATEGY_
+#undef WKD_C_OUTCOME_
 #undef WKD_C_ONE_
 
 struct StatField {

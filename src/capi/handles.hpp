@@ -50,6 +50,16 @@ struct wkd_instances {
   std::vector<wkd::capi::InstanceItem> items;
 };
 
+// A selection: the node's selector holds its lease until released; the
+// instance as the chosen view had it, with the C arrays it hands out.
+struct wkd_lease {
+  std::uint32_t tag = wkd::capi::kLiveTag;
+  std::shared_ptr<wkd::runtime::Node> node;
+  wkd::registry::Lease lease;
+  wkd::capi::InstanceItem item;
+  std::shared_ptr<const wkd::runtime::View> view;
+};
+
 struct wkd_service_names {
   std::uint32_t tag = wkd::capi::kLiveTag;
   std::uint64_t version = 0;
@@ -112,6 +122,9 @@ wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* n
 const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view);
 
 InstanceItem instance_item(runtime::InstanceRecord rec);
+// The registry query a filter asks for; WKD_OK or a refusal naming the
+// field ("filter.tags[1]: NULL").
+wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error* err);
 // `view` (nullable) gives the owner's membership.
 void fill_instance(wkd_instance_info* out, const InstanceItem& item, const runtime::View* view);
 

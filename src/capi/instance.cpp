@@ -69,26 +69,6 @@ const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::Vi
   return view && view->services ? *view->services : kEmpty;
 }
 
-}  // namespace wkd::capi
-
-namespace {
-
-// fill_instance casts: the C values equal the registry's.
-static_assert(WKD_INSTANCE_STARTING == static_cast<int>(registry::InstanceStatus::starting) &&
-              WKD_INSTANCE_HEALTHY == static_cast<int>(registry::InstanceStatus::healthy) &&
-              WKD_INSTANCE_UNHEALTHY == static_cast<int>(registry::InstanceStatus::unhealthy) &&
-              WKD_INSTANCE_DRAINING == static_cast<int>(registry::InstanceStatus::draining) &&
-              WKD_INSTANCE_DOWN == static_cast<int>(registry::InstanceStatus::down) &&
-              WKD_INSTANCE_DEREGISTERED == static_cast<int>(registry::InstanceStatus::deregistered));
-static_assert(WKD_CHECK_PASSING == static_cast<int>(registry::CheckState::passing) &&
-              WKD_CHECK_WARNING == static_cast<int>(registry::CheckState::warning) &&
-              WKD_CHECK_CRITICAL == static_cast<int>(registry::CheckState::critical));
-static_assert(WKD_MEMBER_ALIVE == static_cast<int>(runtime::MemberState::alive) &&
-              WKD_MEMBER_SUSPECT == static_cast<int>(runtime::MemberState::suspect) &&
-              WKD_MEMBER_FAILED == static_cast<int>(runtime::MemberState::failed) &&
-              WKD_MEMBER_LEFT == static_cast<int>(runtime::MemberState::left) &&
-              WKD_MEMBER_LEAVING == static_cast<int>(runtime::MemberState::leaving));
-
 // The registry query a filter asks for; WKD_OK or a refusal naming the field.
 wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error* err) {
   q->healthy_only = f.healthy_only;
@@ -119,6 +99,26 @@ wkd_status to_query(const wkd_instance_filter& f, registry::Query* q, wkd_error*
   }
   return WKD_OK;
 }
+
+}  // namespace wkd::capi
+
+namespace {
+
+// fill_instance casts: the C values equal the registry's.
+static_assert(WKD_INSTANCE_STARTING == static_cast<int>(registry::InstanceStatus::starting) &&
+              WKD_INSTANCE_HEALTHY == static_cast<int>(registry::InstanceStatus::healthy) &&
+              WKD_INSTANCE_UNHEALTHY == static_cast<int>(registry::InstanceStatus::unhealthy) &&
+              WKD_INSTANCE_DRAINING == static_cast<int>(registry::InstanceStatus::draining) &&
+              WKD_INSTANCE_DOWN == static_cast<int>(registry::InstanceStatus::down) &&
+              WKD_INSTANCE_DEREGISTERED == static_cast<int>(registry::InstanceStatus::deregistered));
+static_assert(WKD_CHECK_PASSING == static_cast<int>(registry::CheckState::passing) &&
+              WKD_CHECK_WARNING == static_cast<int>(registry::CheckState::warning) &&
+              WKD_CHECK_CRITICAL == static_cast<int>(registry::CheckState::critical));
+static_assert(WKD_MEMBER_ALIVE == static_cast<int>(runtime::MemberState::alive) &&
+              WKD_MEMBER_SUSPECT == static_cast<int>(runtime::MemberState::suspect) &&
+              WKD_MEMBER_FAILED == static_cast<int>(runtime::MemberState::failed) &&
+              WKD_MEMBER_LEFT == static_cast<int>(runtime::MemberState::left) &&
+              WKD_MEMBER_LEAVING == static_cast<int>(runtime::MemberState::leaving));
 
 bool live(const wkd_instances_t* s) { return s != nullptr && s->tag == kLiveTag; }
 bool live(const wkd_service_names_t* s) { return s != nullptr && s->tag == kLiveTag; }

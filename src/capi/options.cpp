@@ -11,6 +11,7 @@
 
 #include "common/base64.hpp"
 #include "common/option_table.hpp"
+#include "registry/names.hpp"
 #include "serf/config.hpp"
 #include "wire/keyring.hpp"
 #include "wkd/version.h"
@@ -116,6 +117,11 @@ std::string check_str(wkd_option id, const std::string& value) {
     case WKD_OPT_LABEL:
       if (value.size() > 255) return "label is longer than 255 bytes";
       return "";
+    case WKD_OPT_REGION:
+    case WKD_OPT_ZONE:
+      // The shape an instance's region and zone have, so they can match.
+      if (auto st = registry::check_label(id == WKD_OPT_REGION ? "region" : "zone", value); !st) return st.message();
+      return "";
     case WKD_OPT_ENCRYPT_KEY: {
       if (value.empty()) return "";
       auto key = base64_decode(value);
@@ -149,6 +155,8 @@ runtime::Result<runtime::NodeOptions> to_node_options(const wkd_config& c) {
     o.advertise = *a;
   }
   m.label = get_str(c, WKD_OPT_LABEL);
+  o.locality.region = get_str(c, WKD_OPT_REGION);
+  o.locality.zone = get_str(c, WKD_OPT_ZONE);
   if (auto key = get_str(c, WKD_OPT_ENCRYPT_KEY); !key.empty()) {
     auto bytes = base64_decode(key);
     if (!bytes) return R::fail(runtime::Err::invalid, "encrypt_key is not valid base64");

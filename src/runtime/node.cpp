@@ -32,7 +32,9 @@ struct Node::Waiter {
 Node::Node(NodeOptions opts, uv_loop_s* host_loop)
     : opts_(std::move(opts)),
       logger_(opts_.serf.memberlist.name, opts_.log_level, opts_.log),
-      loop_(std::make_unique<transport::LoopThread>(host_loop)) {
+      loop_(std::make_unique<transport::LoopThread>(host_loop)),
+      // A stream of its own, apart from the engine's.
+      selector_(std::make_unique<InstanceSelector>(opts_.rng_seed ^ 0x5e1ec7u, opts_.locality)) {
   identity_ = opts_.identity;
   app_health_ = opts_.identity.health;
   heal_limiter_ = std::make_unique<health::HealLimiter>(health::HealLimits{opts_.heal_interval, opts_.heal_per_minute});

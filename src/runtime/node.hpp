@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@
 #include "runtime/event.hpp"
 #include "runtime/logger.hpp"
 #include "runtime/publisher.hpp"
+#include "runtime/selector.hpp"
 #include "runtime/stats.hpp"
 #include "runtime/view.hpp"
 #include "runtime/watch.hpp"
@@ -79,6 +81,9 @@ struct NodeOptions {
       options::preset_value(options::Key::HEAL_INTERVAL_MS, options::Preset::lan));
   std::uint32_t heal_per_minute =
       static_cast<std::uint32_t>(options::preset_value(options::Key::HEAL_MAX_PER_MINUTE, options::Preset::lan));
+  // Where this node runs: selection prefers instances in its zone, then
+  // its region (registry/select.hpp). Empty: unknown.
+  registry::Locality locality;
 };
 
 class Node : public std::enable_shared_from_this<Node> {
@@ -155,6 +160,15 @@ class Node : public std::enable_shared_from_this<Node> {
   Result<registry::Instance> remove_dependency(const std::string& service, const std::string& depends_on);
   // The replica's counters (zero without a registry). Waits for the loop.
   Result<registry::ReplicaStats> registry_stats();
+
+  // ---- choosing an instance of a service to call ----
+  // The node's one selector (thread-safe; reads go through view()).
+  InstanceSelector& selector() noexcept { return *selector_; }
+  // The estimated round trip in seconds from this node to each of `nodes`
+  // that has a Vivaldi coordinate (serf's distance between the two); the
+  // others are left out, and so is everyone when coordinates are off.
+  // Runs on the loop: waits for it from another thread, inline on it.
+  std::map<std::string, double> rtt_estimates(const std::set<std::string>& nodes);
 
   // ---- health checks of this node's own instances ----
   // A check (health/check.hpp) of an instance registered on this node; its
@@ -262,6 +276,7 @@ class Node : public std::enable_shared_from_this<Node> {
   Publisher publisher_;
   std::unique_ptr<transport::LoopThread> loop_;
   std::unique_ptr<Stack> stack_;  // loop thread only
+  std::unique_ptr<InstanceSelector> selector_;
 
   mutable std::mutex mu_;  // guards identity_, bound_ and the waiters
   std::condition_variable cv_;

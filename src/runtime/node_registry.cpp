@@ -4,6 +4,7 @@
 
 #include "runtime/node.hpp"
 #include "runtime/stack.hpp"
+#include "serf/coordinate_client.hpp"
 
 namespace wkd::runtime {
 
@@ -121,6 +122,27 @@ Result<registry::ReplicaStats> Node::registry_stats() {
       kRegistryCallTimeout);
   if (!st.ok()) return std::move(st).failure();
   return *out;
+}
+
+std::map<std::string, double> Node::rtt_estimates(const std::set<std::string>& nodes) {
+  auto out = std::make_shared<std::map<std::string, double>>();
+  if (nodes.empty()) return {};
+  Status st = run_sync(
+      [out, &nodes, me = name()](Stack& s) -> Status {
+        const serf::Serf& serf = s.core().serf();
+        // Absent when coordinates are off.
+        const std::optional<wire::Coordinate> self = serf.cached_coordinate(me);
+        if (!self) return {};
+        for (const std::string& n : nodes) {
+          const std::optional<wire::Coordinate> c = serf.cached_coordinate(n);
+          if (!c || c->vec.size() != self->vec.size()) continue;
+          out->emplace(n, serf::distance_seconds(*self, *c));
+        }
+        return {};
+      },
+      kRegistryCallTimeout);
+  if (!st.ok()) return {};
+  return std::move(*out);
 }
 
 }  // namespace wkd::runtime

@@ -80,6 +80,10 @@ int main(void) {
   WKD_AGGREGATE_STATUS_MAP(AGGREGATE_)
 #define DEPTYPE_(name, value, text) expect("wkd_dependency_type", "WKD_DEPENDENCY_" #name, value, wkd_dependency_type_name(WKD_DEPENDENCY_##name)); expected++;
   WKD_DEPENDENCY_TYPE_MAP(DEPTYPE_)
+#define STRATEGY_(name, value, text) expect("wkd_select_strategy", "WKD_SELECT_" #name, value, wkd_select_strategy_name(WKD_SELECT_##name)); expected++;
+  WKD_SELECT_STRATEGY_MAP(STRATEGY_)
+#define OUTCOME_(name, value, text) expect("wkd_call_outcome", "WKD_CALL_" #name, value, wkd_call_outcome_name(WKD_CALL_##name)); expected++;
+  WKD_CALL_OUTCOME_MAP(OUTCOME_)
 #define PRESET_(name, value) expect("wkd_preset", "WKD_PRESET_" #name, value, NULL); expected++;
   WKD_PRESET_MAP(PRESET_)
 #define OPTION_(id, name, type, since) expect("wkd_option", "WKD_OPT_" #name, id, NULL); expected++;
@@ -100,6 +104,10 @@ int main(void) {
   CHECK(strcmp(wkd_dependency_type_name((wkd_dependency_type)42), "UNKNOWN") == 0);
   CHECK(strcmp(wkd_instance_status_name((wkd_instance_status)42), "UNKNOWN") == 0);
   CHECK(strcmp(wkd_check_state_name((wkd_check_state)42), "unknown") == 0);
+  expect("wkd_select_strategy", "WKD_SELECT_LEAST_CONNECTIONS", WKD_SELECT_LEAST_CONNECTIONS, "least_connections");
+  expect("wkd_call_outcome", "WKD_CALL_FAILURE", WKD_CALL_FAILURE, "failure");
+  CHECK(strcmp(wkd_select_strategy_name((wkd_select_strategy)42), "unknown") == 0);
+  CHECK(strcmp(wkd_call_outcome_name((wkd_call_outcome)42), "unknown") == 0);
 
   CHECK(wkd_constant_count() >= expected);
   CHECK(wkd_constant_at(&c, wkd_constant_count(), &err) == WKD_E_NOTFOUND && err.status == WKD_E_NOTFOUND);
