@@ -60,8 +60,7 @@ constexpr Constant kConstants[] = {
     WKD_AGGREGATE_STATUS_MAP(WKD_C_AGGREGATE_)                                     //
     WKD_DEPENDENCY_TYPE_MAP(WKD_C_DEPTYPE_)                                        //
     WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_DEFAULT_TIMEOUT_MS)       //
-    WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_MAX_TIMEOUT_MS)};
-    WKD_C_ONE_("wkd_service_defaults", WKD_SERVICE_DEFAULT_WEIGHT)  //
+    WKD_C_ONE_("wkd_dependency_defaults", WKD_DEPENDENCY_MAX_TIMEOUT_MS)           //
     WKD_SELECT_STRATEGY_MAP(WKD_C_STRATEGY_)                       //
     WKD_CALL_OUTCOME_MAP(WKD_C_OUTCOME_)};
 

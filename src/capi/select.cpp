@@ -46,11 +46,6 @@ bool known_strategy(const wkd_select_strategy& s) {
   return false;
 }
 
-const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view) {
-  static const runtime::ServicesView kEmpty;
-  return view && view->services ? *view->services : kEmpty;
-}
-
 // The round-trip estimates `nearest` needs: one per owner of an instance
 // of the service, read on the loop before the selector is entered.
 registry::RttFn estimates(runtime::Node& node, const runtime::ServicesView& services, const std::string& service) {

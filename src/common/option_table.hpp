@@ -77,7 +77,7 @@ inline constexpr std::int64_t kMaxSeed = INT64_MAX;
      "how long the instances' worst state must hold before it counts in the node's health (a recovery too)")   \
   XX(HEAL_INTERVAL_MS, 0, kDayMs, 60000, 60000, 60000, nullptr,                                                  \
      "at most one self-healing action per instance per this")                                                  \
-  XX(HEAL_MAX_PER_MINUTE, 0, 100000, 10, 10, 10, nullptr, "self-healing actions per minute, all instances")
+  XX(HEAL_MAX_PER_MINUTE, 0, 100000, 10, 10, 10, nullptr, "self-healing actions per minute, all instances")  \
   XX(REGION, 0, 0, 0, 0, 0, "", "the node's region: instance selection prefers it after the zone; \"\" = unknown")  \
   XX(ZONE, 0, 0, 0, 0, 0, "", "the node's zone: instance selection prefers instances in it; \"\" = unknown")
 
