@@ -40,6 +40,7 @@ for ex in "$SRC"/examples/*.c; do
 done
 B=$((20 + RANDOM % 200))
 LD_LIBRARY_PATH=$LIBDIR timeout 60 "$WORK/two_nodes" "127.0.0.$B" "127.0.0.$((B + 1))"
+LD_LIBRARY_PATH=$LIBDIR timeout 60 "$WORK/service_discovery" "127.0.0.$((B + 2))" "127.0.0.$((B + 3))"
 # hello_cluster runs until signalled (the demo runs it): here, its usage check.
 set +e
 LD_LIBRARY_PATH=$LIBDIR "$WORK/hello_cluster" >/dev/null 2>&1
