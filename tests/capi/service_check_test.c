@@ -334,6 +334,35 @@ int main(void) {
     CHECK(wait_instance(b, "queue", "q-1", WKD_INSTANCE_STARTING, -1, 10));
   }
 
+  /* A program built against a newer header: larger structs whose unknown
+     tails are not read, and checks laid out at its larger stride. */
+  {
+    struct newer_check {
+      wkd_check c;
+      char future[24];
+    } checks[2];
+    struct {
+      wkd_service s;
+      char future[40];
+    } big;
+    wkd_check_info info = WKD_CHECK_INFO_INIT;
+    memset(checks, 0x5a, sizeof(checks));
+    memset(&big, 0x5a, sizeof(big));
+    checks[0].c = quick(WKD_CHECK_KIND_TTL, NULL);
+    checks[0].c.ttl_ms = 60000;
+    checks[0].c.id = "first";
+    checks[1].c = quick(WKD_CHECK_KIND_TTL, NULL);
+    checks[1].c.ttl_ms = 60000;
+    checks[1].c.id = "second";
+    checks[0].c.struct_size = checks[1].c.struct_size = (uint32_t)sizeof(struct newer_check);
+    big.s = service("future", "f-1", &checks[0].c, 2);
+    big.s.struct_size = (uint32_t)sizeof(big);
+    CHECK_OK(wkd_service_register(a, &big.s, &e_));
+    CHECK_OK(wkd_service_check_info(&info, NULL, 0, a, "future", "f-1", "second", &e_));
+    CHECK(info.kind == WKD_CHECK_KIND_TTL);
+    CHECK_OK(wkd_service_deregister(a, "future", "f-1", &e_));
+  }
+
   /* Critical for deregister_critical_after_ms: deregistered everywhere. */
   {
     wkd_check c = quick(WKD_CHECK_KIND_TCP, target); /* the listener is closed */
