@@ -111,6 +111,23 @@ wkd_status read_service(const wkd_service* svc, registry::Instance* in, Duration
   return WKD_OK;
 }
 
+// A registration through `how` (Node::register_service or self_register).
+using RegisterCall = runtime::Result<registry::Instance> (runtime::Node::*)(registry::Instance, Duration,
+                                                                           std::vector<health::CheckSpec>);
+wkd_status register_with(wkd_node_t* node, const wkd_service* svc, wkd_error* err, RegisterCall how) {
+  return guard(err, [&]() -> wkd_status {
+    runtime::Node* n = node_of(node);
+    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
+    registry::Instance in;
+    Duration ttl{};
+    std::vector<health::CheckSpec> checks;
+    if (wkd_status st = read_service(svc, &in, &ttl, &checks, err); st != WKD_OK) return st;
+    auto res = (n->*how)(std::move(in), ttl, std::move(checks));
+    if (!res.ok()) return fail_with(err, res.failure());
+    return WKD_OK;
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -125,31 +142,11 @@ WKD_API void wkd_service_init(wkd_service* svc, size_t struct_size) {
 }
 
 WKD_API wkd_status wkd_service_register(wkd_node_t* node, const wkd_service* svc, wkd_error* err) {
-  return guard(err, [&]() -> wkd_status {
-    runtime::Node* n = node_of(node);
-    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
-    registry::Instance in;
-    Duration ttl{};
-    std::vector<health::CheckSpec> checks;
-    if (wkd_status st = read_service(svc, &in, &ttl, &checks, err); st != WKD_OK) return st;
-    auto res = n->register_service(std::move(in), ttl, std::move(checks));
-    if (!res.ok()) return fail_with(err, res.failure());
-    return WKD_OK;
-  });
+  return register_with(node, svc, err, &runtime::Node::register_service);
 }
 
 WKD_API wkd_status wkd_service_self_register(wkd_node_t* node, const wkd_service* svc, wkd_error* err) {
-  return guard(err, [&]() -> wkd_status {
-    runtime::Node* n = node_of(node);
-    if (n == nullptr) return fail(err, WKD_E_INVAL, "node is not a live node handle");
-    registry::Instance in;
-    Duration ttl{};
-    std::vector<health::CheckSpec> checks;
-    if (wkd_status st = read_service(svc, &in, &ttl, &checks, err); st != WKD_OK) return st;
-    auto res = n->self_register(std::move(in), ttl, std::move(checks));
-    if (!res.ok()) return fail_with(err, res.failure());
-    return WKD_OK;
-  });
+  return register_with(node, svc, err, &runtime::Node::self_register);
 }
 
 WKD_API wkd_status wkd_service_deregister(wkd_node_t* node, const char* service_name, const char* instance_id,

@@ -179,6 +179,17 @@ std::optional<CheckState> Thresholds::count(CheckState result) noexcept {
   return std::nullopt;
 }
 
+int severity(CheckState s) noexcept {
+  switch (s) {
+    case CheckState::passing: return 0;
+    case CheckState::warning: return 1;
+    case CheckState::critical: return 2;
+  }
+  return 2;
+}
+
+CheckState worst(CheckState a, CheckState b) noexcept { return severity(b) > severity(a) ? b : a; }
+
 Status validate_list(std::vector<CheckSpec>& specs) {
   std::set<std::string> ids;
   for (std::size_t i = 0; i < specs.size(); ++i) {

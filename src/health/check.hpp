@@ -90,6 +90,10 @@ Status validate(const CheckSpec& spec);
 // given its kind's name (filled in here).
 Status validate_list(std::vector<CheckSpec>& specs);
 
+// How bad a state is: critical (2) over warning (1) over passing (0).
+int severity(CheckState s) noexcept;
+CheckState worst(CheckState a, CheckState b) noexcept;
+
 // The result of one run, or a TTL report.
 struct CheckResult {
   CheckState state = CheckState::critical;

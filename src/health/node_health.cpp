@@ -2,17 +2,6 @@
 
 namespace wkd::health {
 
-int severity(CheckState s) noexcept {
-  switch (s) {
-    case CheckState::passing: return 0;
-    case CheckState::warning: return 1;
-    case CheckState::critical: return 2;
-  }
-  return 2;
-}
-
-CheckState worst(CheckState a, CheckState b) noexcept { return severity(b) > severity(a) ? b : a; }
-
 CheckState Hysteresis::input(TimePoint now, CheckState s) noexcept {
   if (s == out_) {
     pending_.reset();

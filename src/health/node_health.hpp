@@ -22,16 +22,13 @@
 #include <optional>
 
 #include "common/time.hpp"
+#include "health/check.hpp"
 #include "registry/instance.hpp"
 #include "registry/status.hpp"
 
 namespace wkd::health {
 
 using registry::CheckState;
-
-// critical over warning over passing.
-int severity(CheckState s) noexcept;
-CheckState worst(CheckState a, CheckState b) noexcept;
 
 // A state that changes only once its input has held a new value for the
 // hold-down time. An input that moves again before then (back to the

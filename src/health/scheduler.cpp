@@ -9,16 +9,6 @@ namespace {
 using registry::Err;
 using registry::fail;
 
-// How bad a state is: critical over warning over passing.
-int severity(CheckState s) noexcept {
-  switch (s) {
-    case CheckState::passing: return 0;
-    case CheckState::warning: return 1;
-    case CheckState::critical: return 2;
-  }
-  return 2;
-}
-
 void clip(std::string& output) {
   if (output.size() > kMaxOutput) output.resize(kMaxOutput);
 }

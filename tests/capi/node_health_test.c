@@ -21,25 +21,7 @@
 #include "check.h"
 #include "fast_node.h"
 #include "registry_calls.h"
-
-/* A TCP listener on 127.0.8.3, port chosen by the system; -1 on error. */
-static int listen_tcp(unsigned short* port) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof(a);
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = 0;
-  inet_pton(AF_INET, "127.0.8.3", &a.sin_addr);
-  if (bind(fd, (struct sockaddr*)&a, sizeof(a)) != 0 || listen(fd, 64) != 0 ||
-      getsockname(fd, (struct sockaddr*)&a, &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  *port = ntohs(a.sin_port);
-  return fd;
-}
+#include "tcp_listener.h"
 
 /* Waits until `node` sees member `name` advertise `health`; 1 on success. */
 static int wait_member_health(wkd_node_t* node, const char* name, wkd_health health, double limit_s) {
@@ -102,7 +84,7 @@ static wkd_service ttl_service(const char* name, const char* id, const wkd_check
 static void node_checks(wkd_node_t* a, wkd_node_t* b) {
   unsigned short port = 0;
   char target[64];
-  int fd = listen_tcp(&port);
+  int fd = listen_tcp("127.0.8.3", &port);
   wkd_check c = WKD_CHECK_INIT;
   CHECK(fd >= 0);
   if (fd < 0) return;

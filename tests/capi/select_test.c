@@ -16,32 +16,7 @@
 
 #include "check.h"
 #include "fast_node.h"
-
-#define CHECK_OK(call)                                                                                \
-  do {                                                                                                \
-    wkd_error e_ = WKD_ERROR_INIT;                                                                    \
-    wkd_status st_ = (call);                                                                          \
-    if (st_ != WKD_OK) {                                                                              \
-      fprintf(stderr, "%s:%d: %s -> %s %s\n", __FILE__, __LINE__, #call, wkd_status_name(st_), e_.message); \
-      failures++;                                                                                     \
-    }                                                                                                 \
-  } while (0)
-
-static int starts_with(const char* text, const char* prefix) {
-  return prefix == NULL || strncmp(text, prefix, strlen(prefix)) == 0;
-}
-
-/* The call returns `want` and its message starts with `prefix` (NULL: any). */
-#define CHECK_ERR(call, want, prefix)                                                                   \
-  do {                                                                                                  \
-    wkd_error e_ = WKD_ERROR_INIT;                                                                      \
-    wkd_status st_ = (call);                                                                            \
-    if (st_ != (want) || e_.status != (want) || !starts_with(e_.message, (prefix))) {                   \
-      fprintf(stderr, "%s:%d: %s -> %s '%s', want %s '%s...'\n", __FILE__, __LINE__, #call,             \
-              wkd_status_name(st_), e_.message, wkd_status_name(want), starts_with("", (prefix)) ? "" : (prefix)); \
-      failures++;                                                                                       \
-    }                                                                                                   \
-  } while (0)
+#include "registry_calls.h"
 
 /* make_fast_node with WKD_OPT_REGION and WKD_OPT_ZONE set, started. */
 static wkd_node_t* make_zoned_node(const char* name, const char* bind, const char* region, const char* zone) {

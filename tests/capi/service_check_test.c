@@ -22,25 +22,7 @@
 #include "check.h"
 #include "fast_node.h"
 #include "registry_calls.h"
-
-/* A TCP listener on 127.0.5.24, port chosen by the system; -1 on error. */
-static int listen_tcp(unsigned short* port) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof(a);
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return -1;
-  memset(&a, 0, sizeof(a));
-  a.sin_family = AF_INET;
-  a.sin_port = 0;
-  inet_pton(AF_INET, "127.0.5.24", &a.sin_addr);
-  if (bind(fd, (struct sockaddr*)&a, sizeof(a)) != 0 || listen(fd, 64) != 0 ||
-      getsockname(fd, (struct sockaddr*)&a, &len) != 0) {
-    close(fd);
-    return -1;
-  }
-  *port = ntohs(a.sin_port);
-  return fd;
-}
+#include "tcp_listener.h"
 
 static wkd_check quick(wkd_check_kind kind, const char* target) {
   wkd_check c = WKD_CHECK_INIT;
@@ -173,7 +155,7 @@ int main(void) {
   a = make_node_from(cfg, "chk-a", FAST_NODE_START);
   wkd_config_free(cfg);
   b = make_fast_node("chk-b", "127.0.5.22:0", FAST_NODE_START, 0);
-  lfd = listen_tcp(&port);
+  lfd = listen_tcp("127.0.5.24", &port);
   if (a == NULL || b == NULL || lfd < 0) {
     fprintf(stderr, "could not create the nodes or the listener\n");
     return 1;
