@@ -3,8 +3,9 @@
 //   POST   /api/v1/services/{name}/dependencies          {dependsOn, type, required,
 //                                                        minVersion, maxVersion,
 //                                                        healthCheckEndpoint, timeoutMs}
-//                                                        201 (200: the same terms again);
-//                                                        409: declared with other terms
+//                                                        201, the same terms again too
+//                                                        (a no-op); 409: declared with
+//                                                        other terms
 //   DELETE /api/v1/services/{name}/dependencies/{dependsOn}
 //   GET    /api/v1/services/{name}/dependencies          what it depends on
 //   GET    /api/v1/services/{name}/dependents            what depends on it
@@ -87,10 +88,9 @@ Response declare(const RouteContext& c, const std::string& service) {
   d.service = service;
   if (std::string err = parse_dependency(body, &d); !err.empty()) return Response::error(400, err);
   if (auto st = registry::validate_dependency(d); !st) return Response::error(400, st.message());
-  const bool existed = c.services.dependencies.count(d.key()) != 0;
   auto r = c.node.declare_dependency(std::move(d));
   if (!r) return failure(std::move(r).failure());
-  return json_response(existed ? 200 : 201, dependency_object(*r));
+  return json_response(201, dependency_object(*r));
 }
 
 Json records(const std::vector<runtime::InstanceRecord>& recs) {
