@@ -16,6 +16,7 @@ through `wkd agent` (CTest label `agent`), on real agents:
 
     python3 agent_services_health_test.py -v ServicesHealthTest
 """
+import http.client
 import http.server
 import json
 import re
@@ -296,6 +297,27 @@ class ServicesHealthTest(AgentTestCase):
         self.assertEqual(results["status"][0]["orders"]["totalInstances"], 1)
         for name, (_, headers) in results.items():
             self.assertGreater(int(headers["x-wkd-index"]), index, name)
+
+    def test_a_waiting_poll_does_not_hold_up_a_leave(self):
+        a = self.agent("poll-b").start()
+        _, headers = call(a, "GET", "/api/v1/services/status")
+        index = int(headers["x-wkd-index"])
+        outcome = {}
+
+        def poll():
+            try:
+                outcome["answer"] = a.request("GET", "/api/v1/services/status?index=%d&wait=5m" % index)
+            except (OSError, http.client.HTTPException) as e:
+                outcome["closed"] = repr(e)
+
+        t = threading.Thread(target=poll, daemon=True)
+        t.start()
+        h.wait_for("the poll to be waiting", t.is_alive, 5)
+        status, _, data = a.request("PUT", "/v1/cluster/leave")
+        self.assertEqual(status, 200, data)
+        self.assertEqual(a.wait_exit(), 0)
+        t.join(30)
+        self.assertFalse(t.is_alive(), "the poll outlived the agent")
 
 
 if __name__ == "__main__":
