@@ -59,7 +59,7 @@ std::optional<Duration> parse_duration(const std::string& text) {
     const std::string_view unit(s.data() + unit_start, i - unit_start);
     double scale = 0;
     if (unit == "ns") scale = 1;
-    else if (unit == "us" || unit == "µs") scale = 1e3;
+    else if (unit == "us") scale = 1e3;
     else if (unit == "ms") scale = 1e6;
     else if (unit == "s") scale = 1e9;
     else if (unit == "m") scale = 60e9;

@@ -3,7 +3,8 @@
 // when the wait ends with the same index. The wait is Consul's duration
 // syntax ("100ms", "5s", "1m30s", "1.5s"; units ns, us, ms, s, m, h; a
 // bare number is seconds), at most kMaxWait; without `wait` it is
-// kMaxWait. The agent's loop never blocks: a timer on the loop looks at
+// kMaxWait. An answer that is not 200 (a 404, a 400) comes at once, and
+// so does one whose view is already past N. The agent's loop never blocks: a timer on the loop looks at
 // the version every kWaitTick and answers from the view of that moment;
 // a client gone away ends the poll at the next tick.
 #pragma once
