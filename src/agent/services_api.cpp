@@ -1,5 +1,7 @@
 #include "agent/services_api.hpp"
 
+#include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
 
