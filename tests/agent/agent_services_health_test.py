@@ -72,6 +72,15 @@ class CheckServer:
         self.server.server_close()
 
 
+def open_connections(agent):
+    """The agent's open HTTP connections (this read's own included)."""
+    status, _, data = agent.request("GET", "/v1/agent/metrics")
+    for line in data.decode().splitlines():
+        if line.startswith("wkd_http_connections "):
+            return int(float(line.split()[1]))
+    raise AssertionError("no wkd_http_connections in the metrics")
+
+
 def set_check(agent, service, iid, state):
     call(agent, "PUT", "/api/v1/services/%s/instances/%s/check" % (service, iid), {"status": state})
 
@@ -287,7 +296,10 @@ class ServicesHealthTest(AgentTestCase):
         ]]
         for t in polls:
             t.start()
-        h.wait_for("the polls to be waiting", lambda: all(t.is_alive() for t in polls), 5)
+        # The three polls hold their connections open (the metrics read is
+        # the fourth).
+        h.wait_for("the polls to be waiting", lambda: open_connections(a) >= 4, 10)
+        self.assertTrue(all(t.is_alive() for t in polls))
         call(a, "POST", "/api/v1/services/register", instance("orders", "o-1"))
         for t in polls:
             t.join(30)
@@ -312,7 +324,7 @@ class ServicesHealthTest(AgentTestCase):
 
         t = threading.Thread(target=poll, daemon=True)
         t.start()
-        h.wait_for("the poll to be waiting", t.is_alive, 5)
+        h.wait_for("the poll to be waiting", lambda: open_connections(a) >= 2, 10)
         status, _, data = a.request("PUT", "/v1/cluster/leave")
         self.assertEqual(status, 200, data)
         self.assertEqual(a.wait_exit(), 0)
