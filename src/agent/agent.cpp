@@ -179,6 +179,9 @@ bool Agent::start() {
   opts.identity.groups = cfg_.groups;
   opts.identity.capabilities = cfg_.capabilities;
   for (const auto& [k, v] : cfg_.tags) opts.identity.tags[k] = v;
+  if (cfg_.http_enabled && cfg_.http.port != 0 && !opts.identity.tags.count(std::string(kHttpAddrTag))) {
+    opts.identity.tags[std::string(kHttpAddrTag)] = cfg_.http.to_string();
+  }
   LogLevel level = LogLevel::info;
   parse_log_level(cfg_.log_level, &level);
   opts.log_level = level;

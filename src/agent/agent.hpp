@@ -41,6 +41,7 @@ class Agent final : public ApiBackend {
   std::string fire_event(const std::string& name, const std::string& payload, bool* too_big) override;
   std::uint64_t http_connections() const override;
   runtime::Node* node() override { return node_.get(); }
+  uv_loop_t* loop() override { return &loop_; }
 
  private:
   bool start();

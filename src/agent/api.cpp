@@ -346,7 +346,7 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     return;
   }
 
-  if (services_.handle(req, reply)) return;
+  if (services_.handle(req, out)) return;
   reply(Response::error(404, "no such endpoint: " + path));
 }
 

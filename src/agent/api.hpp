@@ -48,6 +48,8 @@ class ApiBackend {
   virtual std::uint64_t http_connections() const = 0;
   // The running node (null before it starts or after it stops).
   virtual runtime::Node* node() = 0;
+  // The loop the API runs on (long polls wait on its timers).
+  virtual uv_loop_t* loop() = 0;
 };
 
 // Members by the state the API reports: a member that announced its leave
@@ -62,7 +64,7 @@ std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms);
 
 class Api {
  public:
-  explicit Api(ApiBackend& backend) : backend_(backend), services_([&backend] { return backend.node(); }) {}
+  explicit Api(ApiBackend& backend) : backend_(backend), services_([&backend] { return backend.node(); }, backend.loop()) {}
   // The http::Handler for the server.
   void handle(const http::Request& req, std::shared_ptr<http::Responder> out);
   std::uint64_t requests() const noexcept { return requests_; }

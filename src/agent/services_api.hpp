@@ -9,6 +9,14 @@
 //   GET    /api/v1/services                           names with a live instance
 //   GET    /api/v1/services/{name}                    its instances (?includeDeregistered=true)
 //   GET    /api/v1/services/{name}/healthy            its HEALTHY instances
+//   aggregates, health and the health-check trigger   services_health.cpp
+//   dependencies                                      services_deps.cpp
+//
+// A registration's healthCheckUrl gets an HTTP check (every 10 s, 5 s
+// timeout; an optional "check": {"intervalMs", "timeoutMs",
+// "deregisterCriticalAfterMs"} sets them). Every GET answers with
+// X-Wkd-Index, the view's version, and takes ?index=N&wait=DURATION to
+// wait for a later version (services_wait.hpp).
 //
 // Reads answer from this node's copy of the whole registry; writes follow
 // the ownership rule (docs/registry.md): a write for an instance another
@@ -19,23 +27,32 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "agent/http_server.hpp"
 #include "runtime/node.hpp"
 
 namespace wkd::agent {
 
+// The member tag in which an agent advertises its HTTP API's address
+// (host:port, when it listens on a fixed port), so a write refused for
+// another node's instance can name where to send it.
+inline constexpr std::string_view kHttpAddrTag = "httpAddr";
+
 class ServicesApi {
  public:
   // `node` must outlive the API (the agent's node; calls run inline on its
   // loop, the loop the HTTP server runs on).
-  explicit ServicesApi(std::function<runtime::Node*()> node) : node_(std::move(node)) {}
+  // Long polls wait on `loop` (null: they answer at once).
+  ServicesApi(std::function<runtime::Node*()> node, uv_loop_t* loop) : node_(std::move(node)), loop_(loop) {}
 
-  // Whether `req` is under /api/v1/services (then it has been answered).
-  bool handle(const http::Request& req, const std::function<void(http::Response)>& reply);
+  // Whether `req` is under /api/v1/services (then it has been answered, or
+  // will be when its long poll ends).
+  bool handle(const http::Request& req, const std::shared_ptr<http::Responder>& out);
 
  private:
   std::function<runtime::Node*()> node_;
+  uv_loop_t* loop_;
 };
 
 // The JSON object of one instance, as every API read prints it.

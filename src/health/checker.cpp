@@ -153,6 +153,15 @@ Status Checker::report_ttl(const registry::Now& now, const CheckKey& key, CheckR
   return {};
 }
 
+Status Checker::run_now(const registry::Now& now, const registry::InstanceKey& instance, std::size_t* checks) {
+  anchor(now);
+  if (auto st = add_allowed(instance); !st) return st;
+  const std::size_t n = sched_.run_now(now.mono, instance);
+  if (checks != nullptr) *checks = n;
+  if (n == 0) return registry::fail(Err::not_found, registry::key_text(instance) + " has no check that runs");
+  return {};
+}
+
 bool Checker::complete(const registry::Now& now, std::uint64_t run, CheckResult result) {
   anchor(now);
   if (!sched_.complete(now.mono, run, std::move(result))) return false;

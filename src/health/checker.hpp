@@ -97,6 +97,12 @@ class Checker {
   Status set_checks(const registry::Now& now, const registry::InstanceKey& instance, std::vector<CheckSpec> specs);
   std::size_t remove_instance(const registry::InstanceKey& instance);
   Status report_ttl(const registry::Now& now, const CheckKey& key, CheckResult result);
+  // Runs the instance's checks now (Scheduler::run_now): their runs start
+  // at the next timer, their results come as any run's. Refused as add()
+  // is (Err::not_found, Err::not_owner), and Err::not_found when the
+  // instance has no check that runs (only TTL checks, or none). *checks:
+  // how many will run.
+  Status run_now(const registry::Now& now, const registry::InstanceKey& instance, std::size_t* checks);
 
   // ---- the node's own checks ----
   // Refused: an invalid spec (naming the field), an id the node's checks

@@ -148,6 +148,20 @@ void Scheduler::report(const registry::InstanceKey& instance) {
   reports_.push_back(Report{instance, *worst, changed});
 }
 
+std::size_t Scheduler::run_now(TimePoint now, const registry::InstanceKey& instance) {
+  std::size_t n = 0;
+  for (auto it = checks_.lower_bound(CheckKey{instance, {}}); it != checks_.end() && it->first.instance == instance;
+       ++it) {
+    Check& c = it->second;
+    if (c.spec->kind == CheckKind::ttl) continue;
+    ++n;
+    if (c.run != 0) continue;  // the run in flight answers
+    c.next_run = now;
+    schedule(it);
+  }
+  return n;
+}
+
 // ---- timers ----
 
 void Scheduler::unschedule(Checks::iterator it) {

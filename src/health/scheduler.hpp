@@ -100,6 +100,13 @@ class Scheduler {
   // is ignored: returns false.
   bool complete(TimePoint now, std::uint64_t run, CheckResult result);
 
+  // Brings the next run of each of the instance's checks that run (every
+  // kind but TTL) forward to `now`, so on_timer(now) hands them out; a
+  // check with a run in flight keeps it (runs never overlap). The
+  // interval counts afresh from that run. Returns how many checks of the
+  // instance run (0: none, or only TTL checks).
+  std::size_t run_now(TimePoint now, const registry::InstanceKey& instance);
+
   TimePoint next_deadline() const;
   // Times out late runs, expires TTLs, deregisters what stayed critical
   // too long, and returns the runs due now.

@@ -190,6 +190,12 @@ class Node : public std::enable_shared_from_this<Node> {
   // A TTL check's state from the application; `note` is its output.
   Status report_ttl(const registry::InstanceKey& instance, const std::string& check, registry::CheckState state,
                     std::string note = {});
+  // Runs the instance's checks now rather than at their next interval
+  // (Checker::run_now), without waiting for them: their results move the
+  // instance as any run's do. Returns how many checks run. Refused:
+  // Err::not_found (not registered, or no check that runs: TTL checks
+  // only), Err::state (another node owns it: the message names it).
+  Result<std::size_t> run_checks(const registry::InstanceKey& instance);
   // What the owner knows of a check (its last output included).
   Result<health::CheckStatus> check_status(const registry::InstanceKey& instance, const std::string& check);
   // ---- the node's own checks and self-healing ----

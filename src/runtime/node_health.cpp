@@ -121,6 +121,16 @@ Status Node::report_ttl(const registry::InstanceKey& instance, const std::string
   });
 }
 
+Result<std::size_t> Node::run_checks(const registry::InstanceKey& instance) {
+  std::size_t n = 0;
+  Status st = health_call([&](health::Checker& c, const registry::Now& now) -> Status {
+    if (auto r = c.run_now(now, instance, &n); !r) return Status::fail(err_of(r.code()), r.message());
+    return {};
+  });
+  if (!st.ok()) return std::move(st).failure();
+  return n;
+}
+
 Result<health::CheckStatus> Node::check_status(const registry::InstanceKey& instance, const std::string& check) {
   health::CheckStatus out;
   Status st = health_call([&](health::Checker& c, const registry::Now&) -> Status {

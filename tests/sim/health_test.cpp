@@ -5,7 +5,8 @@
 // an alias check follows another service. The node's own checks drive
 // its health without touching the registry; the instances' states count
 // in it only when fed, through the hold-down; instances that turn
-// critical are queued for the self-healing hook. Deadlines only.
+// critical are queued for the self-healing hook; run_now runs an
+// instance's checks at once, on the owner only. Deadlines only.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -283,6 +284,47 @@ TEST(HealthSim, FedInstancesCountOnlyOnceTheirStateHeld) {
                              seconds(45)));
   ASSERT_TRUE(h.answer_until(0, CheckState::passing, [&] { return c.node_state() == CheckState::passing; },
                              seconds(45)));
+}
+
+TEST(HealthSim, RunNowRunsAnInstancesChecksAtOnceOnTheOwnerOnly) {
+  HealthCluster h(3);
+  const registry::InstanceKey key{"orders", "a"};
+  const registry::InstanceKey ttl_only{"orders", "t"};
+  on(*h.c, 1, [&](registry::Replica& r, const registry::Now& now) {
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "a")).ok());
+    ASSERT_TRUE(r.register_instance(now, instance("orders", "t")).ok());
+    health::CheckSpec slow = http_check();
+    slow.interval = std::chrono::hours(1);  // the first run somewhere in the first hour
+    ASSERT_TRUE(h.checker(1).add(now, key, slow).ok());
+    health::CheckSpec ttl;
+    ttl.kind = health::CheckKind::ttl;
+    ttl.target.clear();
+    ttl.ttl = seconds(3600);
+    ASSERT_TRUE(h.checker(1).add(now, ttl_only, ttl).ok());
+  });
+  h.c->run_for(milliseconds(10));
+  const std::size_t before = h.runners[1].pending.size();
+  on(*h.c, 1, [&](registry::Replica&, const registry::Now& now) {
+    std::size_t n = 0;
+    ASSERT_TRUE(h.checker(1).run_now(now, key, &n).ok());
+    EXPECT_EQ(n, 1u);
+    // Nothing to run: TTL checks only, or no such instance.
+    EXPECT_EQ(h.checker(1).run_now(now, ttl_only, &n).code(), registry::Err::not_found);
+    EXPECT_EQ(h.checker(1).run_now(now, registry::InstanceKey{"orders", "nope"}, &n).code(),
+              registry::Err::not_found);
+  });
+  // Another node's instance: its checks run on the owner.
+  on(*h.c, 2, [&](registry::Replica&, const registry::Now& now) {
+    std::size_t n = 0;
+    const auto st = h.checker(2).run_now(now, key, &n);
+    EXPECT_EQ(st.code(), registry::Err::not_owner);
+  });
+  h.c->run_for(milliseconds(10));
+  ASSERT_EQ(h.runners[1].pending.size(), std::max<std::size_t>(before, 1));
+  EXPECT_EQ(h.runners[1].pending.front().key.instance, key);
+  ASSERT_TRUE(h.answer_until(1, CheckState::passing, [&] { return h.everywhere(key, InstanceStatus::healthy); },
+                             seconds(5)))
+      << mismatch(*h.c);
 }
 
 }  // namespace

@@ -314,3 +314,43 @@ TEST(HealthScheduler, AnInvalidSpecIsRefusedNamingTheField) {
 
 }  // namespace
 }  // namespace wkd::health
+
+namespace wkd::health {
+namespace {
+
+TEST(HealthScheduler, RunNowHandsOutTheInstancesChecksAtOnce) {
+  Fixture f;
+  ASSERT_TRUE(f.sched.add(f.now, kOrders, http(seconds(60))).ok());
+  CheckSpec second = http(seconds(60));
+  second.id = "second";
+  ASSERT_TRUE(f.sched.add(f.now, kOrders, second).ok());
+  ASSERT_TRUE(f.sched.add(f.now, kOrders, ttl_spec(seconds(60))).ok());
+  const registry::InstanceKey other{"orders", "o-2"};
+  ASSERT_TRUE(f.sched.add(f.now, other, http(seconds(60))).ok());
+  // Every first run, each completed at once: the next runs (and the TTL's
+  // expiry) are later than now.
+  for (int i = 0; i < 3; ++i) {
+    const CheckRun r = f.next_run();
+    ASSERT_TRUE(f.sched.complete(f.now, r.id, CheckResult{CheckState::passing, "ok"}));
+  }
+  ASSERT_GT(f.sched.next_deadline(), f.now);
+  // The two checks that run; the TTL check is never run; the other
+  // instance is left alone.
+  EXPECT_EQ(f.sched.run_now(f.now, kOrders), 2u);
+  EXPECT_EQ(f.sched.next_deadline(), f.now);
+  const auto runs = f.sched.on_timer(f.now);
+  ASSERT_EQ(runs.size(), 2u);
+  for (const CheckRun& r : runs) EXPECT_EQ(r.key.instance, kOrders);
+  // A run in flight is not doubled.
+  EXPECT_EQ(f.sched.run_now(f.now, kOrders), 2u);
+  EXPECT_TRUE(f.sched.on_timer(f.now).empty());
+  EXPECT_EQ(f.sched.running(), 2u);
+  // Unknown instances and TTL-only instances have nothing to run.
+  EXPECT_EQ(f.sched.run_now(f.now, registry::InstanceKey{"orders", "nope"}), 0u);
+  const registry::InstanceKey ttl_only{"orders", "o-3"};
+  ASSERT_TRUE(f.sched.add(f.now, ttl_only, ttl_spec(seconds(60))).ok());
+  EXPECT_EQ(f.sched.run_now(f.now, ttl_only), 0u);
+}
+
+}  // namespace
+}  // namespace wkd::health
