@@ -50,9 +50,7 @@ WKD_API wkd_status wkd_node_service_summary(wkd_service_summary* out, wkd_node_t
   return guard(err, [&]() -> wkd_status {
     if (!sized(out)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
     std::shared_ptr<const runtime::View> view;
-    if (wkd_status st = current_view(&view, node, err); st != WKD_OK) return st;
-    if (service_name == nullptr || service_name[0] == '\0')
-      return fail(err, WKD_E_INVAL, "service_name is NULL or empty");
+    if (wkd_status st = service_view(&view, node, service_name, err); st != WKD_OK) return st;
     const auto s = runtime::summarize(services_of(view), service_name);
     if (!s) {
       return fail(err, WKD_E_NOTFOUND,
@@ -112,9 +110,7 @@ WKD_API wkd_status wkd_node_service_health(wkd_service_health* out, wkd_node_t* 
   return guard(err, [&]() -> wkd_status {
     if (!sized(out)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
     std::shared_ptr<const runtime::View> view;
-    if (wkd_status st = current_view(&view, node, err); st != WKD_OK) return st;
-    if (service_name == nullptr || service_name[0] == '\0')
-      return fail(err, WKD_E_INVAL, "service_name is NULL or empty");
+    if (wkd_status st = service_view(&view, node, service_name, err); st != WKD_OK) return st;
     const auto h = runtime::service_health(services_of(view), service_name);
     if (!h) {
       return fail(err, WKD_E_NOTFOUND,

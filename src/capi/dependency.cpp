@@ -147,9 +147,7 @@ WKD_API wkd_status wkd_node_dependents(wkd_dependencies_t** out, wkd_node_t* nod
     if (out == nullptr) return fail(err, WKD_E_INVAL, "out is NULL");
     *out = nullptr;
     std::shared_ptr<const runtime::View> view;
-    if (wkd_status st = current_view(&view, node, err); st != WKD_OK) return st;
-    if (service_name == nullptr || service_name[0] == '\0')
-      return fail(err, WKD_E_INVAL, "service_name is NULL or empty");
+    if (wkd_status st = service_view(&view, node, service_name, err); st != WKD_OK) return st;
     const runtime::ServicesView& services = services_of(view);
     std::vector<runtime::DependencyHealth> items;
     for (const runtime::InstanceRecord& rec : services.dependents_of(service_name)) {
@@ -215,9 +213,7 @@ WKD_API wkd_status wkd_node_dependency_health(wkd_dependency_health* out, wkd_no
   return guard(err, [&]() -> wkd_status {
     if (!sized(out)) return fail(err, WKD_E_INVAL, "out is NULL or too small");
     std::shared_ptr<const runtime::View> view;
-    if (wkd_status st = current_view(&view, node, err); st != WKD_OK) return st;
-    if (service_name == nullptr || service_name[0] == '\0')
-      return fail(err, WKD_E_INVAL, "service_name is NULL or empty");
+    if (wkd_status st = service_view(&view, node, service_name, err); st != WKD_OK) return st;
     wkd_dependency_health full = WKD_DEPENDENCY_HEALTH_INIT;
     full.version = view ? view->version : 0;
     std::size_t n = 0, healthy = 0, blocking = 0;

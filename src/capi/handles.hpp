@@ -118,6 +118,10 @@ void fill_member(wkd_member_info* out, const runtime::MemberView& m, std::int64_
 // The node's View (never null for a live node once created) or a refusal
 // (WKD_E_INVAL for a handle that is not a live node, WKD_E_CLOSED).
 wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, wkd_error* err);
+// current_view for a call about one service, whose name is checked too
+// (WKD_E_INVAL when NULL or empty).
+wkd_status service_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, const char* service_name,
+                        wkd_error* err);
 // The registry part of a View; an empty one when it has none.
 const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view);
 

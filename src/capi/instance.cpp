@@ -64,6 +64,13 @@ wkd_status current_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* n
   return WKD_OK;
 }
 
+wkd_status service_view(std::shared_ptr<const runtime::View>* out, wkd_node_t* node, const char* service_name,
+                        wkd_error* err) {
+  if (wkd_status st = current_view(out, node, err); st != WKD_OK) return st;
+  if (service_name == nullptr || service_name[0] == '\0') return fail(err, WKD_E_INVAL, "service_name is NULL or empty");
+  return WKD_OK;
+}
+
 const runtime::ServicesView& services_of(const std::shared_ptr<const runtime::View>& view) {
   static const runtime::ServicesView kEmpty;
   return view && view->services ? *view->services : kEmpty;
