@@ -216,7 +216,7 @@ bool flag(const Request& req, std::string_view name) {
 }
 
 // The instance routes: register, deregister, the application's check,
-// and the reads of service names and instances.
+// the reads of service names and instances, and one instance selected.
 std::optional<Response> instance_route(const RouteContext& c) {
   const Segments& seg = c.seg;
   const std::string& method = c.req.method;
@@ -255,6 +255,16 @@ std::optional<Response> instance_route(const RouteContext& c) {
   if (seg.empty()) {
     if (method != "GET") return method_not_allowed("GET");
     return json_response(200, Json(c.services.services()));
+  }
+  if (seg.size() == 2 && seg[1] == "instance") {
+    // One HEALTHY instance by weighted random through the node's selector
+    // (zone affinity, outlier ejection); the lease ends at once, since an
+    // HTTP client's call is not seen here.
+    if (method != "GET") return method_not_allowed("GET");
+    auto sel = node.selector().select(c.services, seg[0], registry::SelectRequest{});
+    if (!sel) return Response::error(404, "service " + seg[0] + " has no healthy instance to select");
+    node.selector().release(c.services, sel->lease, registry::CallOutcome::none);
+    return json_response(200, instance_object(*sel->record, c.view));
   }
   if (seg.size() <= 2 && (seg.size() == 1 || seg[1] == "healthy")) {
     if (method != "GET") return method_not_allowed("GET");

@@ -77,6 +77,33 @@ class ServicesApiTest(AgentTestCase):
         self.assertEqual(audit[0]["status"], "DEREGISTERED")
         self.assertTrue(audit[0]["deregisteredAt"].endswith("Z"))
 
+    def test_one_healthy_instance_is_selected_by_weight(self):
+        a = self.agent("sel-a").start()
+        b = self.agent("sel-b", seeds=[a.gossip]).start()
+        self.wait_states(a, {"sel-b": "alive"})
+        status, _, data = b.request("GET", "/api/v1/services/pay/instance")
+        self.assertEqual(status, 404, data)
+        self.assertIn("pay", json.loads(data)["error"])
+        for iid, weight in (("p-1", 300), ("p-2", 100), ("p-sick", 100)):
+            post(a, "/api/v1/services/register", instance("pay", iid, weight=weight))
+        for iid in ("p-1", "p-2"):
+            status, _, data = a.request("PUT", "/api/v1/services/pay/instances/%s/check" % iid,
+                                        body=json.dumps({"status": "passing"}))
+            self.assertEqual(status, 200, data)
+        h.wait_for("both healthy on sel-b", lambda: len(b.get_json("/api/v1/services/pay/healthy")) == 2,
+                   h.JOIN_TIMEOUT)
+        seen = {}
+        for _ in range(200):
+            got = b.get_json("/api/v1/services/pay/instance")
+            self.assertEqual((got["serviceName"], got["status"]), ("pay", "HEALTHY"))
+            seen[got["instanceId"]] = seen.get(got["instanceId"], 0) + 1
+        # Never the instance that is not HEALTHY; both healthy ones, the
+        # heavier one more often (3:1 weights: about 150 of 200).
+        self.assertEqual(set(seen), {"p-1", "p-2"})
+        self.assertGreater(seen["p-1"], seen["p-2"])
+        status, _, _ = b.request("POST", "/api/v1/services/pay/instance")
+        self.assertEqual(status, 405)
+
     def test_bad_input_names_the_field_and_registers_nothing(self):
         a = self.agent("svc-c").start()
         cases = [
