@@ -41,6 +41,25 @@ const char* profile_name(Profile p) noexcept;
 
 enum class LogFormat : std::uint8_t { text, json };
 
+// A bearer token of the HTTP API ([[agent.token]]). The secret is read when
+// the file is loaded, from a file (one trailing newline dropped) or an
+// environment variable, and is never printed or logged: name identifies the
+// token in logs and errors.
+enum class TokenScope : std::uint8_t { read, write };
+inline constexpr std::size_t kMinTokenSecret = 16;
+inline constexpr std::size_t kMaxTokenSecret = 4096;
+struct AgentToken {
+  std::string name;
+  TokenScope scope = TokenScope::read;
+  std::string secret_file;  // exactly one of secret_file and secret_env
+  std::string secret_env;
+  // Write tokens only: the services this token may write are those whose
+  // name starts with one of these; empty = every service (and the
+  // membership API's writes).
+  std::vector<std::string> service_prefixes;
+  std::string secret;
+};
+
 struct AgentConfig {
   // [discovery]
   std::string node_name;             // default: the host name
@@ -78,6 +97,10 @@ struct AgentConfig {
   std::int64_t leave_timeout_ms = 5000;
   std::string log_level = "info";    // trace, debug, info, warn, error
   LogFormat log_format = LogFormat::text;
+  // [[agent.token]]: with none, the HTTP API is unauthenticated and must
+  // listen on a loopback address unless allow_unauthenticated_remote.
+  std::vector<AgentToken> tokens;
+  bool allow_unauthenticated_remote = false;
   std::string source;                // the file it came from ("" = none)
 
   // Where each setting came from, so that validate() can point at it: the

@@ -110,6 +110,16 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
   line("leave_timeout_ms", std::to_string(cfg.leave_timeout_ms));
   line("log_level", toml_string(cfg.log_level));
   line("log_json", cfg.log_format == LogFormat::json ? "true" : "false");
+  line("allow_unauthenticated_remote", cfg.allow_unauthenticated_remote ? "true" : "false");
+  // Where each secret comes from, never the secret.
+  for (const auto& t : cfg.tokens) {
+    out += "\n[[agent.token]]\n";
+    line("name", toml_string(t.name));
+    line("scope", toml_string(t.scope == TokenScope::write ? "write" : "read"));
+    if (!t.secret_file.empty()) line("secret_file", toml_string(t.secret_file));
+    if (!t.secret_env.empty()) line("secret_env", toml_string(t.secret_env));
+    if (!t.service_prefixes.empty()) line("service_prefixes", toml_list(t.service_prefixes));
+  }
   return out;
 }
 

@@ -5,6 +5,7 @@
 // TOML_EXCEPTIONS=0 entry points are not in libtomlplusplus.so), so the
 // parse error is caught here and turned into a value; nothing else throws.
 #include <fcntl.h>
+#include <cstdlib>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,7 +39,9 @@ constexpr std::string_view kDiscoveryKeys[] = {
     "keyring_file",  "snapshot_path", "tls_cert",     "tls_key",      "tls_ca",
     "tags",          "verify_before_dead", "join_sync_delay_ms", "reconnect_timeout_ms",
     "registry_down_drop_after_ms", "registry_tombstone_retention_ms", "registry_sync_interval_ms"};
-constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json"};
+constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json", "token",
+                                           "allow_unauthenticated_remote"};
+constexpr std::string_view kTokenKeys[] = {"name", "scope", "secret_file", "secret_env", "service_prefixes"};
 
 std::string_view type_name(toml::node_type t) {
   switch (t) {
@@ -315,11 +318,122 @@ class Reader {
         bool json = false;
         if (auto e = get(*v, path, json)) return e;
         cfg_.log_format = json ? LogFormat::json : LogFormat::text;
+      } else if (name == "allow_unauthenticated_remote") {
+        if (auto e = get(*v, path, cfg_.allow_unauthenticated_remote)) return e;
+      } else if (name == "token") {
+        if (!v->is_array_of_tables()) return type_error(*v, path, "an array of tables ([[agent.token]])");
+        mark(path, *v);
+        for (const auto& entry : *v->as_array()) {
+          if (auto e = token(*entry.as_table())) return e;
+        }
       } else {
         return unknown(*k, path, kAgentKeys);
       }
     }
     return std::nullopt;
+  }
+
+  // One [[agent.token]]: its keys, then its secret read from the file or
+  // the environment. Errors name the token, never the secret.
+  Err token(const toml::table& t) {
+    const std::string path = "agent.token";
+    AgentToken tok;
+    std::string scope;
+    const toml::node* secret_at = nullptr;
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      const std::string key = path + "." + name;
+      if (name == "name") {
+        if (auto e = get(*v, key, tok.name)) return e;
+        if (auto e = check_at(*v, key, check_text(tok.name, kMaxText))) return e;
+        if (tok.name.empty()) return error(*v, key, "must not be empty");
+      } else if (name == "scope") {
+        if (auto e = get(*v, key, scope)) return e;
+        if (scope != "read" && scope != "write") return error(*v, key, "must be \"read\" or \"write\"");
+        tok.scope = scope == "write" ? TokenScope::write : TokenScope::read;
+      } else if (name == "secret_file") {
+        if (auto e = get(*v, key, tok.secret_file)) return e;
+        if (auto e = check_at(*v, key, check_path(tok.secret_file))) return e;
+        secret_at = v;
+      } else if (name == "secret_env") {
+        if (auto e = get(*v, key, tok.secret_env)) return e;
+        if (tok.secret_env.empty()) return error(*v, key, "must not be empty");
+        secret_at = v;
+      } else if (name == "service_prefixes") {
+        if (!v->is_array()) return type_error(*v, key, "an array of strings");
+        for (const auto& item : *v->as_array()) {
+          if (!item.is_string()) return type_error(item, key, "an array of strings");
+          const std::string p = item.as_string()->get();
+          if (p.empty()) return error(item, key, "a prefix must not be empty (leave the list out for every service)");
+          tok.service_prefixes.push_back(p);
+        }
+      } else {
+        return unknown(*k, key, kTokenKeys);
+      }
+    }
+    auto whole = [&](std::string message) { return error(t, path, std::move(message)); };
+    if (tok.name.empty()) return whole("a token needs a name (used in logs; never the secret)");
+    const std::string who = "token " + tok.name + ": ";
+    for (const auto& other : cfg_.tokens) {
+      if (other.name == tok.name) return whole(who + "the name is used twice");
+    }
+    if (scope.empty()) return whole(who + "scope is not set (\"read\" or \"write\")");
+    if (tok.secret_file.empty() == tok.secret_env.empty()) {
+      return whole(who + "set exactly one of secret_file and secret_env");
+    }
+    if (!tok.service_prefixes.empty() && tok.scope != TokenScope::write) {
+      return whole(who + "service_prefixes only applies to a write token");
+    }
+    if (!tok.secret_file.empty()) {
+      std::string problem = read_secret_file(tok.secret_file, &tok.secret);
+      if (!problem.empty()) return error(*secret_at, path + ".secret_file", who + problem);
+      if (!tok.secret.empty() && tok.secret.back() == '\n') tok.secret.pop_back();
+      if (!tok.secret.empty() && tok.secret.back() == '\r') tok.secret.pop_back();
+    } else {
+      const char* env = std::getenv(tok.secret_env.c_str());
+      if (env == nullptr) {
+        return error(*secret_at, path + ".secret_env", who + "the environment variable " + tok.secret_env + " is not set");
+      }
+      tok.secret = env;
+    }
+    const std::string key = path + (tok.secret_file.empty() ? ".secret_env" : ".secret_file");
+    if (tok.secret.size() < kMinTokenSecret) {
+      return error(*secret_at, key,
+                   who + "the secret is " + std::to_string(tok.secret.size()) + " bytes; at least " +
+                       std::to_string(kMinTokenSecret) + " are needed");
+    }
+    if (tok.secret.size() > kMaxTokenSecret) {
+      return error(*secret_at, key, who + "the secret is over " + std::to_string(kMaxTokenSecret) + " bytes");
+    }
+    for (unsigned char c : tok.secret) {
+      if (c <= 0x20 || c == 0x7f) {
+        return error(*secret_at, key, who + "the secret holds whitespace or a control character");
+      }
+    }
+    cfg_.tokens.push_back(std::move(tok));
+    return std::nullopt;
+  }
+
+  // Reads a secret file whole (at most kMaxTokenSecret + 2 bytes kept);
+  // "" or what went wrong.
+  static std::string read_secret_file(const std::string& p, std::string* out) {
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return "cannot read " + p + ": " + std::strerror(errno);
+    char buf[1024];
+    while (true) {
+      const ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        ::close(fd);
+        return "cannot read " + p + ": " + std::strerror(err);
+      }
+      if (n == 0) break;
+      out->append(buf, static_cast<std::size_t>(n));
+      if (out->size() > kMaxTokenSecret + 2) break;
+    }
+    ::close(fd);
+    return "";
   }
 
   const std::string& file_;

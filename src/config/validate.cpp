@@ -41,6 +41,17 @@ std::optional<ConfigError> check_list(const AgentConfig& cfg, const std::string&
   return std::nullopt;
 }
 
+// 127.0.0.0/8, ::1 and ::ffff:127.x.y.z.
+bool is_loopback(const Address& a) {
+  const Address v4 = a.unmapped();
+  if (v4.is_v4()) return v4.ip[0] == 127;
+  if (a.ip_len != 16) return false;
+  for (int i = 0; i < 15; ++i) {
+    if (a.ip[static_cast<std::size_t>(i)] != 0) return false;
+  }
+  return a.ip[15] == 1;
+}
+
 std::optional<ConfigError> check_addresses(const AgentConfig& cfg) {
   if (!cfg.bind.is_set()) return at(cfg, "discovery.bind", "no address is set");
   if (cfg.advertise) {
@@ -64,6 +75,14 @@ std::optional<ConfigError> check_addresses(const AgentConfig& cfg) {
       return at(cfg, "discovery.http",
                 cfg.http.to_string() + " takes the gossip port of bind (" + cfg.bind.to_string() +
                     "); give the HTTP API another port");
+    }
+    // Without tokens anyone who reaches the API may use it: only the host
+    // itself, unless the operator says otherwise.
+    if (cfg.tokens.empty() && !cfg.allow_unauthenticated_remote && !is_loopback(cfg.http)) {
+      return at(cfg, "discovery.http",
+                cfg.http.to_string() +
+                    " is not a loopback address and no [[agent.token]] is configured; configure tokens, "
+                    "or set [agent] allow_unauthenticated_remote = true to serve the API unauthenticated");
     }
   }
   return std::nullopt;

@@ -123,8 +123,10 @@ class Agent:
     """One `wkd agent` process with its TOML file."""
 
     def __init__(self, workdir, name, seeds=(), groups=(), database_type="", wire_protocol="", endpoint="",
-                 tags=None, snapshot=False, extra="", flags=(), ip=None, profile="local", encrypt=""):
+                 tags=None, snapshot=False, extra="", flags=(), ip=None, profile="local", encrypt="",
+                 agent_extra=""):
         self.name = name
+        self.agent_extra = agent_extra  # lines appended to [agent]
         self.ip = ip or ADDRESSES.take()
         self.gossip = "%s:%d" % (self.ip, GOSSIP_PORT)
         self.http_addr = "%s:%d" % (self.ip, HTTP_PORT)
@@ -164,6 +166,8 @@ class Agent:
             for k, v in sorted(tags.items()):
                 lines.append("%s = %s" % (k, json.dumps(v)))
         lines += ["[agent]", "log_level = \"debug\"", "leave_timeout_ms = 5000"]
+        if self.agent_extra:
+            lines.append(self.agent_extra)
         with open(self.config_path, "w") as f:
             f.write("\n".join(lines) + "\n")
 

@@ -31,7 +31,9 @@ class NsAgent(ah.Agent):
         self.ns = lab.ns(i)
         self.index = i
         super().__init__(workdir, "n%d" % i, seeds=seeds, snapshot=snapshot, extra=extra, ip=lab.ip(i),
-                         profile=profile, flags=os.environ.get("WKD_FAULTS_AGENT_FLAGS", "").split())
+                         profile=profile, flags=os.environ.get("WKD_FAULTS_AGENT_FLAGS", "").split(),
+                         # The namespace address is not loopback and the lab has no tokens.
+                         agent_extra="allow_unauthenticated_remote = true")
 
     def start(self, wait=True):
         log = open(self.log_path, "a")
