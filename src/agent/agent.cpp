@@ -217,8 +217,16 @@ bool Agent::start() {
 
   if (cfg_.http_enabled) {
     api_ = std::make_unique<Api>(*this);
+    auth_ = std::make_unique<Authorizer>(cfg_.tokens);
     auto srv = http::Server::listen(&loop_, cfg_.http, http::Limits{},
                                     [this](const http::Request& r, std::shared_ptr<http::Responder> out) {
+                                      if (auto refused = auth_->check(r)) {
+                                        log_.write(LogLevel::debug, cfg_.node_name,
+                                                   "HTTP " + std::to_string(refused->status) + " " + r.method +
+                                                       " " + r.path + ": " + refused->body);
+                                        out->send(std::move(*refused));
+                                        return;
+                                      }
                                       api_->handle(r, std::move(out));
                                     });
     if (!srv.ok()) {
@@ -256,6 +264,14 @@ bool Agent::start() {
                  node_->local_address().to_string() + ", HTTP " +
                  (http_ ? "on " + http_->local_address().to_string() : std::string("disabled")) + ", profile " +
                  config::profile_name(cfg_.profile) + ", " + std::to_string(targets.size()) + " join target(s)");
+  if (auth_) {
+    log_.write(LogLevel::info, name,
+               auth_->enabled() ? "HTTP API authenticated: " + auth_->describe()
+               : cfg_.allow_unauthenticated_remote
+                   ? std::string("HTTP API unauthenticated (no [[agent.token]]), remote access allowed by "
+                                 "allow_unauthenticated_remote")
+                   : std::string("HTTP API unauthenticated (no [[agent.token]]): loopback only"));
+  }
   if (!targets.empty()) {
     joiner_ = std::make_unique<SeedJoiner>(&loop_, node_, std::move(targets), cfg_.seeds, log_, SeedJoiner::Options{});
     joiner_->start([this](int) { peer_answered_ = true; });

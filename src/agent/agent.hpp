@@ -10,6 +10,7 @@
 #include <string>
 
 #include "agent/api.hpp"
+#include "agent/auth.hpp"
 #include "agent/http_server.hpp"
 #include "agent/log.hpp"
 #include "agent/seeds.hpp"
@@ -60,6 +61,7 @@ class Agent final : public ApiBackend {
   std::shared_ptr<runtime::Watch> watch_, event_watch_;
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<Api> api_;
+  std::unique_ptr<Authorizer> auth_;
   std::unique_ptr<SeedJoiner> joiner_;
   std::optional<Snapshot> restored_;
   uv_signal_t* sigint_ = nullptr;

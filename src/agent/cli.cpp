@@ -18,6 +18,8 @@ using Json = nlohmann::json;
 
 struct ClientArgs {
   std::string http = default_agent_address();
+  // --token, else WKD_TOKEN: sent as Authorization: Bearer.
+  std::string token = std::getenv("WKD_TOKEN") != nullptr ? std::getenv("WKD_TOKEN") : "";
   bool json = false;
   std::vector<std::string> positional;
   std::vector<std::pair<std::string, std::string>> filters;  // members filters
@@ -55,6 +57,8 @@ bool parse_args(const std::string& command, const std::vector<std::string>& args
     };
     if (a == "--http") {
       if (!take(&out->http)) return false;
+    } else if (a == "--token") {
+      if (!take(&out->token)) return false;
     } else if (a == "--json") {
       out->json = true;
     } else if (filters && (a == "--state" || a == "--group" || a == "--database-type" || a == "--wire-protocol" ||
@@ -95,7 +99,18 @@ int report_failure(const std::string& command, const std::string& agent, const H
   }
   std::fprintf(stderr, "wkd %s: the agent at %s answered %d: %s\n", command.c_str(), agent.c_str(), r.status,
                msg.c_str());
+  if (r.status == 401) {
+    std::fprintf(stderr, "wkd %s: the agent requires a valid token: pass --token or set WKD_TOKEN\n", command.c_str());
+  } else if (r.status == 403) {
+    std::fprintf(stderr, "wkd %s: the token is not allowed to do this (a read token, or a write token limited to "
+                 "other services)\n", command.c_str());
+  }
   return r.status == 404 ? kExitNotFound : kExitFailed;
+}
+
+HttpReply call(const ClientArgs& a, const std::string& method, const std::string& target,
+               const std::string& body = "", long timeout_ms = 30000) {
+  return http_call(method, a.http, target, body, timeout_ms, a.token);
 }
 
 std::string join_strings(const Json& arr) {
@@ -145,7 +160,7 @@ int cmd_members(const std::vector<std::string>& argv) {
     target += sep + k + "=" + url_escape(v);
     sep = '&';
   }
-  HttpReply r = http_call("GET", a.http, target);
+  HttpReply r = call(a, "GET", target);
   if (!r.reached || r.status != 200) return report_failure("members", a.http, r);
   auto j = Json::parse(r.body, nullptr, false);
   if (j.is_discarded() || !j.is_array()) {
@@ -175,7 +190,7 @@ int cmd_member(const std::vector<std::string>& argv) {
     usage_error("member", "give exactly one member name");
     return kExitUsage;
   }
-  HttpReply r = http_call("GET", a.http, "/v1/cluster/members/" + url_escape(a.positional[0]));
+  HttpReply r = call(a, "GET", "/v1/cluster/members/" + url_escape(a.positional[0]));
   if (!r.reached || r.status != 200) return report_failure("member", a.http, r);
   auto j = Json::parse(r.body, nullptr, false);
   std::printf("%s\n", j.is_discarded() ? r.body.c_str() : j.dump(2).c_str());
@@ -190,7 +205,7 @@ int cmd_groups(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   if (a.positional.size() == 1) {
-    HttpReply r = http_call("GET", a.http, "/v1/cluster/groups/" + url_escape(a.positional[0]));
+    HttpReply r = call(a, "GET", "/v1/cluster/groups/" + url_escape(a.positional[0]));
     if (!r.reached || r.status != 200) return report_failure("groups", a.http, r);
     auto j = Json::parse(r.body, nullptr, false);
     if (a.json || j.is_discarded() || !j.is_array()) {
@@ -200,7 +215,7 @@ int cmd_groups(const std::vector<std::string>& argv) {
     for (const auto& m : j) std::printf("%s\n", str(m, "name").c_str());
     return kExitOk;
   }
-  HttpReply r = http_call("GET", a.http, "/v1/cluster/groups");
+  HttpReply r = call(a, "GET", "/v1/cluster/groups");
   if (!r.reached || r.status != 200) return report_failure("groups", a.http, r);
   auto j = Json::parse(r.body, nullptr, false);
   if (a.json || j.is_discarded() || !j.is_object()) {
@@ -226,7 +241,7 @@ int cmd_join(const std::vector<std::string>& argv) {
     target += sep + std::string("address=") + url_escape(p);
     sep = '&';
   }
-  HttpReply r = http_call("PUT", a.http, target);
+  HttpReply r = call(a, "PUT", target);
   if (!r.reached || r.status != 200) return report_failure("join", a.http, r);
   auto j = Json::parse(r.body, nullptr, false);
   const int n = (!j.is_discarded() && j.contains("joined")) ? j["joined"].get<int>() : 0;
@@ -241,7 +256,7 @@ int cmd_leave(const std::vector<std::string>& argv) {
     usage_error("leave", "unexpected argument '" + a.positional[0] + "'");
     return kExitUsage;
   }
-  HttpReply r = http_call("PUT", a.http, "/v1/cluster/leave", "", 120000);
+  HttpReply r = call(a, "PUT", "/v1/cluster/leave", "", 120000);
   if (!r.reached || r.status != 200) return report_failure("leave", a.http, r);
   auto j = Json::parse(r.body, nullptr, false);
   const bool clean = !j.is_discarded() && j.value("clean", false);
@@ -258,7 +273,7 @@ int cmd_event(const std::vector<std::string>& argv) {
     return kExitUsage;
   }
   const std::string payload = a.positional.size() == 2 ? a.positional[1] : "";
-  HttpReply r = http_call("POST", a.http, "/v1/events/" + url_escape(a.positional[0]), payload);
+  HttpReply r = call(a, "POST", "/v1/events/" + url_escape(a.positional[0]), payload);
   if (!r.reached || r.status != 200) return report_failure("event", a.http, r);
   std::printf("event '%s' fired (%zu byte payload)\n", a.positional[0].c_str(), payload.size());
   return kExitOk;

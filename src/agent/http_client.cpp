@@ -35,7 +35,7 @@ std::string url_escape(const std::string& s) {
 }
 
 HttpReply http_call(const std::string& method, const std::string& agent, const std::string& target,
-                    const std::string& body, long timeout_ms) {
+                    const std::string& body, long timeout_ms, const std::string& token) {
   transport::curl_init_once();
   HttpReply r;
   CURL* c = curl_easy_init();
@@ -60,8 +60,9 @@ HttpReply http_call(const std::string& method, const std::string& agent, const s
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
     headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
     headers = curl_slist_append(headers, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   }
+  if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());
+  if (headers != nullptr) curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
   const CURLcode rc = curl_easy_perform(c);
   if (rc == CURLE_OK) {
     long status = 0;

@@ -12,9 +12,10 @@ struct HttpReply {
   std::string error;     // why it was not reached
 };
 
-// `agent` is "host:port" or "[v6]:port"; `target` the path and query.
+// `agent` is "host:port" or "[v6]:port"; `target` the path and query;
+// a non-empty `token` is sent as Authorization: Bearer.
 HttpReply http_call(const std::string& method, const std::string& agent, const std::string& target,
-                    const std::string& body = "", long timeout_ms = 30000);
+                    const std::string& body = "", long timeout_ms = 30000, const std::string& token = "");
 
 // Percent-encodes a path segment or query value.
 std::string url_escape(const std::string& s);

@@ -30,7 +30,8 @@ const char* kUsage =
     "  event      fire a user event  NAME [PAYLOAD]\n"
     "  version    print the version\n"
     "\n"
-    "Client commands talk to the agent at --http HOST:PORT (default $WKD_HTTP_ADDR or 127.0.0.1:7475).\n"
+    "Client commands talk to the agent at --http HOST:PORT (default $WKD_HTTP_ADDR or 127.0.0.1:7475),\n"
+    "with --token TOKEN (default $WKD_TOKEN) sent as Authorization: Bearer when the agent has tokens.\n"
     "Exit codes: 0 success, 1 request failed or agent unreachable, 2 usage error, 3 not found.\n";
 
 const char* kAgentUsage =
