@@ -1,7 +1,7 @@
 """Runs real `wkd agent` processes for the agent tests.
 
-Every agent gets its own loopback address 127.0.0.x (x drawn at random per
-run, never 127.0.0.1, where the demo runs) with gossip on port 7474 and HTTP
+Every agent gets its own loopback address (a block per CTest entry, see
+_Addresses; never 127.0.0.1, where the demo runs) with gossip on port 7474 and HTTP
 on 7475, so a restarted agent comes back at the same address and parallel
 CTest entries share nothing. Every wait has a deadline; polling intervals
 are the only sleeps. Processes are killed when their test ends.
@@ -48,17 +48,20 @@ def _die_with_parent():
 
 class _Addresses:
     """Loopback addresses for the agents of one test. CTest gives each entry
-    its own slot (WKD_AGENT_SLOT), a block of 12 addresses from 127.0.0.100
-    up, so entries running in parallel never share an address; run by
-    hand, the block starts at random. Each test starts over (reset())."""
+    its own slot (WKD_AGENT_SLOT) N: the block of 12 addresses 127.0.(100+N).2
+    and up, so entries running in parallel never share an address (and there
+    is room for a hundred entries); run by hand, the block starts at random
+    in 127.0.0.x. Each test starts over (reset())."""
 
     BLOCK = 12
 
     def __init__(self):
         slot = os.environ.get("WKD_AGENT_SLOT")
         if slot is not None:
-            self._first = 100 + int(slot) * self.BLOCK
+            self._net = "127.0.%d." % (100 + int(slot))
+            self._first = 2
         else:
+            self._net = "127.0.0."
             self._first = random.SystemRandom().randrange(2, 255 - self.BLOCK)
         self._held = set()
         self._lock = threading.Lock()
@@ -70,7 +73,7 @@ class _Addresses:
     def take(self):
         with self._lock:
             for k in range(self.BLOCK):
-                ip = "127.0.0.%d" % (self._first + k)
+                ip = "%s%d" % (self._net, self._first + k)
                 if ip in self._held:
                     continue
                 if _free(ip, GOSSIP_PORT) and _free(ip, HTTP_PORT):
