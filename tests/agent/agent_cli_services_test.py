@@ -2,7 +2,7 @@
 """The CLI's service-registry commands against real agents (CTest label
 `agent`): services, service, register (--file and flags), deregister,
 select, deps, in tables and --json, with the CLI's exit codes, and --token
-sent as a bearer header.
+sent as a bearer header; the registry figures in /v1/agent/metrics.
 
     python3 agent_cli_services_test.py -v CliServicesTest
 """
@@ -42,6 +42,9 @@ def serve(ip):
 
 
 class CliServicesTest(AgentTestCase):
+    """Each CTest entry holds a block of loopback addresses (12 slots in
+    all), so the metrics test shares this entry."""
+
     def setUp(self):
         super().setUp()
         self.servers = []
@@ -180,6 +183,74 @@ class CliServicesTest(AgentTestCase):
         rc, _, err = h_run(["services", "--http", addr], env={"WKD_TOKEN": ""})
         self.assertEqual(rc, 0, err)
         self.assertEqual(srv.auth, ["Bearer s3cret", "Bearer from-env", None])
+
+    def test_registry_and_check_figures_move(self):
+        a = self.agent("met-a").start()
+        b = self.agent("met-b", seeds=[a.gossip]).start()
+        self.wait_states(a, {"met-a": "alive", "met-b": "alive"})
+        status, _, text = a.request("GET", "/v1/agent/metrics")
+        text = text.decode()
+        for family, kind in (("wkd_registry_instances", "gauge"), ("wkd_registry_services", "gauge"),
+                             ("wkd_health_checks_run_total", "counter"),
+                             ("wkd_health_check_results_total", "counter"),
+                             ("wkd_health_status_changes_total", "counter"),
+                             ("wkd_health_deregistrations_total", "counter"),
+                             ("wkd_registry_bytes_sent_total", "counter"),
+                             ("wkd_registry_bytes_received_total", "counter"),
+                             ("wkd_registry_dropped_total", "counter")):
+            self.assertIn("# HELP %s " % family, text)
+            self.assertIn("# TYPE %s %s\n" % (family, kind), text)
+        before_a, before_b = metrics(a), metrics(b)
+        self.assertEqual(before_a["wkd_registry_services"], 0)
+        self.assertEqual(before_a['wkd_registry_instances{status="HEALTHY"}'], 0)
+        self.assertEqual(before_a['wkd_registry_dropped_total{reason="malformed"}'], 0)
+
+        srv = serve(a.ip)
+        try:
+            url = "http://%s:%d/" % (a.ip, srv.server_address[1])
+            for i in (1, 2):
+                rc, _, err = a.cli("register", "--service", "pay", "--id", "p%d" % i, "--host", a.ip, "--port",
+                                   str(9000 + i), "--health-url", url, "--check-interval-ms", "200")
+                self.assertEqual(rc, 0, err)
+            h.wait_for("two HEALTHY instances in met-a's metrics",
+                       lambda: metrics(a)['wkd_registry_instances{status="HEALTHY"}'] == 2, h.JOIN_TIMEOUT)
+            m = metrics(a)
+            self.assertEqual(m["wkd_registry_services"], 1)
+            self.assertGreaterEqual(m["wkd_health_checks_run_total"], 2)
+            self.assertGreaterEqual(m["wkd_health_check_results_total"], 2)
+            self.assertGreaterEqual(m["wkd_health_status_changes_total"], 2)
+            self.assertGreater(m["wkd_registry_bytes_sent_total"], before_a["wkd_registry_bytes_sent_total"])
+            h.wait_for("met-b received the records",
+                       lambda: metrics(b)["wkd_registry_bytes_received_total"] >
+                       before_b["wkd_registry_bytes_received_total"] and metrics(b)["wkd_registry_services"] == 1,
+                       h.JOIN_TIMEOUT)
+        finally:
+            srv.shutdown()
+            srv.server_close()
+        # The check server is gone: the checks fail and the instances turn UNHEALTHY.
+        changes = metrics(a)["wkd_health_status_changes_total"]
+        h.wait_for("two UNHEALTHY instances in met-a's metrics",
+                   lambda: metrics(a)['wkd_registry_instances{status="UNHEALTHY"}'] == 2, h.JOIN_TIMEOUT)
+        m = metrics(a)
+        self.assertGreater(m["wkd_health_status_changes_total"], changes)
+        self.assertEqual(m['wkd_registry_instances{status="HEALTHY"}'], 0)
+        rc, _, err = a.cli("deregister", "pay", "p1")
+        self.assertEqual(rc, 0, err)
+        h.wait_for("a tombstone in met-a's metrics",
+                   lambda: metrics(a)['wkd_registry_instances{status="DEREGISTERED"}'] == 1, h.JOIN_TIMEOUT)
+
+
+def metrics(agent):
+    """The agent's /v1/agent/metrics as {"name{labels}": value}."""
+    status, _, data = agent.request("GET", "/v1/agent/metrics")
+    if status != 200:
+        raise AssertionError("metrics on %s: %d" % (agent.name, status))
+    out = {}
+    for line in data.decode().splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = int(value)
+    return out
 
 
 def h_run(args, env=None):
