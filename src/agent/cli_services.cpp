@@ -25,6 +25,7 @@ bool parse_body(const std::string& command, const ClientArgs& a, const HttpReply
   return true;
 }
 
+// j[key] printed when it is a number, else "".
 std::string num(const Json& j, const char* key) {
   auto it = j.find(key);
   if (it == j.end() || !it->is_number()) return "";
@@ -46,7 +47,8 @@ void print_instances(const Json& arr) {
   print_table(rows);
 }
 
-bool no_positional(const std::string& command, const ClientArgs& a, std::size_t want) {
+// Whether the command got exactly `want` arguments; a usage error if not.
+bool want_positional(const std::string& command, const ClientArgs& a, std::size_t want) {
   if (a.positional.size() == want) return true;
   usage_error(command, "expects " + std::to_string(want) + " argument(s), got " + std::to_string(a.positional.size()));
   return false;
@@ -55,7 +57,7 @@ bool no_positional(const std::string& command, const ClientArgs& a, std::size_t 
 int cmd_services(const std::vector<std::string>& argv) {
   ClientArgs a;
   if (!parse_args("services", argv, false, &a)) return kExitUsage;
-  if (!no_positional("services", a, 0)) return kExitUsage;
+  if (!want_positional("services", a, 0)) return kExitUsage;
   HttpReply r = call(a, "GET", "/api/v1/services/status");
   if (!r.reached || r.status != 200) return report_failure("services", a.http, r);
   Json j;
@@ -75,7 +77,7 @@ int cmd_services(const std::vector<std::string>& argv) {
 int cmd_service(const std::vector<std::string>& argv) {
   ClientArgs a;
   if (!parse_args("service", argv, false, &a, FlagSpec{{}, {"--healthy"}})) return kExitUsage;
-  if (!no_positional("service", a, 1)) return kExitUsage;
+  if (!want_positional("service", a, 1)) return kExitUsage;
   const std::string target =
       "/api/v1/services/" + url_escape(a.positional[0]) + (a.switches.count("--healthy") != 0 ? "/healthy" : "");
   HttpReply r = call(a, "GET", target);
@@ -154,7 +156,7 @@ int cmd_register(const std::vector<std::string>& argv) {
                        "--health-url", "--check-interval-ms"},
                       {}};
   if (!parse_args("register", argv, false, &a, spec)) return kExitUsage;
-  if (!no_positional("register", a, 0)) return kExitUsage;
+  if (!want_positional("register", a, 0)) return kExitUsage;
   Json body;
   if (auto f = a.values.find("--file"); f != a.values.end()) {
     if (a.values.size() != 1) {
@@ -192,7 +194,7 @@ int cmd_register(const std::vector<std::string>& argv) {
 int cmd_deregister(const std::vector<std::string>& argv) {
   ClientArgs a;
   if (!parse_args("deregister", argv, false, &a, FlagSpec{{}, {"--force"}})) return kExitUsage;
-  if (!no_positional("deregister", a, 2)) return kExitUsage;
+  if (!want_positional("deregister", a, 2)) return kExitUsage;
   std::string target = "/api/v1/services/" + url_escape(a.positional[0]) + "/instances/" + url_escape(a.positional[1]);
   if (a.switches.count("--force") != 0) target += "?force=true";
   HttpReply r = call(a, "DELETE", target);
@@ -210,7 +212,7 @@ int cmd_deregister(const std::vector<std::string>& argv) {
 int cmd_select(const std::vector<std::string>& argv) {
   ClientArgs a;
   if (!parse_args("select", argv, false, &a)) return kExitUsage;
-  if (!no_positional("select", a, 1)) return kExitUsage;
+  if (!want_positional("select", a, 1)) return kExitUsage;
   HttpReply r = call(a, "GET", "/api/v1/services/" + url_escape(a.positional[0]) + "/instance");
   if (!r.reached || r.status != 200) return report_failure("select", a.http, r);
   Json j;
@@ -226,7 +228,7 @@ int cmd_select(const std::vector<std::string>& argv) {
 int cmd_deps(const std::vector<std::string>& argv) {
   ClientArgs a;
   if (!parse_args("deps", argv, false, &a)) return kExitUsage;
-  if (!no_positional("deps", a, 1)) return kExitUsage;
+  if (!want_positional("deps", a, 1)) return kExitUsage;
   const std::string base = "/api/v1/services/" + url_escape(a.positional[0]);
   HttpReply deps = call(a, "GET", base + "/dependencies");
   if (!deps.reached || deps.status != 200) return report_failure("deps", a.http, deps);
