@@ -339,6 +339,7 @@ void Api::handle(const Request& req, std::shared_ptr<http::Responder> out) {
     in.http_requests = requests_;
     in.http_connections = backend_.http_connections();
     in.awareness_max = backend_.awareness_max();
+    if (runtime::Node* node = backend_.node()) in.has_registry = collect_registry_figures(*node, &in.registry);
     Response r;
     r.content_type = kPrometheusContentType;
     r.body = prometheus_text(in);

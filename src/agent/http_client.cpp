@@ -35,7 +35,8 @@ std::string url_escape(const std::string& s) {
 }
 
 HttpReply http_call(const std::string& method, const std::string& agent, const std::string& target,
-                    const std::string& body, long timeout_ms, const std::string& token) {
+                    const std::string& body, long timeout_ms, const std::string& token,
+                    const std::string& content_type) {
   transport::curl_init_once();
   HttpReply r;
   CURL* c = curl_easy_init();
@@ -58,7 +59,7 @@ HttpReply http_call(const std::string& method, const std::string& agent, const s
   if (method == "PUT" || method == "POST") {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-    headers = curl_slist_append(headers, "Content-Type: application/octet-stream");
+    headers = curl_slist_append(headers, ("Content-Type: " + content_type).c_str());
     headers = curl_slist_append(headers, "Expect:");
   }
   if (!token.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + token).c_str());

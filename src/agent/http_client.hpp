@@ -12,10 +12,12 @@ struct HttpReply {
   std::string error;     // why it was not reached
 };
 
-// `agent` is "host:port" or "[v6]:port"; `target` the path and query;
-// a non-empty `token` is sent as Authorization: Bearer.
+// `agent` is "host:port" or "[v6]:port"; `target` the path and query. A
+// non-empty `token` is sent as `Authorization: Bearer <token>`; a body is
+// sent as `content_type`.
 HttpReply http_call(const std::string& method, const std::string& agent, const std::string& target,
-                    const std::string& body = "", long timeout_ms = 30000, const std::string& token = "");
+                    const std::string& body = "", long timeout_ms = 30000, const std::string& token = "",
+                    const std::string& content_type = "application/octet-stream");
 
 // Percent-encodes a path segment or query value.
 std::string url_escape(const std::string& s);

@@ -29,9 +29,17 @@ const char* kUsage =
     "  leave      leave the cluster and stop the agent\n"
     "  event      fire a user event  NAME [PAYLOAD]\n"
     "  version    print the version\n"
+    "  services   list the services with total and healthy instances   [--json]\n"
+    "  service    list a service's instances  NAME [--healthy] [--json]\n"
+    "  register   register an instance  --file F.json | --service S --id ID --host H --port P\n"
+    "             [--version V] [--tag T]... [--meta K=V]... [--weight W] [--health-url URL]\n"
+    "             [--check-interval-ms MS]\n"
+    "  deregister deregister an instance  NAME ID [--force]\n"
+    "  select     pick one healthy instance (host:port and id)  NAME\n"
+    "  deps       a service's dependencies with their health, and its dependents  NAME\n"
     "\n"
     "Client commands talk to the agent at --http HOST:PORT (default $WKD_HTTP_ADDR or 127.0.0.1:7475),\n"
-    "with --token TOKEN (default $WKD_TOKEN) sent as Authorization: Bearer when the agent has tokens.\n"
+    "sending --token T (default $WKD_TOKEN) as 'Authorization: Bearer T'; --json prints the API's JSON.\n"
     "Exit codes: 0 success, 1 request failed or agent unreachable, 2 usage error, 3 not found.\n";
 
 const char* kAgentUsage =

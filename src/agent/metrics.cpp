@@ -142,7 +142,56 @@ void write_stats(Writer& w, const runtime::NodeStats& s) {
   });
 }
 
+// The service registry: instances by status (every status, zero too, so a
+// series never vanishes), services, checks and replication.
+void write_registry(Writer& w, const RegistryFigures& r) {
+  w.family("wkd_registry_instances", "gauge",
+           "Service instances in this node's view, by status (DEREGISTERED: tombstones kept for audit).");
+  for (std::size_t i = 0; i < r.instances_by_status.size(); ++i) {
+    const char* name = registry::status_name(static_cast<registry::InstanceStatus>(i));
+    w.sample("wkd_registry_instances", std::string("status=\"") + name + "\"", r.instances_by_status[i]);
+  }
+  w.one("wkd_registry_services", "gauge", "Services with at least one instance not deregistered.", r.services);
+  w.one("wkd_health_checks_run_total", "counter", "Instance checks started by this node's checker.", r.checks.runs);
+  w.one("wkd_health_check_results_total", "counter", "Instance check results that came back in time.",
+        r.checks.results);
+  w.one("wkd_health_status_changes_total", "counter", "Check results that moved an instance's status.",
+        r.checks.status_changes);
+  w.one("wkd_health_deregistrations_total", "counter",
+        "Instances deregistered after staying critical past deregisterCriticalAfterMs.", r.checks.deregistrations);
+  w.one("wkd_registry_records_sent_total", "counter", "Registry records sent to other members.",
+        r.replica.records_sent);
+  w.one("wkd_registry_records_received_total", "counter", "Registry records received from other members.",
+        r.replica.records_received);
+  w.one("wkd_registry_bytes_sent_total", "counter", "Bytes of registry messages sent, before framing.",
+        r.replica.bytes_sent);
+  w.one("wkd_registry_bytes_received_total", "counter", "Bytes of registry messages received, before framing.",
+        r.replica.bytes_received);
+  w.family("wkd_registry_dropped_total", "counter", "Registry messages or records dropped, by reason.");
+  w.sample("wkd_registry_dropped_total", "reason=\"malformed\"", r.replica.decode_errors);
+  w.sample("wkd_registry_dropped_total", "reason=\"refused\"", r.replica.refused);
+  w.one("wkd_registry_pull_failures_total", "counter", "Pulls of registry records from an owner that failed.",
+        r.replica.pull_failures);
+}
+
 }  // namespace
+
+bool collect_registry_figures(runtime::Node& node, RegistryFigures* out) {
+  const std::shared_ptr<const runtime::View> view = node.view();
+  if (view && view->services) {
+    for (const auto& [key, rec] : view->services->instances) {
+      const auto i = static_cast<std::size_t>(rec->status);
+      if (i < out->instances_by_status.size()) ++out->instances_by_status[i];
+    }
+    out->services = view->services->services().size();
+  }
+  auto checks = node.health_stats();
+  auto replica = node.registry_stats();
+  if (!checks || !replica) return false;
+  out->checks = *checks;
+  out->replica = *replica;
+  return true;
+}
 
 std::string prometheus_text(const MetricsInputs& in) {
   const runtime::NodeStats& s = in.stats;
@@ -155,6 +204,7 @@ std::string prometheus_text(const MetricsInputs& in) {
         static_cast<std::uint64_t>(in.awareness_max));
   w.one("wkd_http_requests_total", "counter", "HTTP API requests answered.", in.http_requests);
   w.one("wkd_http_connections", "gauge", "Open HTTP API connections.", in.http_connections);
+  if (in.has_registry) write_registry(w, in.registry);
   return w.take();
 }
 

@@ -160,6 +160,9 @@ class Node : public std::enable_shared_from_this<Node> {
   Result<registry::Instance> remove_dependency(const std::string& service, const std::string& depends_on);
   // The replica's counters (zero without a registry). Waits for the loop.
   Result<registry::ReplicaStats> registry_stats();
+  // The health checker's counters (zero without a registry). Waits for the
+  // loop.
+  Result<health::CheckerStats> health_stats();
 
   // ---- choosing an instance of a service to call ----
   // The node's one selector (thread-safe; reads go through view()).

@@ -48,6 +48,18 @@ Status Node::health_call(const std::function<Status(health::Checker&, const regi
       kHealthCallTimeout);
 }
 
+Result<health::CheckerStats> Node::health_stats() {
+  auto out = std::make_shared<health::CheckerStats>();
+  Status st = run_sync(
+      [out](Stack& s) -> Status {
+        if (const health::Checker* c = s.core().health()) *out = c->stats();
+        return {};
+      },
+      kHealthCallTimeout);
+  if (!st.ok()) return std::move(st).failure();
+  return *out;
+}
+
 // Whether this node performs checks of kind `k`; the refusal names `field`.
 Status Node::performable(health::CheckKind k, const std::string& field) const {
   if (k == health::CheckKind::script && !opts_.script_checks) {

@@ -229,17 +229,29 @@ class DemoTest(AgentTestCase):
             for i in (1, 2, 3):
                 self.assertRegex(out, r"(?m)^agent-%d\s+%s:%d\s+alive" % (i, self.ip.replace(".", r"\."), 7472 + 2 * i))
             self.assertIn("bash .ci/demo.sh stop", out)
+            # The instances it registered are HEALTHY, checked against its servers on loopback.
+            self.assertRegex(out, r"(?m)^web\s+UP\s+2\s+2$")
+            self.assertRegex(out, r"(?m)^api\s+UP\s+1\s+1$")
+            self.assertRegex(out, r"(?m)^web-1\s+%s:7490\s+HEALTHY\s+passing" % self.ip.replace(".", r"\."))
+            self.assertIn("wkd select web --http %s:7475" % self.ip, out)
+            rc, out, _ = wkd("select", "web", "--http", "%s:7475" % self.ip)
+            self.assertEqual(rc, 0)
+            self.assertRegex(out, r"^%s:749[01] web-[12]$" % self.ip.replace(".", r"\."))
             rc, out, err = self.demo()
             self.assertEqual(rc, 0, out + err)
             self.assertEqual(out.count("already running"), 3)
             rc, out, _ = self.demo("status")
             self.assertEqual(out.count("running (pid"), 3)
+            self.assertEqual(out.count(": up (pid"), 3)
         finally:
             rc, out, err = self.demo("stop")
         self.assertEqual(rc, 0, out + err)
         self.assertIn("stopped", out)
         rc, out, _ = self.demo("status")
         self.assertEqual(out.count("stopped"), 3)
+        self.assertEqual(out.count(": down"), 3)
+        for port in (7490, 7491, 7492):
+            self.assertTrue(h._free(self.ip, port), "check server on port %d still listening" % port)
         log = open(os.path.join(self.work.path, "run", "agent-2.log")).read()
         self.assertIn("left the cluster", log)
 

@@ -126,6 +126,29 @@ TEST(AgentMetrics, FamiliesHaveHelpTypeAndSamples) {
   }
 }
 
+TEST(AgentMetrics, RegistryFamiliesOnlyWithARegistry) {
+  MetricsInputs in;
+  in.node = "n";
+  in.version = "0.1.0";
+  EXPECT_EQ(prometheus_text(in).find("wkd_registry_"), std::string::npos);
+  in.has_registry = true;
+  in.registry.instances_by_status[static_cast<std::size_t>(wkd::registry::InstanceStatus::healthy)] = 3;
+  in.registry.services = 2;
+  in.registry.checks.runs = 7;
+  in.registry.checks.status_changes = 4;
+  in.registry.replica.bytes_sent = 900;
+  in.registry.replica.refused = 1;
+  const std::string t = prometheus_text(in);
+  EXPECT_NE(t.find("# TYPE wkd_registry_instances gauge\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_registry_instances{status=\"HEALTHY\"} 3\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_registry_instances{status=\"DEREGISTERED\"} 0\n"), std::string::npos);
+  EXPECT_NE(t.find("# TYPE wkd_registry_services gauge\nwkd_registry_services 2\n"), std::string::npos);
+  EXPECT_NE(t.find("# TYPE wkd_health_checks_run_total counter\nwkd_health_checks_run_total 7\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_health_status_changes_total 4\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_registry_bytes_sent_total 900\n"), std::string::npos);
+  EXPECT_NE(t.find("wkd_registry_dropped_total{reason=\"refused\"} 1\n"), std::string::npos);
+}
+
 class SnapshotFile : public ::testing::Test {
  protected:
   void SetUp() override {
