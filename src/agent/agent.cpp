@@ -165,6 +165,7 @@ bool Agent::start() {
     opts.serf.restore_event_clock = restored_->event_clock;
     opts.serf.restore_query_clock = restored_->query_clock;
   }
+  opts.script_checks = cfg_.script_checks;
   opts.bind = cfg_.bind;
   if (cfg_.advertise) opts.advertise = *cfg_.advertise;
   std::string err;
@@ -199,6 +200,12 @@ bool Agent::start() {
     return false;
   }
 
+  service_defs_ = std::make_unique<ServiceDefs>(&loop_, node_, log_, name);
+  if (std::string refused = service_defs_->apply(cfg_.services); !refused.empty()) {
+    log_.write(LogLevel::error, name, "cannot register the configured " + refused);
+    return false;
+  }
+
   auto w = node_->watch(runtime::WatchKind::members, "", 0, 0, [this](const runtime::Event& ev) {
     if (ev.member == nullptr) return;
     snapshot_dirty_ = true;
@@ -228,15 +235,13 @@ bool Agent::start() {
     http_ = std::move(*srv);
   }
 
-  sigint_ = new uv_signal_t;
-  sigterm_ = new uv_signal_t;
-  uv_signal_init(&loop_, sigint_);
-  uv_signal_init(&loop_, sigterm_);
-  sigint_->data = this;
-  sigterm_->data = this;
   auto on_sig = [](uv_signal_t* s, int signum) { static_cast<Agent*>(s->data)->on_signal(signum); };
-  uv_signal_start(sigint_, on_sig, SIGINT);
-  uv_signal_start(sigterm_, on_sig, SIGTERM);
+  for (auto [handle, signum] : {std::pair{&sigint_, SIGINT}, std::pair{&sigterm_, SIGTERM}, std::pair{&sighup_, SIGHUP}}) {
+    *handle = new uv_signal_t;
+    uv_signal_init(&loop_, *handle);
+    (*handle)->data = this;
+    uv_signal_start(*handle, on_sig, signum);
+  }
 
   tick_ = new uv_timer_t;
   uv_timer_init(&loop_, tick_);
@@ -273,6 +278,7 @@ int Agent::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   watch_.reset();
   event_watch_.reset();
+  service_defs_.reset();
   node_.reset();
   if (uv_loop_close(&loop_) != 0) {
     // Something still holds a handle: run it down rather than leak.
@@ -283,6 +289,10 @@ int Agent::run() {
 }
 
 void Agent::on_signal(int signum) {
+  if (signum == SIGHUP) {
+    reload();
+    return;
+  }
   const char* what = signum == SIGINT ? "SIGINT" : "SIGTERM";
   if (leaving_) {
     log_.write(LogLevel::warn, cfg_.node_name, std::string(what) + " again: stopping without waiting for the leave");
@@ -292,6 +302,35 @@ void Agent::on_signal(int signum) {
   }
   log_.write(LogLevel::info, cfg_.node_name, std::string(what) + ": leaving the cluster");
   begin_leave(nullptr);
+}
+
+void Agent::reload() {
+  const std::string& name = cfg_.node_name;
+  if (leaving_ || finished_ || !service_defs_) return;
+  if (cfg_.source.empty()) {
+    log_.write(LogLevel::warn, name, "SIGHUP: no configuration file to read again");
+    return;
+  }
+  auto next = config::load_file(cfg_.source);
+  const std::string keeping = "; keeping the " + std::to_string(service_defs_->size()) + " running service definition(s)";
+  if (!next.ok()) {
+    log_.write(LogLevel::error, name, "SIGHUP: reload refused: " + next.message() + keeping);
+    return;
+  }
+  if (next->script_checks != cfg_.script_checks) {
+    log_.write(LogLevel::error, name,
+               "SIGHUP: reload refused: " + cfg_.source + ": agent.script_checks: takes a restart to change" + keeping);
+    return;
+  }
+  // Only the service definitions are applied; every other setting takes a
+  // restart.
+  if (std::string refused = service_defs_->apply(next->services); !refused.empty()) {
+    log_.write(LogLevel::error, name, "SIGHUP: reload stopped: " + refused);
+    return;
+  }
+  cfg_.services = std::move(next->services);
+  log_.write(LogLevel::info, name,
+             "SIGHUP: configuration read again, " + std::to_string(service_defs_->size()) + " service definition(s)");
 }
 
 void Agent::begin_leave(std::function<void(bool, std::string)> done) {
@@ -338,6 +377,7 @@ void Agent::close_handles() {
   close_and_delete(tick_);
   close_and_delete(sigint_);
   close_and_delete(sigterm_);
+  close_and_delete(sighup_);
   if (joiner_) joiner_->stop(nullptr);
   if (http_) http_->close(nullptr);
   if (watch_ && node_) node_->unwatch(watch_);

@@ -1,7 +1,10 @@
 // `wkd agent`: one node on the main thread's libuv loop, its HTTP API on
 // the same loop, the seeds joined in the background, the snapshot kept up
 // to date, and SIGINT/SIGTERM turned into a graceful leave bounded by the
-// leave timeout. A second signal during the leave stops at once.
+// leave timeout. A second signal during the leave stops at once. The
+// services the file defines are registered at start; SIGHUP reads the file
+// again and applies its service definitions (service_defs.hpp), or, when
+// the file has an error, logs it and keeps the running set.
 #pragma once
 
 #include <uv.h>
@@ -13,6 +16,7 @@
 #include "agent/http_server.hpp"
 #include "agent/log.hpp"
 #include "agent/seeds.hpp"
+#include "agent/service_defs.hpp"
 #include "agent/snapshot.hpp"
 #include "config/agent_config.hpp"
 #include "runtime/node.hpp"
@@ -47,6 +51,7 @@ class Agent final : public ApiBackend {
   bool start();
   bool build_keyring(wire::Keyring* out, std::string* err);
   void on_signal(int signum);
+  void reload();
   void begin_leave(std::function<void(bool, std::string)> done);
   void finish(bool clean, const std::string& why);
   void save_snapshot_now();
@@ -61,9 +66,11 @@ class Agent final : public ApiBackend {
   std::unique_ptr<http::Server> http_;
   std::unique_ptr<Api> api_;
   std::unique_ptr<SeedJoiner> joiner_;
+  std::unique_ptr<ServiceDefs> service_defs_;
   std::optional<Snapshot> restored_;
   uv_signal_t* sigint_ = nullptr;
   uv_signal_t* sigterm_ = nullptr;
+  uv_signal_t* sighup_ = nullptr;
   uv_timer_t* tick_ = nullptr;
   uv_timer_t* leave_timer_ = nullptr;
 
