@@ -101,6 +101,7 @@ HealthInputs Agent::health_inputs() const {
   in.awareness_max = awareness_max();
   in.own_health = node_ ? serf::health_name(node_->identity().health) : "passing";
   in.snapshot_problem = snapshot_problem_;
+  in.registrations_problem = registrations_problem_;
   return in;
 }
 
@@ -152,6 +153,8 @@ bool Agent::start() {
                      std::to_string(restored_->event_clock) + "/" + std::to_string(restored_->query_clock));
     }
   }
+
+  load_registrations();
 
   runtime::NodeOptions opts;
   opts.serf.memberlist = cfg_.swim();
@@ -205,6 +208,8 @@ bool Agent::start() {
     log_.write(LogLevel::error, name, "cannot register the configured " + refused);
     return false;
   }
+
+  replay_registrations();
 
   auto w = node_->watch(runtime::WatchKind::members, "", 0, 0, [this](const runtime::Event& ev) {
     if (ev.member == nullptr) return;
@@ -360,6 +365,7 @@ void Agent::finish(bool clean, const std::string& why) {
     log_.write(LogLevel::warn, cfg_.node_name, "stopping: " + why);
   }
   save_snapshot_now();
+  save_registrations_now();
   for (auto& w : leave_waiters_) w(clean, why);
   leave_waiters_.clear();
   // Let the answers just sent reach their clients, then close everything.
@@ -393,6 +399,72 @@ void Agent::on_tick() {
   // The member list is saved when it changed; the clocks every ten ticks.
   constexpr int kClockEvery = 10;
   if (snapshot_dirty_ || ++ticks_ % kClockEvery == 0) save_snapshot_now();
+  if (registrations_dirty_) save_registrations_now();
+}
+
+std::string Agent::registrations_path() const {
+  return cfg_.snapshot_path.empty() ? "" : cfg_.snapshot_path + ".services";
+}
+
+void Agent::registration_changed(const registry::InstanceKey& key, const std::string* body) {
+  if (registrations_path().empty()) return;
+  if (body != nullptr) {
+    registrations_[key] = *body;
+  } else if (registrations_.erase(key) == 0) {
+    return;
+  }
+  registrations_dirty_ = true;
+}
+
+void Agent::load_registrations() {
+  const std::string path = registrations_path();
+  if (path.empty()) return;
+  auto text = read_state_file(path);
+  SnapshotResult<Registrations> r = Registrations{};
+  if (!text.ok()) {
+    r = SnapshotResult<Registrations>::fail(text.code(), text.message());
+  } else if (*text) {
+    r = decode_registrations(**text);
+    if (!r.ok()) r = SnapshotResult<Registrations>::fail(SnapshotErr::corrupt, path + ": " + r.message());
+  }
+  if (r.ok()) {
+    registrations_ = std::move(*r);
+    return;
+  }
+  // Unreadable or corrupt: kept aside for inspection, as the snapshot is.
+  const std::string aside = path + ".corrupt";
+  std::rename(path.c_str(), aside.c_str());
+  registrations_problem_ = "API registrations unusable (" + r.message() + "); moved to " + aside;
+  log_.write(LogLevel::warn, cfg_.node_name, registrations_problem_ + ", starting without them");
+}
+
+void Agent::replay_registrations() {
+  for (auto it = registrations_.begin(); it != registrations_.end();) {
+    if (std::string err = register_body(*node_, it->second); !err.empty()) {
+      log_.write(LogLevel::warn, cfg_.node_name,
+                 "API registration " + it->first.service + "/" + it->first.id + " not restored: " + err);
+      it = registrations_.erase(it);
+      registrations_dirty_ = true;
+      continue;
+    }
+    ++it;
+  }
+  if (!registrations_.empty()) {
+    log_.write(LogLevel::info, cfg_.node_name,
+               std::to_string(registrations_.size()) + " API registration(s) restored from " + registrations_path());
+  }
+}
+
+void Agent::save_registrations_now() {
+  const std::string path = registrations_path();
+  if (path.empty() || !registrations_dirty_) return;
+  if (auto st = write_state_file(path, encode_registrations(registrations_)); !st.ok()) {
+    registrations_problem_ = "API registrations not saved: " + st.message();
+    log_.write(LogLevel::warn, cfg_.node_name, registrations_problem_);
+    return;
+  }
+  registrations_dirty_ = false;
+  registrations_problem_.clear();
 }
 
 void Agent::save_snapshot_now() {

@@ -15,6 +15,7 @@
 #include "agent/api.hpp"
 #include "agent/http_server.hpp"
 #include "agent/log.hpp"
+#include "agent/registrations.hpp"
 #include "agent/seeds.hpp"
 #include "agent/service_defs.hpp"
 #include "agent/snapshot.hpp"
@@ -45,6 +46,7 @@ class Agent final : public ApiBackend {
   std::string fire_event(const std::string& name, const std::string& payload, bool* too_big) override;
   std::uint64_t http_connections() const override;
   runtime::Node* node() override { return node_.get(); }
+  void registration_changed(const registry::InstanceKey& key, const std::string* body) override;
   uv_loop_t* loop() override { return &loop_; }
 
  private:
@@ -55,6 +57,10 @@ class Agent final : public ApiBackend {
   void begin_leave(std::function<void(bool, std::string)> done);
   void finish(bool clean, const std::string& why);
   void save_snapshot_now();
+  void load_registrations();
+  void replay_registrations();
+  void save_registrations_now();
+  std::string registrations_path() const;
   void on_tick();
   void close_handles();
 
@@ -81,6 +87,9 @@ class Agent final : public ApiBackend {
   bool snapshot_dirty_ = true;
   std::string last_snapshot_;
   std::string snapshot_problem_;  // the unusable snapshot moved aside at start
+  Registrations registrations_;   // made through the API, kept in registrations_path()
+  bool registrations_dirty_ = false;
+  std::string registrations_problem_;
   std::vector<std::function<void(bool, std::string)>> leave_waiters_;
   int exit_code_ = 0;
   int ticks_ = 0;

@@ -5,9 +5,12 @@
 instance HEALTHY, bad definitions refused at start (FILE:LINE, exit 2),
 SIGHUP adding, changing and removing definitions, a bad reload keeping the
 running set, and on_critical refused without script checks and run when
-they are enabled.
+they are enabled. Registrations made through the API survive a restart
+(kept in SNAPSHOT.services) until deregistered; a corrupt file is moved
+aside as .corrupt and /v1/health warns until the next write.
 
     python3 agent_service_defs_test.py -v ServiceDefsTest
+    python3 agent_service_defs_test.py -v RegistrationPersistenceTest
 """
 import http.server
 import json
@@ -175,6 +178,71 @@ class ServiceDefsTest(AgentTestCase):
                    h.START_TIMEOUT)
         with open(marker) as f:
             self.assertEqual(f.read().strip(), "orders/o-1/tcp")
+
+
+def read_json(path):
+    with open(path) as f:
+        return json.load(f)
+
+
+def register(agent, service, iid, port=9100):
+    status, _, data = agent.request("POST", "/api/v1/services/register", body=json.dumps(
+        {"serviceName": service, "instanceId": iid, "host": "127.0.0.1", "port": port, "tags": ["api"]}))
+    if status != 200:
+        raise AssertionError("register %s/%s: %d %s" % (service, iid, status, data[:300]))
+
+
+class RegistrationPersistenceTest(AgentTestCase):
+    """API registrations kept next to the snapshot across restarts."""
+
+    def names(self, agent, svc):
+        status, _, data = agent.request("GET", "/api/v1/services/%s" % svc)
+        if status == 404:
+            return set()
+        return {i["instanceId"] for i in json.loads(data) if i["status"] != "DEREGISTERED"}
+
+    def restart(self, agent):
+        agent.signal(signal.SIGTERM)
+        self.assertEqual(agent.wait_exit(), 0)
+        agent.start()
+
+    def test_registrations_survive_a_restart_until_deregistered(self):
+        a = self.agent("persist-a", snapshot=True)
+        a.start()
+        register(a, "orders", "o-1")
+        register(a, "orders", "o-2", port=9101)
+        h.wait_for("the registrations file", lambda: len(read_json(a.snapshot_path + ".services")["registrations"]) == 2,
+                   h.START_TIMEOUT)
+        self.restart(a)
+        h.wait_for("both restored", lambda: self.names(a, "orders") == {"o-1", "o-2"}, h.START_TIMEOUT)
+        got = {i["instanceId"]: i for i in a.get_json("/api/v1/services/orders")}
+        self.assertEqual((got["o-2"]["port"], got["o-2"]["tags"], got["o-2"]["owner"]), (9101, ["api"], "persist-a"))
+
+        status, _, data = a.request("DELETE", "/api/v1/services/orders/instances/o-1")
+        self.assertEqual(status, 200, data)
+        self.restart(a)
+        h.wait_for("only o-2 restored", lambda: self.names(a, "orders") == {"o-2"}, h.START_TIMEOUT)
+
+    def test_a_corrupt_file_is_moved_aside_and_reported_until_the_next_write(self):
+        a = self.agent("persist-bad", snapshot=True)
+        path = a.snapshot_path + ".services"
+        with open(path, "w") as f:
+            f.write('{"format": 1, "registrations": [{"serviceName": "orders", ')
+        a.start()
+        self.assertTrue(os.path.exists(path + ".corrupt"))
+        status, _, body = a.request("GET", "/v1/health")
+        health = json.loads(body)
+        self.assertEqual((status, health["status"]), (429, "warning"), health)
+        why = [r for r in health["reasons"] if "API registrations unusable" in r]
+        self.assertEqual(len(why), 1, health)
+        self.assertIn("byte offset", why[0])
+        self.assertIn(path + ".corrupt", why[0])
+
+        register(a, "orders", "o-1")
+        h.wait_for("the warning cleared by the next write",
+                   lambda: a.request("GET", "/v1/health")[0] == 200, h.START_TIMEOUT)
+        with open(path) as f:
+            self.assertEqual([r["instanceId"] for r in json.load(f)["registrations"]], ["o-1"])
 
 
 if __name__ == "__main__":
