@@ -5,6 +5,9 @@
 // services the file defines are registered at start; SIGHUP reads the file
 // again and applies its service definitions (service_defs.hpp), or, when
 // the file has an error, logs it and keeps the running set.
+// With snapshot_path, the instances registered through the API are kept
+// in SNAPSHOT_PATH.services (registrations.hpp), saved on the snapshot's
+// tick, and registered again at start.
 #pragma once
 
 #include <uv.h>
