@@ -101,6 +101,7 @@ HealthInputs Agent::health_inputs() const {
   in.awareness_max = awareness_max();
   in.own_health = node_ ? serf::health_name(node_->identity().health) : "passing";
   in.snapshot_problem = snapshot_problem_;
+  in.registrations_problem = registrations_problem_;
   return in;
 }
 
@@ -153,6 +154,8 @@ bool Agent::start() {
     }
   }
 
+  load_registrations();
+
   runtime::NodeOptions opts;
   opts.serf.memberlist = cfg_.swim();
   opts.serf.memberlist.name = name;
@@ -165,6 +168,7 @@ bool Agent::start() {
     opts.serf.restore_event_clock = restored_->event_clock;
     opts.serf.restore_query_clock = restored_->query_clock;
   }
+  opts.script_checks = cfg_.script_checks;
   opts.bind = cfg_.bind;
   if (cfg_.advertise) opts.advertise = *cfg_.advertise;
   std::string err;
@@ -198,6 +202,14 @@ bool Agent::start() {
     log_.write(LogLevel::error, name, "cannot start the node: " + st.message());
     return false;
   }
+
+  service_defs_ = std::make_unique<ServiceDefs>(&loop_, node_, log_, name);
+  if (std::string refused = service_defs_->apply(cfg_.services); !refused.empty()) {
+    log_.write(LogLevel::error, name, "cannot register the configured " + refused);
+    return false;
+  }
+
+  replay_registrations();
 
   auto w = node_->watch(runtime::WatchKind::members, "", 0, 0, [this](const runtime::Event& ev) {
     if (ev.member == nullptr) return;
@@ -236,15 +248,13 @@ bool Agent::start() {
     http_ = std::move(*srv);
   }
 
-  sigint_ = new uv_signal_t;
-  sigterm_ = new uv_signal_t;
-  uv_signal_init(&loop_, sigint_);
-  uv_signal_init(&loop_, sigterm_);
-  sigint_->data = this;
-  sigterm_->data = this;
   auto on_sig = [](uv_signal_t* s, int signum) { static_cast<Agent*>(s->data)->on_signal(signum); };
-  uv_signal_start(sigint_, on_sig, SIGINT);
-  uv_signal_start(sigterm_, on_sig, SIGTERM);
+  for (auto [handle, signum] : {std::pair{&sigint_, SIGINT}, std::pair{&sigterm_, SIGTERM}, std::pair{&sighup_, SIGHUP}}) {
+    *handle = new uv_signal_t;
+    uv_signal_init(&loop_, *handle);
+    (*handle)->data = this;
+    uv_signal_start(*handle, on_sig, signum);
+  }
 
   tick_ = new uv_timer_t;
   uv_timer_init(&loop_, tick_);
@@ -289,6 +299,7 @@ int Agent::run() {
   uv_run(&loop_, UV_RUN_DEFAULT);
   watch_.reset();
   event_watch_.reset();
+  service_defs_.reset();
   node_.reset();
   if (uv_loop_close(&loop_) != 0) {
     // Something still holds a handle: run it down rather than leak.
@@ -299,6 +310,10 @@ int Agent::run() {
 }
 
 void Agent::on_signal(int signum) {
+  if (signum == SIGHUP) {
+    reload();
+    return;
+  }
   const char* what = signum == SIGINT ? "SIGINT" : "SIGTERM";
   if (leaving_) {
     log_.write(LogLevel::warn, cfg_.node_name, std::string(what) + " again: stopping without waiting for the leave");
@@ -308,6 +323,35 @@ void Agent::on_signal(int signum) {
   }
   log_.write(LogLevel::info, cfg_.node_name, std::string(what) + ": leaving the cluster");
   begin_leave(nullptr);
+}
+
+void Agent::reload() {
+  const std::string& name = cfg_.node_name;
+  if (leaving_ || finished_ || !service_defs_) return;
+  if (cfg_.source.empty()) {
+    log_.write(LogLevel::warn, name, "SIGHUP: no configuration file to read again");
+    return;
+  }
+  auto next = config::load_file(cfg_.source);
+  const std::string keeping = "; keeping the " + std::to_string(service_defs_->size()) + " running service definition(s)";
+  if (!next.ok()) {
+    log_.write(LogLevel::error, name, "SIGHUP: reload refused: " + next.message() + keeping);
+    return;
+  }
+  if (next->script_checks != cfg_.script_checks) {
+    log_.write(LogLevel::error, name,
+               "SIGHUP: reload refused: " + cfg_.source + ": agent.script_checks: takes a restart to change" + keeping);
+    return;
+  }
+  // Only the service definitions are applied; every other setting takes a
+  // restart.
+  if (std::string refused = service_defs_->apply(next->services); !refused.empty()) {
+    log_.write(LogLevel::error, name, "SIGHUP: reload stopped: " + refused);
+    return;
+  }
+  cfg_.services = std::move(next->services);
+  log_.write(LogLevel::info, name,
+             "SIGHUP: configuration read again, " + std::to_string(service_defs_->size()) + " service definition(s)");
 }
 
 void Agent::begin_leave(std::function<void(bool, std::string)> done) {
@@ -337,6 +381,7 @@ void Agent::finish(bool clean, const std::string& why) {
     log_.write(LogLevel::warn, cfg_.node_name, "stopping: " + why);
   }
   save_snapshot_now();
+  save_registrations_now();
   for (auto& w : leave_waiters_) w(clean, why);
   leave_waiters_.clear();
   // Let the answers just sent reach their clients, then close everything.
@@ -354,6 +399,7 @@ void Agent::close_handles() {
   close_and_delete(tick_);
   close_and_delete(sigint_);
   close_and_delete(sigterm_);
+  close_and_delete(sighup_);
   if (joiner_) joiner_->stop(nullptr);
   if (http_) http_->close(nullptr);
   if (watch_ && node_) node_->unwatch(watch_);
@@ -369,6 +415,72 @@ void Agent::on_tick() {
   // The member list is saved when it changed; the clocks every ten ticks.
   constexpr int kClockEvery = 10;
   if (snapshot_dirty_ || ++ticks_ % kClockEvery == 0) save_snapshot_now();
+  if (registrations_dirty_) save_registrations_now();
+}
+
+std::string Agent::registrations_path() const {
+  return cfg_.snapshot_path.empty() ? "" : cfg_.snapshot_path + ".services";
+}
+
+void Agent::registration_changed(const registry::InstanceKey& key, const std::string* body) {
+  if (registrations_path().empty()) return;
+  if (body != nullptr) {
+    registrations_[key] = *body;
+  } else if (registrations_.erase(key) == 0) {
+    return;
+  }
+  registrations_dirty_ = true;
+}
+
+void Agent::load_registrations() {
+  const std::string path = registrations_path();
+  if (path.empty()) return;
+  auto text = read_state_file(path);
+  SnapshotResult<Registrations> r = Registrations{};
+  if (!text.ok()) {
+    r = SnapshotResult<Registrations>::fail(text.code(), text.message());
+  } else if (*text) {
+    r = decode_registrations(**text);
+    if (!r.ok()) r = SnapshotResult<Registrations>::fail(SnapshotErr::corrupt, path + ": " + r.message());
+  }
+  if (r.ok()) {
+    registrations_ = std::move(*r);
+    return;
+  }
+  // Unreadable or corrupt: kept aside for inspection, as the snapshot is.
+  const std::string aside = path + ".corrupt";
+  std::rename(path.c_str(), aside.c_str());
+  registrations_problem_ = "API registrations unusable (" + r.message() + "); moved to " + aside;
+  log_.write(LogLevel::warn, cfg_.node_name, registrations_problem_ + ", starting without them");
+}
+
+void Agent::replay_registrations() {
+  for (auto it = registrations_.begin(); it != registrations_.end();) {
+    if (std::string err = register_body(*node_, it->second); !err.empty()) {
+      log_.write(LogLevel::warn, cfg_.node_name,
+                 "API registration " + it->first.service + "/" + it->first.id + " not restored: " + err);
+      it = registrations_.erase(it);
+      registrations_dirty_ = true;
+      continue;
+    }
+    ++it;
+  }
+  if (!registrations_.empty()) {
+    log_.write(LogLevel::info, cfg_.node_name,
+               std::to_string(registrations_.size()) + " API registration(s) restored from " + registrations_path());
+  }
+}
+
+void Agent::save_registrations_now() {
+  const std::string path = registrations_path();
+  if (path.empty() || !registrations_dirty_) return;
+  if (auto st = write_state_file(path, encode_registrations(registrations_)); !st.ok()) {
+    registrations_problem_ = "API registrations not saved: " + st.message();
+    log_.write(LogLevel::warn, cfg_.node_name, registrations_problem_);
+    return;
+  }
+  registrations_dirty_ = false;
+  registrations_problem_.clear();
 }
 
 void Agent::save_snapshot_now() {

@@ -50,6 +50,9 @@ class ApiBackend {
   virtual runtime::Node* node() = 0;
   // The loop the API runs on (long polls wait on its timers).
   virtual uv_loop_t* loop() = 0;
+  // After the API registered (`body`: the request body) or deregistered
+  // (null) an instance.
+  virtual void registration_changed(const registry::InstanceKey& /*key*/, const std::string* /*body*/) {}
 };
 
 // Members by the state the API reports: a member that announced its leave
@@ -64,7 +67,10 @@ std::string member_json(const runtime::ViewEntry& e, std::int64_t now_unix_ms);
 
 class Api {
  public:
-  explicit Api(ApiBackend& backend) : backend_(backend), services_([&backend] { return backend.node(); }, backend.loop()) {}
+  explicit Api(ApiBackend& backend) : backend_(backend), services_([&backend] { return backend.node(); }, backend.loop(),
+                [&backend](const registry::InstanceKey& key, const std::string* body) {
+                  backend.registration_changed(key, body);
+                }) {}
   // The http::Handler for the server.
   void handle(const http::Request& req, std::shared_ptr<http::Responder> out);
   std::uint64_t requests() const noexcept { return requests_; }

@@ -44,6 +44,7 @@ HealthReport evaluate_health(const HealthInputs& in) {
     warning.push_back("the node's own health is warning");
   }
   if (!in.snapshot_problem.empty()) warning.push_back(in.snapshot_problem);
+  if (!in.registrations_problem.empty()) warning.push_back(in.registrations_problem);
   if (!critical.empty()) {
     r.status = AgentHealth::critical;
   } else if (!warning.empty()) {

@@ -32,6 +32,9 @@ struct HealthInputs {
   // Set when the snapshot file was unusable at start (and moved aside):
   // what was wrong. It stays a warning for the agent's lifetime.
   std::string snapshot_problem;
+  // Set while the API registrations file is unusable (moved aside at start)
+  // or cannot be written: what is wrong. Cleared by the next good write.
+  std::string registrations_problem;
 };
 
 struct HealthReport {

@@ -229,8 +229,10 @@ std::optional<Response> instance_route(const RouteContext& c) {
     if (std::string err = parse_registration(body, &in); !err.empty()) return Response::error(400, err);
     std::vector<health::CheckSpec> checks;
     if (std::string err = parse_check(body, in, &checks); !err.empty()) return Response::error(400, err);
+    const registry::InstanceKey key{in.service, in.id};
     auto r = node.register_service(std::move(in), Duration::zero(), std::move(checks));
     if (!r) return failure(std::move(r).failure());
+    if (c.hook) c.hook(key, &c.req.body);
     return json_response(200, instance_object(*r, node.view().get()));
   }
   if (seg.size() == 4 && seg[1] == "instances" && seg[3] == "check") {
@@ -250,6 +252,7 @@ std::optional<Response> instance_route(const RouteContext& c) {
     const registry::InstanceKey key{seg[0], seg[2]};
     auto r = flag(c.req, "force") ? node.force_deregister_instance(key) : node.deregister_instance(key);
     if (!r) return failure(std::move(r).failure());
+    if (c.hook) c.hook(key, nullptr);
     return json_response(200, instance_object(*r, node.view().get()));
   }
   if (seg.empty()) {
@@ -306,10 +309,10 @@ constexpr std::string_view kPrefix = "/api/v1/services";
 
 // Every route's answer, from `view`; with the view's version in X-Wkd-Index.
 Response answer(const Request& req, const services::Segments& seg, runtime::Node& node,
-                const std::shared_ptr<const runtime::View>& view) {
+                const std::shared_ptr<const runtime::View>& view, const RegistrationHook& hook) {
   static const runtime::ServicesView kEmpty;
   const runtime::ServicesView& reg = view && view->services ? *view->services : kEmpty;
-  const services::RouteContext c{req, seg, node, view.get(), reg};
+  const services::RouteContext c{req, seg, node, view.get(), reg, hook};
   // The fixed names (status, health, dependencies/graph) before {name}.
   std::optional<Response> out = services::health_route(c);
   if (!out) out = services::deps_route(c);
@@ -320,6 +323,16 @@ Response answer(const Request& req, const services::Segments& seg, runtime::Node
 }
 
 }  // namespace
+
+std::string register_body(runtime::Node& node, const std::string& text) {
+  const Json body = Json::parse(text, nullptr, false);
+  registry::Instance in;
+  if (std::string err = services::parse_registration(body, &in); !err.empty()) return err;
+  std::vector<health::CheckSpec> checks;
+  if (std::string err = services::parse_check(body, in, &checks); !err.empty()) return err;
+  auto r = node.register_service(std::move(in), Duration::zero(), std::move(checks));
+  return r ? "" : r.message();
+}
 
 std::string instance_json(const registry::Instance& in) {
   return services::instance_object(in, nullptr).dump(-1, ' ', false, Json::error_handler_t::replace);
@@ -350,7 +363,7 @@ bool ServicesApi::handle(const Request& req, const std::shared_ptr<http::Respond
     }
   }
   auto view = node->view();
-  Response r = answer(req, seg, *node, view);
+  Response r = answer(req, seg, *node, view, hook_);
   // A long poll whose index is current waits for the next version; an
   // error answers at once.
   if (!wait || r.status != 200 || loop_ == nullptr || (view ? view->version : 0) > wait->index) {
@@ -367,7 +380,7 @@ bool ServicesApi::handle(const Request& req, const std::shared_ptr<http::Respond
   auto done = [req, seg, out, weak] {
     auto n = weak.lock();
     if (n == nullptr) return;
-    out->send(answer(req, seg, *n, n->view()));
+    out->send(answer(req, seg, *n, n->view(), RegistrationHook{}));
   };
   services::wait_for_change(loop_, *wait, std::move(version), std::move(connected), std::move(done));
   return true;

@@ -39,12 +39,21 @@ namespace wkd::agent {
 // another node's instance can name where to send it.
 inline constexpr std::string_view kHttpAddrTag = "httpAddr";
 
+// Told after the API registered an instance (`body`: the request body) or
+// deregistered one (`body` null).
+using RegistrationHook = std::function<void(const registry::InstanceKey& key, const std::string* body)>;
+
+// Registers the instance a POST /api/v1/services/register body describes,
+// as that route does; "" or why not (naming the field).
+std::string register_body(runtime::Node& node, const std::string& body);
+
 class ServicesApi {
  public:
   // `node` must outlive the API (the agent's node; calls run inline on its
   // loop, the loop the HTTP server runs on).
   // Long polls wait on `loop` (null: they answer at once).
-  ServicesApi(std::function<runtime::Node*()> node, uv_loop_t* loop) : node_(std::move(node)), loop_(loop) {}
+  ServicesApi(std::function<runtime::Node*()> node, uv_loop_t* loop, RegistrationHook hook = {})
+      : node_(std::move(node)), loop_(loop), hook_(std::move(hook)) {}
 
   // Whether `req` is under /api/v1/services (then it has been answered, or
   // will be when its long poll ends).
@@ -53,6 +62,7 @@ class ServicesApi {
  private:
   std::function<runtime::Node*()> node_;
   uv_loop_t* loop_;
+  RegistrationHook hook_;
 };
 
 // The JSON object of one instance, as every API read prints it.

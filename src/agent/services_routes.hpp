@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/http_server.hpp"
+#include "agent/services_api.hpp"
 #include "runtime/node.hpp"
 #include "runtime/services.hpp"
 #include "runtime/view.hpp"
@@ -37,6 +38,8 @@ struct RouteContext {
   runtime::Node& node;
   const runtime::View* view;  // may be null before the first view
   const runtime::ServicesView& services;
+  // Told of every registration and deregistration the API made.
+  const RegistrationHook& hook;
 };
 
 Json time_or_null(std::int64_t unix_ms);

@@ -105,11 +105,11 @@ SnapshotResult<Snapshot> decode_snapshot(const std::string& text) {
   return s;
 }
 
-SnapshotResult<std::optional<Snapshot>> load_snapshot(const std::string& path) {
-  using R = SnapshotResult<std::optional<Snapshot>>;
+SnapshotResult<std::optional<std::string>> read_state_file(const std::string& path) {
+  using R = SnapshotResult<std::optional<std::string>>;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return std::optional<Snapshot>();
+    if (errno == ENOENT) return std::optional<std::string>();
     return R::fail(SnapshotErr::io, path + ": cannot read: " + std::strerror(errno));
   }
   std::string text;
@@ -130,15 +130,26 @@ SnapshotResult<std::optional<Snapshot>> load_snapshot(const std::string& path) {
     }
   }
   ::close(fd);
-  auto s = decode_snapshot(text);
+  return std::optional<std::string>(std::move(text));
+}
+
+SnapshotResult<std::optional<Snapshot>> load_snapshot(const std::string& path) {
+  using R = SnapshotResult<std::optional<Snapshot>>;
+  auto text = read_state_file(path);
+  if (!text.ok()) return R::fail(text.code(), text.message());
+  if (!*text) return std::optional<Snapshot>();
+  auto s = decode_snapshot(**text);
   if (!s.ok()) return R::fail(SnapshotErr::corrupt, path + ": " + s.message());
   return std::optional<Snapshot>(std::move(*s));
 }
 
 wkd::Status<SnapshotErr> save_snapshot(const std::string& path, const Snapshot& s) {
+  return write_state_file(path, encode_snapshot(s));
+}
+
+wkd::Status<SnapshotErr> write_state_file(const std::string& path, const std::string& text) {
   using S = wkd::Status<SnapshotErr>;
   const std::string tmp = path + ".tmp";
-  const std::string text = encode_snapshot(s);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return S::fail(SnapshotErr::io, tmp + ": cannot create: " + std::strerror(errno));
   const char* p = text.data();

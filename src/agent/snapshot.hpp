@@ -44,4 +44,10 @@ SnapshotResult<Snapshot> decode_snapshot(const std::string& text);
 SnapshotResult<std::optional<Snapshot>> load_snapshot(const std::string& path);
 wkd::Status<SnapshotErr> save_snapshot(const std::string& path, const Snapshot& s);
 
+// The agent's state files (the snapshot, the API registrations): read
+// whole (nullopt when the file does not exist; over 64 MiB is corrupt),
+// and replaced atomically as described above.
+SnapshotResult<std::optional<std::string>> read_state_file(const std::string& path);
+wkd::Status<SnapshotErr> write_state_file(const std::string& path, const std::string& text);
+
 }  // namespace wkd::agent

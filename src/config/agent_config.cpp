@@ -22,6 +22,15 @@ const char* profile_name(Profile p) noexcept {
   return "lan";
 }
 
+bool ServiceDef::operator==(const ServiceDef& o) const {
+  const registry::Instance& a = instance;
+  const registry::Instance& b = o.instance;
+  return a.service == b.service && a.id == b.id && a.host == b.host && a.port == b.port &&
+         a.protocol == b.protocol && a.version == b.version && a.tags == b.tags && a.metadata == b.metadata &&
+         a.weight == b.weight && a.region == b.region && a.zone == b.zone &&
+         a.health_check_url == b.health_check_url && a.metrics_url == b.metrics_url && checks == o.checks;
+}
+
 AgentConfig AgentConfig::defaults() {
   AgentConfig cfg;
   std::array<char, 256> host{};

@@ -29,6 +29,8 @@
 #include "common/bytes.hpp"
 #include "common/result.hpp"
 #include "common/time.hpp"
+#include "health/check.hpp"
+#include "registry/instance.hpp"
 #include "swim/config.hpp"
 
 namespace wkd::config {
@@ -58,6 +60,22 @@ struct AgentToken {
   // membership API's writes).
   std::vector<std::string> service_prefixes;
   std::string secret;
+// A check of a service defined in the file ([[discovery.service.check]]):
+// the health check's spec, and the command the shell runs when the
+// instance turns critical because of it ("" = none; needs script checks).
+struct ServiceCheckDef {
+  health::CheckSpec spec;
+  std::string on_critical;
+  friend bool operator==(const ServiceCheckDef&, const ServiceCheckDef&) = default;
+};
+
+// A service instance defined in the file ([[discovery.service]]): the
+// registration, checked by registry::validate_instance, and its checks,
+// checked by health::validate_list. The agent registers it at start.
+struct ServiceDef {
+  registry::Instance instance;
+  std::vector<ServiceCheckDef> checks;
+  bool operator==(const ServiceDef& o) const;
 };
 
 struct AgentConfig {
@@ -93,6 +111,7 @@ struct AgentConfig {
   std::string keyring_file;          // JSON array of base64 keys, as serf's
   std::string snapshot_path;
   std::map<std::string, std::string> tags;  // [discovery.tags]
+  std::vector<ServiceDef> services;         // [[discovery.service]], in file order
   // Agent behaviour (command line, or [agent] in the file).
   std::int64_t leave_timeout_ms = 5000;
   std::string log_level = "info";    // trace, debug, info, warn, error
@@ -101,6 +120,8 @@ struct AgentConfig {
   // listen on a loopback address unless allow_unauthenticated_remote.
   std::vector<AgentToken> tokens;
   bool allow_unauthenticated_remote = false;
+  // Script checks and on_critical commands run programs: off unless set.
+  bool script_checks = false;
   std::string source;                // the file it came from ("" = none)
 
   // Where each setting came from, so that validate() can point at it: the

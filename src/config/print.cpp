@@ -111,6 +111,7 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
   line("log_level", toml_string(cfg.log_level));
   line("log_json", cfg.log_format == LogFormat::json ? "true" : "false");
   line("allow_unauthenticated_remote", cfg.allow_unauthenticated_remote ? "true" : "false");
+  line("script_checks", cfg.script_checks ? "true" : "false");
   // Where each secret comes from, never the secret.
   for (const auto& t : cfg.tokens) {
     out += "\n[[agent.token]]\n";
@@ -119,6 +120,48 @@ std::string print_effective(const AgentConfig& cfg, bool show_secrets) {
     if (!t.secret_file.empty()) line("secret_file", toml_string(t.secret_file));
     if (!t.secret_env.empty()) line("secret_env", toml_string(t.secret_env));
     if (!t.service_prefixes.empty()) line("service_prefixes", toml_list(t.service_prefixes));
+  }
+  for (const ServiceDef& def : cfg.services) {
+    const registry::Instance& in = def.instance;
+    out += "\n[[discovery.service]]\n";
+    line("service_name", toml_string(in.service));
+    line("instance_id", toml_string(in.id));
+    line("host", toml_string(in.host));
+    line("port", std::to_string(in.port));
+    line("protocol", toml_string(in.protocol));
+    line("version", toml_string(in.version));
+    line("tags", toml_list(std::vector<std::string>(in.tags.begin(), in.tags.end())));
+    line("weight", std::to_string(in.weight));
+    line("region", toml_string(in.region));
+    line("zone", toml_string(in.zone));
+    line("health_check_url", toml_string(in.health_check_url));
+    line("metrics_url", toml_string(in.metrics_url));
+    std::string meta;
+    for (const auto& [k, v] : in.metadata) meta += (meta.empty() ? "" : ", ") + toml_key(k) + " = " + toml_string(v);
+    line("metadata", "{" + (meta.empty() ? "" : " " + meta + " ") + "}");
+    for (const ServiceCheckDef& c : def.checks) {
+      const health::CheckSpec& s = c.spec;
+      out += "\n[[discovery.service.check]]\n";
+      line("id", toml_string(s.id));
+      line("kind", toml_string(health::check_kind_name(s.kind)));
+      line("target", toml_string(s.target));
+      line("interval_ms", std::to_string(to_ms(s.interval)));
+      line("timeout_ms", std::to_string(to_ms(s.timeout)));
+      if (s.kind == health::CheckKind::ttl) line("ttl_ms", std::to_string(to_ms(s.ttl)));
+      line("success_before_passing", std::to_string(s.success_before_passing));
+      line("failures_before_warning", std::to_string(s.failures_before_warning));
+      line("failures_before_critical", std::to_string(s.failures_before_critical));
+      line("deregister_critical_after_ms", std::to_string(to_ms(s.deregister_critical_after)));
+      line("start_grace_ms", std::to_string(to_ms(s.start_grace)));
+      line("method", toml_string(s.method));
+      std::string headers;
+      for (const auto& [k, v] : s.headers) headers += (headers.empty() ? "" : ", ") + toml_key(k) + " = " + toml_string(v);
+      line("headers", "{" + (headers.empty() ? "" : " " + headers + " ") + "}");
+      line("body", toml_string(s.body));
+      line("tls_skip_verify", s.tls_skip_verify ? "true" : "false");
+      line("grpc_service", toml_string(s.grpc_service));
+      if (!c.on_critical.empty()) line("on_critical", toml_string(c.on_critical));
+    }
   }
   return out;
 }

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <span>
@@ -38,10 +39,47 @@ constexpr std::string_view kDiscoveryKeys[] = {
     "database_type", "wire_protocol", "endpoint",     "capabilities", "encrypt",
     "keyring_file",  "snapshot_path", "tls_cert",     "tls_key",      "tls_ca",
     "tags",          "verify_before_dead", "join_sync_delay_ms", "reconnect_timeout_ms",
-    "registry_down_drop_after_ms", "registry_tombstone_retention_ms", "registry_sync_interval_ms"};
+    "registry_down_drop_after_ms", "registry_tombstone_retention_ms", "registry_sync_interval_ms", "service"};
 constexpr std::string_view kAgentKeys[] = {"leave_timeout_ms", "log_level", "log_json", "token",
-                                           "allow_unauthenticated_remote"};
+                                           "allow_unauthenticated_remote", "script_checks"};
 constexpr std::string_view kTokenKeys[] = {"name", "scope", "secret_file", "secret_env", "service_prefixes"};
+constexpr std::string_view kServiceKeys[] = {
+    "service_name", "instance_id", "host",   "port", "protocol",         "version",     "tags", "metadata",
+    "weight",       "region",      "zone",   "health_check_url", "metrics_url", "check"};
+constexpr std::string_view kCheckKeys[] = {
+    "id", "kind", "target", "interval_ms", "timeout_ms", "ttl_ms", "success_before_passing",
+    "failures_before_warning", "failures_before_critical", "deregister_critical_after_ms", "start_grace_ms",
+    "method", "headers", "body", "tls_skip_verify", "grpc_service", "on_critical"};
+// The ranges the TOML reader enforces on integers before the registry's
+// and health's own rules (which the messages then repeat) judge them.
+constexpr Range kAnyMs{0, 31'536'000'000};
+constexpr Range kPortRange{1, 65535};
+constexpr Range kCountRange{0, 1000};
+constexpr Range kWeightRange{0, 10'000};
+
+// "serviceName" -> "service_name": the registry names fields as the JSON
+// API does; the file names them in snake case.
+std::string snake_case(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c >= 'A' && c <= 'Z') {
+      out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The file's key for a field health::validate names ("interval" is
+// interval_ms, ...).
+std::string check_key(std::string_view field) {
+  for (std::string_view ms : {"interval", "timeout", "ttl", "deregister_critical_after", "start_grace"}) {
+    if (field == ms) return std::string(field) + "_ms";
+  }
+  return std::string(field);
+}
 
 std::string_view type_name(toml::node_type t) {
   switch (t) {
@@ -157,6 +195,13 @@ class Reader {
     mark(path, n);
     return check_at(n, path, check_range(out, range, "ms"));
   }
+  // An integer that is not a duration.
+  Err get_count(const toml::node& n, const std::string& path, Range range, std::int64_t& out) {
+    if (!n.is_integer()) return type_error(n, path, "an integer");
+    out = n.as_integer()->get();
+    mark(path, n);
+    return check_at(n, path, check_range(out, range, "inclusive"));
+  }
   Err get(const toml::node& n, const std::string& path, Range range, std::optional<std::int64_t>& out) {
     std::int64_t v = 0;
     if (auto e = get(n, path, range, v)) return e;
@@ -210,6 +255,15 @@ class Reader {
     if (name == "tags") {
       if (!n.is_table()) return type_error(n, path, "a table");
       return read_tags(*n.as_table(), path);
+    }
+    if (name == "service") {
+      if (!n.is_array_of_tables()) return type_error(n, path, "an array of tables ([[discovery.service]])");
+      std::size_t index = 0;
+      for (const toml::node& el : *n.as_array()) {
+        if (auto e = read_service(*el.as_table(), path + "[" + std::to_string(index) + "]")) return e;
+        ++index;
+      }
+      return std::nullopt;
     }
     if (name == "seeds") {
       return get_list(n, path, "seed", cfg_.seeds, [](std::string& s) {
@@ -303,6 +357,187 @@ class Reader {
     return std::nullopt;
   }
 
+  // A line for a field a validator named: the field's own, else the table's.
+  int line_for(const std::string& path, const toml::table& t) const {
+    auto it = cfg_.origins.find(path);
+    return it != cfg_.origins.end() ? it->second.line : line_of(t.source());
+  }
+
+  // A validator's "field: what" message as an error at that field's key.
+  ConfigError field_error(const toml::table& t, const std::string& base, std::string_view message,
+                          std::string (*key_of)(std::string_view)) const {
+    const auto colon = message.find(": ");
+    std::string field = colon == std::string_view::npos ? "" : std::string(message.substr(0, colon));
+    const auto dot = field.find('.');  // "headers.X-Y": the table's key
+    const std::string key = key_of(dot == std::string::npos ? field : std::string_view(field).substr(0, dot));
+    const std::string path = key.empty() ? base : base + "." + key;
+    std::string what(colon == std::string_view::npos ? message : message.substr(colon + 2));
+    return ConfigError{file_, line_for(path, t), 0, path, std::move(what)};
+  }
+
+  Err get_string_map(const toml::node& n, const std::string& path, std::map<std::string, std::string>& out) {
+    if (!n.is_table()) return type_error(n, path, "a table of strings");
+    mark(path, n);
+    for (const auto& [k, v] : in_file_order(*n.as_table())) {
+      std::string value;
+      if (auto e = get(*v, path + "." + std::string(k->str()), value)) return e;
+      out[std::string(k->str())] = std::move(value);
+    }
+    return std::nullopt;
+  }
+
+  Err read_service(const toml::table& t, const std::string& base) {
+    ServiceDef def;
+    registry::Instance& in = def.instance;
+    std::vector<const toml::table*> checks;
+    std::vector<std::string> check_paths;
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      const std::string path = base + "." + name;
+      if (std::find(std::begin(kServiceKeys), std::end(kServiceKeys), name) == std::end(kServiceKeys)) {
+        return unknown(*k, path, kServiceKeys);
+      }
+      Err e;
+      if (name == "check") {
+        if (!v->is_array_of_tables()) return type_error(*v, path, "an array of tables ([[discovery.service.check]])");
+        for (const toml::node& el : *v->as_array()) {
+          check_paths.push_back(path + "[" + std::to_string(checks.size()) + "]");
+          checks.push_back(el.as_table());
+        }
+      } else if (name == "port") {
+        e = get_count(*v, path, kPortRange, in.port);
+      } else if (name == "weight") {
+        e = get_count(*v, path, kWeightRange, in.weight);
+      } else if (name == "metadata") {
+        e = get_string_map(*v, path, in.metadata);
+      } else if (name == "tags") {
+        std::vector<std::string> tags;
+        e = get_list(*v, path, "tag", tags, [](std::string&) { return std::string(); });
+        in.tags.insert(tags.begin(), tags.end());
+      } else {
+        std::string* field = name == "service_name" ? &in.service
+                             : name == "instance_id" ? &in.id
+                             : name == "host"        ? &in.host
+                             : name == "protocol"    ? &in.protocol
+                             : name == "version"     ? &in.version
+                             : name == "region"      ? &in.region
+                             : name == "zone"        ? &in.zone
+                             : name == "health_check_url" ? &in.health_check_url
+                                                          : &in.metrics_url;
+        e = get(*v, path, *field);
+      }
+      if (e) return e;
+    }
+    if (auto st = registry::validate_instance(in); !st) {
+      return field_error(t, base, st.message(), [](std::string_view f) { return snake_case(f); });
+    }
+    for (const auto& def_other : cfg_.services) {
+      if (def_other.instance.service == in.service && def_other.instance.id == in.id) {
+        return ConfigError{file_, line_for(base + ".instance_id", t), 0, base + ".instance_id",
+                           "instance " + quote(in.service + "/" + in.id) + " is defined twice"};
+      }
+    }
+    std::vector<health::CheckSpec> specs;
+    for (std::size_t i = 0; i < checks.size(); ++i) {
+      ServiceCheckDef c;
+      if (auto e = read_check(*checks[i], check_paths[i], c)) return e;
+      specs.push_back(c.spec);
+      def.checks.push_back(std::move(c));
+    }
+    if (auto st = health::validate_list(specs); !st) {
+      // Each spec passed on its own: what is left is an id given twice.
+      const std::string& msg = st.message();
+      std::size_t i = 0;
+      if (msg.rfind("checks[", 0) == 0) i = std::strtoul(msg.c_str() + 7, nullptr, 10);
+      const std::size_t at = i < checks.size() ? i : 0;
+      const std::string path = checks.empty() ? base : check_paths[at] + ".id";
+      const auto colon = msg.find(": ");
+      return ConfigError{file_, checks.empty() ? line_of(t.source()) : line_for(path, *checks[at]), 0, path,
+                         colon == std::string::npos ? msg : msg.substr(colon + 2)};
+    }
+    for (std::size_t i = 0; i < specs.size(); ++i) def.checks[i].spec.id = specs[i].id;
+    cfg_.services.push_back(std::move(def));
+    return std::nullopt;
+  }
+
+  Err read_check(const toml::table& t, const std::string& base, ServiceCheckDef& c) {
+    health::CheckSpec& s = c.spec;
+    bool has_timeout = false;
+    for (const auto& [k, v] : in_file_order(t)) {
+      const std::string name(k->str());
+      const std::string path = base + "." + name;
+      if (std::find(std::begin(kCheckKeys), std::end(kCheckKeys), name) == std::end(kCheckKeys)) {
+        return unknown(*k, path, kCheckKeys);
+      }
+      Err e;
+      std::int64_t ms = 0;
+      auto duration = [&](Duration& d) {
+        Err r = get(*v, path, kAnyMs, ms);
+        d = std::chrono::milliseconds(ms);
+        return r;
+      };
+      auto count = [&](std::uint32_t& n) {
+        Err r = get_count(*v, path, kCountRange, ms);
+        n = static_cast<std::uint32_t>(ms);
+        return r;
+      };
+      if (name == "kind") {
+        std::string kind;
+        if (auto r = get(*v, path, kind)) return r;
+        auto parsed = health::parse_check_kind(kind);
+        if (!parsed) return error(*v, path, quote(kind) + " is not http, tcp, grpc, ttl, script or alias");
+        s.kind = *parsed;
+      } else if (name == "interval_ms") {
+        e = duration(s.interval);
+      } else if (name == "timeout_ms") {
+        e = duration(s.timeout);
+        has_timeout = true;
+      } else if (name == "ttl_ms") {
+        e = duration(s.ttl);
+      } else if (name == "deregister_critical_after_ms") {
+        e = duration(s.deregister_critical_after);
+      } else if (name == "start_grace_ms") {
+        e = duration(s.start_grace);
+      } else if (name == "success_before_passing") {
+        e = count(s.success_before_passing);
+      } else if (name == "failures_before_warning") {
+        e = count(s.failures_before_warning);
+      } else if (name == "failures_before_critical") {
+        e = count(s.failures_before_critical);
+      } else if (name == "tls_skip_verify") {
+        e = get(*v, path, s.tls_skip_verify);
+      } else if (name == "headers") {
+        std::map<std::string, std::string> headers;
+        e = get_string_map(*v, path, headers);
+        for (auto& [hk, hv] : headers) s.headers.emplace_back(hk, hv);
+      } else if (name == "on_critical") {
+        if (auto r = get(*v, path, c.on_critical)) return r;
+        if (c.on_critical.empty() || c.on_critical.find('\0') != std::string::npos) {
+          return error(*v, path, "a command of at least one byte, without NUL");
+        }
+        if (!cfg_.script_checks) {
+          return error(*v, path, "runs a command: needs script checks enabled ([agent] script_checks = true)");
+        }
+      } else {
+        std::string* field = name == "id"       ? &s.id
+                             : name == "target" ? &s.target
+                             : name == "method" ? &s.method
+                             : name == "body"   ? &s.body
+                                                : &s.grpc_service;
+        e = get(*v, path, *field);
+      }
+      if (e) return e;
+    }
+    // As the API does: a timeout left out is at most the interval.
+    if (!has_timeout && s.kind != health::CheckKind::ttl && s.timeout > s.interval) s.timeout = s.interval;
+    if (s.kind == health::CheckKind::script && !cfg_.script_checks) {
+      return ConfigError{file_, line_for(base + ".kind", t), 0, base + ".kind",
+                         "a script check runs a command: needs script checks enabled ([agent] script_checks = true)"};
+    }
+    if (auto st = health::validate(s); !st) return field_error(t, base, st.message(), &check_key);
+    return std::nullopt;
+  }
+
   Err agent(const toml::table& t) {
     for (const auto& [k, v] : in_file_order(t)) {
       const std::string name(k->str());
@@ -326,6 +561,8 @@ class Reader {
         for (const auto& entry : *v->as_array()) {
           if (auto e = token(*entry.as_table())) return e;
         }
+      } else if (name == "script_checks") {
+        if (auto e = get(*v, path, cfg_.script_checks)) return e;
       } else {
         return unknown(*k, path, kAgentKeys);
       }
