@@ -60,6 +60,8 @@ struct AgentToken {
   // membership API's writes).
   std::vector<std::string> service_prefixes;
   std::string secret;
+};
+
 // A check of a service defined in the file ([[discovery.service.check]]):
 // the health check's spec, and the command the shell runs when the
 // instance turns critical because of it ("" = none; needs script checks).
