@@ -9,7 +9,7 @@
 #
 # Agents agent-1..3 gossip on 127.0.0.1:7474, :7476, :7478 and serve HTTP on
 # :7475, :7477, :7479. Three check servers (python3 -m http.server) listen on
-# :7490, :7491, :7492 of the same loopback address, never on 0.0.0.0; the
+# :7490, :7491, :7492 of the same loopback address, never on the wildcard; the
 # instances web/web-1, web/web-2 and api/api-1 are registered with HTTP checks
 # against them, and web depends on api. `stop` stops the servers too, and so
 # does a start that fails. Configuration, logs and PIDs live in .run/.

@@ -186,14 +186,14 @@ class TokensTest(AgentTestCase):
         # Without tokens, an address that is not loopback is refused...
         a = self.agent("tok-open")
         with open(a.config_path) as f:
-            text = f.read().replace('http = %s' % json.dumps(a.http_addr), 'http = "0.0.0.0:%d"' % h.HTTP_PORT)
+            text = f.read().replace('http = %s' % json.dumps(a.http_addr), 'http = "192.0.2.1:%d"' % h.HTTP_PORT)
         with open(a.config_path, "w") as f:
             f.write(text)
         rc, _, err = wkd("agent", "--config", a.config_path, timeout=30)
         self.assertEqual(rc, 2, err)
         self.assertRegex(err, re.escape(a.config_path) + r":\d+: discovery\.http: .*not a loopback address")
         self.assertIn("allow_unauthenticated_remote", err)
-        rc, _, err = wkd("agent", "--config", self.agent("tok-flag").config_path, "--http", "0.0.0.0:0",
+        rc, _, err = wkd("agent", "--config", self.agent("tok-flag").config_path, "--http", "192.0.2.1:0",
                          "--print-config", timeout=30)
         self.assertEqual(rc, 2, err)
         self.assertIn("--http", err)
@@ -204,7 +204,7 @@ class TokensTest(AgentTestCase):
         self.assertEqual(rc, 0, err)
         self.assertIn("allow_unauthenticated_remote = true", out)
         t = self.agent("tok-remote", agent_extra=self.tokens())
-        rc, _, err = wkd("agent", "--config", t.config_path, "--http", "0.0.0.0:0", "--print-config", timeout=30)
+        rc, _, err = wkd("agent", "--config", t.config_path, "--http", "192.0.2.1:0", "--print-config", timeout=30)
         self.assertEqual(rc, 0, err)
 
         # A loopback agent without tokens says so at start.

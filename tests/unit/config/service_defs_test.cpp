@@ -18,7 +18,7 @@ node_name = "n1"
 [[discovery.service]]
 service_name = "orders"
 instance_id = "o-1"
-host = "10.0.0.1"
+host = "192.0.2.1"
 port = 8080
 protocol = "grpc"
 version = "1.2.3"
@@ -27,12 +27,12 @@ metadata = { dc = "x" }
 weight = 50
 region = "eu-west"
 zone = "eu-west-1a"
-health_check_url = "http://10.0.0.1:8080/health"
-metrics_url = "http://10.0.0.1:8080/metrics"
+health_check_url = "http://192.0.2.1:8080/health"
+metrics_url = "http://192.0.2.1:8080/metrics"
 [[discovery.service.check]]
 id = "web"
 kind = "http"
-target = "http://10.0.0.1:8080/health"
+target = "http://192.0.2.1:8080/health"
 interval_ms = 2000
 timeout_ms = 500
 success_before_passing = 2

@@ -81,20 +81,20 @@ TEST(AgentConfigTokens, NonLoopbackNeedsTokensOrOptIn) {
   for (const char* ok : {"127.0.0.1:7475", "127.9.9.9:0", "[::1]:7475"}) {
     EXPECT_TRUE(parse("", ok).ok()) << ok;
   }
-  auto r = parse("", "0.0.0.0:7475");
+  auto r = parse("", "192.0.2.1:7475");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.message().find("cfg.toml:3: discovery.http: 0.0.0.0:7475 is not a loopback address"),
+  EXPECT_NE(r.message().find("cfg.toml:3: discovery.http: 192.0.2.1:7475 is not a loopback address"),
             std::string::npos)
       << r.message();
-  EXPECT_FALSE(parse("", "10.1.2.3:7475").ok());
-  EXPECT_FALSE(parse("", "[::]:7475").ok());
-  EXPECT_TRUE(parse("allow_unauthenticated_remote = true\n", "0.0.0.0:7475").ok());
+  EXPECT_FALSE(parse("", "198.51.100.3:7475").ok());
+  EXPECT_FALSE(parse("", "[2001:db8::1]:7475").ok());
+  EXPECT_TRUE(parse("allow_unauthenticated_remote = true\n", "192.0.2.1:7475").ok());
   ::setenv("WKD_UNIT_TOKEN", kSecret, 1);
   EXPECT_TRUE(parse("[[agent.token]]\nname = \"a\"\nscope = \"read\"\nsecret_env = \"WKD_UNIT_TOKEN\"\n",
-                    "0.0.0.0:7475")
+                    "192.0.2.1:7475")
                   .ok());
   Overrides o;
-  o.http = "0.0.0.0:7475";
+  o.http = "192.0.2.1:7475";
   auto f = apply_overrides(AgentConfig::defaults(), o);
   ASSERT_FALSE(f.ok());
   EXPECT_NE(f.message().find("--http"), std::string::npos) << f.message();
