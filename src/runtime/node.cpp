@@ -292,8 +292,10 @@ Status Node::set_health(serf::Health h, const std::string& reason) {
     if (identity_.health == advertised) return {};
   }
   if (!reason.empty()) {
-    log(LogLevel::info, std::string("health is now ") + serf::health_name(advertised) + " (the application's: " +
-                            serf::health_name(h) + "): " + reason);
+    // The application's own state, or the worse one its node checks hold.
+    const std::string whose =
+        advertised == h ? std::string() : std::string(" (the application's: ") + serf::health_name(h) + ")";
+    log(LogLevel::info, std::string("health is now ") + serf::health_name(advertised) + whose + ": " + reason);
   }
   return set_identity(identity());
 }
