@@ -71,6 +71,8 @@ class CliServicesTest(AgentTestCase):
                              "--weight", "7", "--health-url", url, "--check-interval-ms", "300")
         self.assertEqual(rc, 0, err)
         self.assertRegex(out, r"^registered web/w1 at %s:8080: \w+ \(owner svc-a\)" % a.ip.replace(".", r"\."))
+        # The agent's view shows a registration moments after it returns.
+        h.wait_for("web/w1 listed", lambda: len(a.get_json("/api/v1/services/web")) == 1, h.JOIN_TIMEOUT)
         inst = a.get_json("/api/v1/services/web")[0]
         self.assertEqual((inst["tags"], inst["metadata"], inst["weight"], inst["version"], inst["healthCheckUrl"]),
                          (["blue", "eu"], {"team": "core"}, 7, "1.2.0", url))
