@@ -100,13 +100,14 @@ swig -java -package dev.weftkit.wkd.jni -I"$include_dir" \
 echo "build-native.sh: linking $so against $lib"
 # -fno-strict-aliasing: SWIG's generated code type-puns jlong handles.
 # --exclude-libs,ALL: libwkd's symbols stay inside the library; only the
-# JNI entry points are exported. -lm: libstdc++ needs it when cc, not c++,
+# JNI entry points are exported. -lcurl: the HTTP and gRPC health checks.
+# -lm: libstdc++ needs it when cc, not c++,
 # drives the link. --strip-debug keeps the jar small (libwkd.a carries debug
 # information).
 "$cc" -std=c99 -O2 -fPIC -fno-strict-aliasing -Wall -Wno-unused-parameter -Wno-unused-function \
   -I"$include_dir" -I"$java_home/include" -I"$java_home/include/$jni_os" \
   -shared -o "$so.tmp" "$native_dir/wkd_wrap.c" \
-  "$lib" -luv -lmbedcrypto -lstdc++ -lm -lpthread \
+  "$lib" -luv -lmbedcrypto -lcurl -lstdc++ -lm -lpthread \
   -Wl,--exclude-libs,ALL -Wl,--no-undefined -Wl,-z,noexecstack -Wl,--strip-debug
 mv -f "$so.tmp" "$so"
 printf '%s\n' "$inputs" > "$stamp"
