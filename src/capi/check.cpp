@@ -103,7 +103,7 @@ std::string c_spelling(const std::string& message) {
   return message;
 }
 
-wkd_status state_of(wkd_check_state state, registry::CheckState* out, wkd_error* err) {
+wkd_status state_of(const wkd_check_state& state, registry::CheckState* out, wkd_error* err) {
   switch (raw_enum(state)) {
     case WKD_CHECK_PASSING: *out = registry::CheckState::passing; return WKD_OK;
     case WKD_CHECK_WARNING: *out = registry::CheckState::warning; return WKD_OK;

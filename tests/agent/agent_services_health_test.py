@@ -99,6 +99,8 @@ class ServicesHealthTest(AgentTestCase):
                                check={"intervalMs": 600000, "timeoutMs": 2000}))
         self.assertEqual(reg["healthCheckUrl"], server.url)
         call(a, "POST", "/api/v1/services/register", instance("orders", "o-2"))
+        # The agent's view shows a registration moments after it answers.
+        h.wait_for("both listed on hc-a", lambda: len(a.get_json("/api/v1/services/orders")) == 2, h.JOIN_TIMEOUT)
 
         got, _ = call(a, "POST", "/api/v1/services/orders/instances/o-1/health-check", expect=202)
         self.assertEqual(got, {"serviceName": "orders", "instanceId": "o-1", "checks": 1, "owner": "hc-a"})
