@@ -26,17 +26,9 @@ std::string encode_registrations(const Registrations& r) {
 }
 
 SnapshotResult<Registrations> decode_registrations(const std::string& text) {
-  if (text.empty()) return corrupt("empty (0 bytes)");
-  Json j;
-  try {
-    j = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    // e.byte counts from 1 and points just past the byte that failed.
-    const std::size_t at = e.byte == 0 ? 0 : e.byte - 1;
-    return corrupt("not valid JSON at byte offset " + std::to_string(at) + " of " + std::to_string(text.size()) +
-                   (at >= text.size() ? " (truncated)" : ""));
-  }
-  if (!j.is_object()) return corrupt("not a JSON object");
+  auto parsed = parse_state_object(text);
+  if (!parsed.ok()) return corrupt(parsed.message());
+  Json j = std::move(parsed).value();
   const auto format = j.find("format");
   if (format == j.end() || !format->is_number_integer() || format->get<std::int64_t>() != kFormat) {
     return corrupt("format: not 1");

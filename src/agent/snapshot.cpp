@@ -47,18 +47,26 @@ std::string encode_snapshot(const Snapshot& s) {
   return j.dump(2) + "\n";
 }
 
-SnapshotResult<Snapshot> decode_snapshot(const std::string& text) {
-  if (text.empty()) return corrupt("empty (0 bytes)");
+SnapshotResult<Json> parse_state_object(const std::string& text) {
+  using R = SnapshotResult<Json>;
+  if (text.empty()) return R::fail(SnapshotErr::corrupt, "empty (0 bytes)");
   Json j;
   try {
     j = Json::parse(text);
   } catch (const Json::parse_error& e) {
     // e.byte counts from 1 and points just past the byte that failed.
     const std::size_t at = e.byte == 0 ? 0 : e.byte - 1;
-    return corrupt("not valid JSON at byte offset " + std::to_string(at) + " of " + std::to_string(text.size()) +
-                   (at >= text.size() ? " (truncated)" : ""));
+    return R::fail(SnapshotErr::corrupt, "not valid JSON at byte offset " + std::to_string(at) + " of " +
+                                             std::to_string(text.size()) + (at >= text.size() ? " (truncated)" : ""));
   }
-  if (!j.is_object()) return corrupt("not a JSON object");
+  if (!j.is_object()) return R::fail(SnapshotErr::corrupt, "not a JSON object");
+  return j;
+}
+
+SnapshotResult<Snapshot> decode_snapshot(const std::string& text) {
+  auto parsed = parse_state_object(text);
+  if (!parsed.ok()) return corrupt(parsed.message());
+  Json j = std::move(parsed).value();
   Snapshot s;
   auto fmt = j.find("format");
   if (fmt == j.end() || !fmt->is_number_integer()) return corrupt("no \"format\" number");

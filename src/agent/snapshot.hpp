@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "common/result.hpp"
 
 namespace wkd::agent {
@@ -48,6 +50,9 @@ wkd::Status<SnapshotErr> save_snapshot(const std::string& path, const Snapshot& 
 // whole (nullopt when the file does not exist; over 64 MiB is corrupt),
 // and replaced atomically as described above.
 SnapshotResult<std::optional<std::string>> read_state_file(const std::string& path);
+// A state file's text as a JSON object, or why it is corrupt (empty, the
+// byte offset where it stops being JSON, not an object).
+SnapshotResult<nlohmann::json> parse_state_object(const std::string& text);
 wkd::Status<SnapshotErr> write_state_file(const std::string& path, const std::string& text);
 
 }  // namespace wkd::agent
